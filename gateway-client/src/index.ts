@@ -1,0 +1,2 @@
+/** @carbontrace/gateway-client — public entry point. */
+export {};

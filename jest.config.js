@@ -1,0 +1,23 @@
+/** Jest projects: `unit` (tests beside the code) and `integration` (real Fabric network). */
+const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: { experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, module: 'commonjs' } }];
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/chaincode/src', '<rootDir>/gateway-client/src'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      moduleNameMapper: { '^@carbontrace/chaincode$': '<rootDir>/chaincode/src/index.ts' },
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test/integration'],
+      testMatch: ['**/*.test.ts'],
+      transform: { '^.+\\.ts$': tsJest },
+      moduleNameMapper: { '^@carbontrace/chaincode$': '<rootDir>/chaincode/src/index.ts' },
+      testTimeout: 300000,
+    },
+  ],
+};

@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   'ANCHOR_GAP',
   'ANCHOR_FORK',
   'BLACKLISTED',
+  'TX_CONFLICT',
+  'TX_INVALID',
+  'TRANSPORT_FAILED',
+  'CONFIG_INVALID',
   'INTERNAL',
 ] as const;
 

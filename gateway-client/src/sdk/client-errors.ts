@@ -1,0 +1,172 @@
+/**
+ * The gateway client's error hierarchy. Every error the SDK throws is a {@link GatewayClientError}
+ * (itself a `CarbonTraceError`, so `isCarbonTraceError` works on it) carrying the transaction id when
+ * one was created, the peers' and orderers' own messages, and the underlying gateway error as `cause`.
+ *
+ * ```
+ * GatewayClientError
+ *  ├─ ContractError        the chaincode refused: `code` is the chaincode's `CODE` from `CODE: message`
+ *  ├─ ConflictError        the transaction lost an MVCC or phantom-read race (retryable)
+ *  ├─ TransportError       the peer or orderer could not be reached in time (retryable when transient)
+ *  └─ CommitRejectedError  the transaction was ordered but committed invalid for another reason
+ * ```
+ */
+import { CarbonTraceError } from '@carbontrace/chaincode';
+import type { ErrorCode, ErrorDetails } from '@carbontrace/chaincode';
+
+/** One node's own account of a failure (from the gateway's error details). */
+export interface NodeErrorDetail {
+  /** Endpoint of the peer or orderer. */
+  readonly address: string;
+  /** MSP of the node. */
+  readonly mspId: string;
+  /** The node's message, e.g. `chaincode response 500, NOT_FOUND: no task T1`. */
+  readonly message: string;
+}
+
+/** Where a failed call was going: enough to name it in logs without any argument values. */
+export interface CallSite {
+  /** Channel name. */
+  readonly channel: string;
+  /** Chaincode name. */
+  readonly chaincode: string;
+  /** Fully qualified transaction name, e.g. `Trace:Request`. */
+  readonly transaction: string;
+}
+
+/** Options shared by every {@link GatewayClientError} constructor. */
+export interface GatewayClientErrorOptions {
+  /** Human-readable message (never containing secrets or private values). */
+  readonly message: string;
+  /** Where the call was going. */
+  readonly site?: CallSite;
+  /** Transaction id, when a proposal had been built. */
+  readonly transactionId?: string;
+  /** The nodes' own messages. */
+  readonly nodeDetails?: readonly NodeErrorDetail[];
+  /** Extra structured fields. */
+  readonly details?: ErrorDetails;
+  /** The original error. */
+  readonly cause?: unknown;
+}
+
+/** Base class of every error thrown by the carbontrace gateway SDK. */
+export class GatewayClientError extends CarbonTraceError {
+  override readonly name: string = 'GatewayClientError';
+  /** Transaction id, if the failure happened after a proposal was built. */
+  readonly transactionId: string | undefined;
+  /** Channel, chaincode and transaction name of the failed call, if any. */
+  readonly site: CallSite | undefined;
+  /** The peers' and orderers' own messages, as reported by the gateway. */
+  readonly nodeDetails: readonly NodeErrorDetail[];
+
+  constructor(code: ErrorCode, options: Readonly<GatewayClientErrorOptions>) {
+    const details: Record<string, string | number | boolean | null | readonly (string | number)[]> = {
+      ...(options.details ?? {}),
+    };
+    if (options.transactionId !== undefined) details['transactionId'] = options.transactionId;
+    if (options.site !== undefined) {
+      details['channel'] = options.site.channel;
+      details['chaincode'] = options.site.chaincode;
+      details['transaction'] = options.site.transaction;
+    }
+    super(code, options.message, details, { cause: options.cause });
+    this.transactionId = options.transactionId;
+    this.site = options.site;
+    this.nodeDetails = options.nodeDetails ?? [];
+  }
+}
+
+/** The chaincode refused the call with `CODE: message`; nothing was written. */
+export class ContractError extends GatewayClientError {
+  override readonly name = 'ContractError';
+  /** The chaincode's own message, without the `CODE: ` prefix. */
+  readonly contractMessage: string;
+
+  constructor(
+    code: ErrorCode,
+    contractMessage: string,
+    options: Readonly<Omit<GatewayClientErrorOptions, 'message'>>,
+  ) {
+    super(code, { ...options, message: contractMessage });
+    this.contractMessage = contractMessage;
+  }
+}
+
+/** Fabric validation codes that mean "another transaction changed what this one read". */
+export type ConflictKind = 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT';
+
+/** The transaction was ordered but invalidated by a concurrent write; resubmitting may succeed. */
+export class ConflictError extends GatewayClientError {
+  override readonly name = 'ConflictError';
+  /** Which conflict the committing peer reported. */
+  readonly kind: ConflictKind;
+
+  constructor(kind: ConflictKind, options: Readonly<GatewayClientErrorOptions>) {
+    super('TX_CONFLICT', { ...options, details: { ...(options.details ?? {}), validationCode: kind } });
+    this.kind = kind;
+  }
+}
+
+/** gRPC status names the SDK distinguishes. */
+export type GrpcStatusName =
+  | 'CANCELLED'
+  | 'UNKNOWN'
+  | 'INVALID_ARGUMENT'
+  | 'DEADLINE_EXCEEDED'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'PERMISSION_DENIED'
+  | 'RESOURCE_EXHAUSTED'
+  | 'FAILED_PRECONDITION'
+  | 'ABORTED'
+  | 'OUT_OF_RANGE'
+  | 'UNIMPLEMENTED'
+  | 'INTERNAL'
+  | 'UNAVAILABLE'
+  | 'DATA_LOSS'
+  | 'UNAUTHENTICATED'
+  | 'OTHER';
+
+/** The gateway, a peer or an orderer failed at the transport level (unreachable, deadline, refused). */
+export class TransportError extends GatewayClientError {
+  override readonly name = 'TransportError';
+  /** gRPC status of the failure. */
+  readonly status: GrpcStatusName;
+  /** Which step failed: building the endorsement, ordering, or waiting for the commit status. */
+  readonly step: TransactionStep;
+
+  constructor(status: GrpcStatusName, step: TransactionStep, options: Readonly<GatewayClientErrorOptions>) {
+    super('TRANSPORT_FAILED', {
+      ...options,
+      details: { ...(options.details ?? {}), grpcStatus: status, step },
+    });
+    this.status = status;
+    this.step = step;
+  }
+
+  /** True for the transient statuses the SDK retries: UNAVAILABLE and DEADLINE_EXCEEDED. */
+  get transient(): boolean {
+    return this.status === 'UNAVAILABLE' || this.status === 'DEADLINE_EXCEEDED';
+  }
+}
+
+/** The steps of one transaction, as the gateway runs them. */
+export type TransactionStep = 'evaluate' | 'endorse' | 'submit' | 'commit-status' | 'events' | 'connect';
+
+/** The transaction was ordered but committed with a validation code other than a read conflict. */
+export class CommitRejectedError extends GatewayClientError {
+  override readonly name = 'CommitRejectedError';
+  /** Fabric's validation code name, e.g. `ENDORSEMENT_POLICY_FAILURE`. */
+  readonly validationCode: string;
+
+  constructor(validationCode: string, options: Readonly<GatewayClientErrorOptions>) {
+    super('TX_INVALID', { ...options, details: { ...(options.details ?? {}), validationCode } });
+    this.validationCode = validationCode;
+  }
+}
+
+/** True when `value` is a {@link ContractError}, optionally with the given chaincode code. */
+export function isContractError(value: unknown, code?: ErrorCode): value is ContractError {
+  return value instanceof ContractError && (code === undefined || value.code === code);
+}

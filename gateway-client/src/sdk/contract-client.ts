@@ -1,0 +1,216 @@
+/**
+ * One chaincode contract as the role clients see it: JSON in, JSON out, typed errors, retries and
+ * deadlines already applied. The role clients depend on the {@link ContractClient} interface only,
+ * so their unit tests can substitute a fake.
+ */
+import type { Contract, SubmittedTransaction } from '@hyperledger/fabric-gateway';
+import type { CallSite, TransactionStep } from './client-errors';
+import { CommitRejectedError, ConflictError } from './client-errors';
+import { parseGatewayError, validationCodeName } from './error-parser';
+import type { RetryHooks, RetryPolicy } from './retry-policy';
+import { withRetry } from './retry-policy';
+
+/** Options of one call. */
+export interface CallOptions {
+  /** Positional string arguments (objects are serialized with `JSON.stringify` by the caller). */
+  readonly arguments?: readonly string[];
+  /** Transient data: sent to the endorsing peers only, never written to a block. */
+  readonly transient?: Readonly<Record<string, string | Uint8Array>>;
+  /** Restricts endorsement to these MSPs (needed with transient data). */
+  readonly endorsingOrganizations?: readonly string[];
+}
+
+/** What a committed transaction returns. */
+export interface Submitted<T> {
+  /** The chaincode's return value, decoded. */
+  readonly result: T;
+  /** Fabric transaction id. */
+  readonly transactionId: string;
+  /** Block that committed it. */
+  readonly blockNumber: bigint;
+}
+
+/** Decodes a JSON value into a domain type, throwing on a shape it does not accept. */
+export type Decoder<T> = (value: unknown) => T;
+
+/** A chaincode contract with JSON in/out, typed errors, deadlines and retries. */
+export interface ContractClient {
+  /** Channel name. */
+  readonly channel: string;
+  /** Chaincode name. */
+  readonly chaincode: string;
+  /** Contract name within the chaincode (`Trace`, `Anchor`, ...). */
+  readonly contract: string;
+  /**
+   * Endorses, orders and waits for the commit of `transaction`; retries read conflicts and transient
+   * transport failures with a fresh proposal.
+   * @throws {@link ContractError} when the chaincode refuses (`CODE: message`).
+   * @throws {@link ConflictError} when read conflicts persist past the retry policy.
+   * @throws {@link TransportError} when a node stays unreachable or a deadline passes on every attempt.
+   * @throws {@link CommitRejectedError} when the transaction commits invalid for another reason.
+   */
+  submit<T>(transaction: string, decode: Decoder<T>, options?: Readonly<CallOptions>): Promise<Submitted<T>>;
+  /**
+   * Evaluates `transaction` on a peer of the caller's org (read-only); retries transient failures.
+   * @throws {@link ContractError} when the chaincode refuses.
+   * @throws {@link TransportError} when the peer stays unreachable.
+   */
+  evaluate<T>(transaction: string, decode: Decoder<T>, options?: Readonly<CallOptions>): Promise<T>;
+}
+
+/** Options of {@link newContractClient}. */
+export interface ContractClientOptions {
+  /** The Fabric Gateway contract (`network.getContract(chaincode, contract)`). */
+  readonly contract: Contract;
+  /** Channel name (for error labels). */
+  readonly channel: string;
+  /** Contract name; transactions are called as `<contract>:<transaction>`. */
+  readonly contractName: string;
+  /** Retry policy for whole transactions. */
+  readonly retry: RetryPolicy;
+  /** Retry policy for re-polling the commit status of one transaction after a transport failure. */
+  readonly commitStatusRetry: RetryPolicy;
+  /** Hooks (sleep, jitter, logging) for the retries. */
+  readonly retryHooks?: RetryHooks;
+}
+
+/** Creates a {@link ContractClient} over a Fabric Gateway contract. */
+export function newContractClient(options: Readonly<ContractClientOptions>): ContractClient {
+  return new ContractClientImpl(options);
+}
+
+const decoder = new TextDecoder();
+
+/** Decodes a chaincode result: empty bytes are `null`, anything else must be JSON. */
+export function decodeResultBytes(bytes: Uint8Array): unknown {
+  if (bytes.length === 0) return null;
+  return JSON.parse(decoder.decode(bytes)) as unknown;
+}
+
+class ContractClientImpl implements ContractClient {
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly contract: string;
+  readonly #contract: Contract;
+  readonly #retry: RetryPolicy;
+  readonly #commitStatusRetry: RetryPolicy;
+  readonly #hooks: RetryHooks;
+
+  constructor(options: Readonly<ContractClientOptions>) {
+    this.#contract = options.contract;
+    this.channel = options.channel;
+    this.chaincode = options.contract.getChaincodeName();
+    this.contract = options.contractName;
+    this.#retry = options.retry;
+    this.#commitStatusRetry = options.commitStatusRetry;
+    this.#hooks = options.retryHooks ?? {};
+  }
+
+  async submit<T>(
+    transaction: string,
+    decode: Decoder<T>,
+    options: Readonly<CallOptions> = {},
+  ): Promise<Submitted<T>> {
+    const site = this.#site(transaction);
+    return withRetry(
+      async () => {
+        let submitted: SubmittedTransaction;
+        try {
+          submitted = await this.#contract.submitAsync(site.transaction, toProposalOptions(options));
+        } catch (error: unknown) {
+          throw parseGatewayError(error, { site, step: 'endorse' });
+        }
+        const transactionId = submitted.getTransactionId();
+        const status = await withRetry(
+          async () => {
+            try {
+              return await submitted.getStatus();
+            } catch (error: unknown) {
+              throw parseGatewayError(error, { site, step: 'commit-status', transactionId });
+            }
+          },
+          this.#commitStatusRetry,
+          this.#hooks,
+        );
+        if (!status.successful) {
+          const name = validationCodeName(status.code);
+          const errorOptions = {
+            message: `${site.transaction} on ${site.channel} committed as ${name}`,
+            site,
+            transactionId,
+          };
+          if (name === 'MVCC_READ_CONFLICT' || name === 'PHANTOM_READ_CONFLICT') {
+            throw new ConflictError(name, errorOptions);
+          }
+          throw new CommitRejectedError(name, errorOptions);
+        }
+        const result = this.#decode(submitted.getResult(), decode, site, 'submit', transactionId);
+        return { result, transactionId, blockNumber: status.blockNumber };
+      },
+      this.#retry,
+      this.#hooks,
+    );
+  }
+
+  async evaluate<T>(
+    transaction: string,
+    decode: Decoder<T>,
+    options: Readonly<CallOptions> = {},
+  ): Promise<T> {
+    const site = this.#site(transaction);
+    return withRetry(
+      async () => {
+        let bytes: Uint8Array;
+        try {
+          bytes = await this.#contract.evaluate(site.transaction, toProposalOptions(options));
+        } catch (error: unknown) {
+          throw parseGatewayError(error, { site, step: 'evaluate' });
+        }
+        return this.#decode(bytes, decode, site, 'evaluate');
+      },
+      this.#retry,
+      this.#hooks,
+    );
+  }
+
+  #site(transaction: string): CallSite {
+    return {
+      channel: this.channel,
+      chaincode: this.chaincode,
+      transaction: `${this.contract}:${transaction}`,
+    };
+  }
+
+  #decode<T>(
+    bytes: Uint8Array,
+    decode: Decoder<T>,
+    site: CallSite,
+    step: TransactionStep,
+    transactionId?: string,
+  ): T {
+    try {
+      return decode(decodeResultBytes(bytes));
+    } catch (error: unknown) {
+      const text = error instanceof Error ? error.message : String(error);
+      throw parseGatewayError(new Error(`unexpected result of ${site.transaction}: ${text}`), {
+        site,
+        step,
+        ...(transactionId === undefined ? {} : { transactionId }),
+      });
+    }
+  }
+}
+
+function toProposalOptions(options: Readonly<CallOptions>): {
+  arguments: string[];
+  transientData?: Record<string, string | Uint8Array>;
+  endorsingOrganizations?: string[];
+} {
+  return {
+    arguments: [...(options.arguments ?? [])],
+    ...(options.transient === undefined ? {} : { transientData: { ...options.transient } }),
+    ...(options.endorsingOrganizations === undefined
+      ? {}
+      : { endorsingOrganizations: [...options.endorsingOrganizations] }),
+  };
+}

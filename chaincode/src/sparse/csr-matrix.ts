@@ -1,0 +1,222 @@
+/**
+ * Compressed sparse row (CSR) matrices on typed arrays, and a coordinate (triplet) builder that
+ * sums duplicate entries. Column indices within each row are sorted ascending.
+ */
+import { CarbonTraceError } from '../common/errors';
+import { at } from './checked-access';
+
+/** A real sparse matrix in CSR form (immutable after construction). */
+export class CsrMatrix {
+  /** Number of rows. */
+  readonly rowCount: number;
+  /** Number of columns. */
+  readonly columnCount: number;
+  /** Row r's entries are at positions rowPointers[r] .. rowPointers[r+1]−1 (length rowCount+1). */
+  readonly rowPointers: Int32Array;
+  /** Column index of each stored entry (sorted within a row). */
+  readonly columnIndices: Int32Array;
+  /** Value of each stored entry. */
+  readonly values: Float64Array;
+
+  /** @throws CarbonTraceError DIMENSION_MISMATCH when the arrays are inconsistent. */
+  constructor(
+    rowCount: number,
+    columnCount: number,
+    rowPointers: Int32Array,
+    columnIndices: Int32Array,
+    values: Float64Array,
+  ) {
+    if (rowPointers.length !== rowCount + 1 || columnIndices.length !== values.length) {
+      throw new CarbonTraceError('DIMENSION_MISMATCH', 'inconsistent CSR arrays', {
+        rowCount,
+        pointers: rowPointers.length,
+      });
+    }
+    if (at(rowPointers, rowCount) !== values.length) {
+      throw new CarbonTraceError('DIMENSION_MISMATCH', 'CSR row pointers do not end at nnz', {
+        nnz: values.length,
+      });
+    }
+    this.rowCount = rowCount;
+    this.columnCount = columnCount;
+    this.rowPointers = rowPointers;
+    this.columnIndices = columnIndices;
+    this.values = values;
+  }
+
+  /** Number of stored entries. */
+  get nonZeroCount(): number {
+    return this.values.length;
+  }
+
+  /**
+   * A[row, column] (0 when not stored).
+   * @throws RangeError when the position is outside the matrix.
+   */
+  get(row: number, column: number): number {
+    if (row < 0 || row >= this.rowCount || column < 0 || column >= this.columnCount) {
+      throw new RangeError(`(${row}, ${column}) outside ${this.rowCount}×${this.columnCount}`);
+    }
+    const position = this.positionOf(row, column);
+    return position < 0 ? 0 : at(this.values, position);
+  }
+
+  /** Storage position of (row, column), or −1 when the entry is not stored (binary search). */
+  positionOf(row: number, column: number): number {
+    let lo = at(this.rowPointers, row);
+    let hi = at(this.rowPointers, row + 1) - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = at(this.columnIndices, mid);
+      if (c === column) return mid;
+      if (c < column) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** y = A·x. @throws CarbonTraceError DIMENSION_MISMATCH when x has the wrong length. */
+  multiply(x: Float64Array): Float64Array {
+    if (x.length !== this.columnCount) {
+      throw new CarbonTraceError('DIMENSION_MISMATCH', 'vector length differs from column count', {
+        expected: this.columnCount,
+        actual: x.length,
+      });
+    }
+    const y = new Float64Array(this.rowCount);
+    for (let r = 0; r < this.rowCount; r += 1) {
+      let sum = 0;
+      const end = at(this.rowPointers, r + 1);
+      for (let p = at(this.rowPointers, r); p < end; p += 1) {
+        sum += at(this.values, p) * at(x, at(this.columnIndices, p));
+      }
+      y[r] = sum;
+    }
+    return y;
+  }
+
+  /** Aᵀ in CSR form (equivalently, A in compressed-column form). */
+  transpose(): CsrMatrix {
+    const counts = new Int32Array(this.columnCount + 1);
+    for (let p = 0; p < this.values.length; p += 1) {
+      const c = at(this.columnIndices, p);
+      counts[c + 1] = at(counts, c + 1) + 1;
+    }
+    for (let c = 0; c < this.columnCount; c += 1) counts[c + 1] = at(counts, c + 1) + at(counts, c);
+    const next = counts.slice(0, this.columnCount);
+    const rows = new Int32Array(this.values.length);
+    const values = new Float64Array(this.values.length);
+    for (let r = 0; r < this.rowCount; r += 1) {
+      const end = at(this.rowPointers, r + 1);
+      for (let p = at(this.rowPointers, r); p < end; p += 1) {
+        const c = at(this.columnIndices, p);
+        const q = at(next, c);
+        next[c] = q + 1;
+        rows[q] = r;
+        values[q] = at(this.values, p);
+      }
+    }
+    return new CsrMatrix(this.columnCount, this.rowCount, counts, rows, values);
+  }
+
+  /** Dense copy as rows (for small matrices, tests and the dense reference path). */
+  toDense(): number[][] {
+    const dense: number[][] = [];
+    for (let r = 0; r < this.rowCount; r += 1) {
+      const row = new Array<number>(this.columnCount).fill(0);
+      const end = at(this.rowPointers, r + 1);
+      for (let p = at(this.rowPointers, r); p < end; p += 1)
+        row[at(this.columnIndices, p)] = at(this.values, p);
+      dense.push(row);
+    }
+    return dense;
+  }
+}
+
+/** Accumulates (row, column, value) entries; duplicates are summed when the matrix is built. */
+export class TripletBuilder {
+  readonly #rowCount: number;
+  readonly #columnCount: number;
+  #rows = new Int32Array(16);
+  #columns = new Int32Array(16);
+  #values = new Float64Array(16);
+  #count = 0;
+
+  constructor(rowCount: number, columnCount: number) {
+    this.#rowCount = rowCount;
+    this.#columnCount = columnCount;
+  }
+
+  /** Adds value at (row, column). @throws RangeError outside the matrix. */
+  add(row: number, column: number, value: number): void {
+    if (row < 0 || row >= this.#rowCount || column < 0 || column >= this.#columnCount) {
+      throw new RangeError(`(${row}, ${column}) outside ${this.#rowCount}×${this.#columnCount}`);
+    }
+    if (this.#count === this.#values.length) {
+      const grow = <T extends Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+        const copy = make(old.length * 2);
+        copy.set(old);
+        return copy;
+      };
+      this.#rows = grow(this.#rows, (n) => new Int32Array(n));
+      this.#columns = grow(this.#columns, (n) => new Int32Array(n));
+      this.#values = grow(this.#values, (n) => new Float64Array(n));
+    }
+    this.#rows[this.#count] = row;
+    this.#columns[this.#count] = column;
+    this.#values[this.#count] = value;
+    this.#count += 1;
+  }
+
+  /** Builds the CSR matrix (sorted columns, duplicates summed, explicit zeros kept). */
+  build(): CsrMatrix {
+    const n = this.#rowCount;
+    const counts = new Int32Array(n + 1);
+    for (let p = 0; p < this.#count; p += 1) {
+      const r = at(this.#rows, p);
+      counts[r + 1] = at(counts, r + 1) + 1;
+    }
+    for (let r = 0; r < n; r += 1) counts[r + 1] = at(counts, r + 1) + at(counts, r);
+    const next = counts.slice(0, n);
+    const order = new Int32Array(this.#count);
+    for (let p = 0; p < this.#count; p += 1) {
+      const r = at(this.#rows, p);
+      const q = at(next, r);
+      next[r] = q + 1;
+      order[q] = p;
+    }
+    // Sort each row by column (insertion sort: rows are short) and merge duplicates.
+    const pointers = new Int32Array(n + 1);
+    const columns = new Int32Array(this.#count);
+    const values = new Float64Array(this.#count);
+    let out = 0;
+    for (let r = 0; r < n; r += 1) {
+      const start = at(counts, r);
+      const end = at(counts, r + 1);
+      for (let i = start + 1; i < end; i += 1) {
+        const p = at(order, i);
+        const c = at(this.#columns, p);
+        let j = i - 1;
+        while (j >= start && at(this.#columns, at(order, j)) > c) {
+          order[j + 1] = at(order, j);
+          j -= 1;
+        }
+        order[j + 1] = p;
+      }
+      pointers[r] = out;
+      for (let i = start; i < end; i += 1) {
+        const p = at(order, i);
+        const c = at(this.#columns, p);
+        if (out > at(pointers, r) && at(columns, out - 1) === c) {
+          values[out - 1] = at(values, out - 1) + at(this.#values, p);
+        } else {
+          columns[out] = c;
+          values[out] = at(this.#values, p);
+          out += 1;
+        }
+      }
+    }
+    pointers[n] = out;
+    return new CsrMatrix(n, this.#columnCount, pointers, columns.slice(0, out), values.slice(0, out));
+  }
+}

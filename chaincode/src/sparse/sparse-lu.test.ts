@@ -39,7 +39,9 @@ describe('CsrMatrix and TripletBuilder', () => {
     expect(m.get(1, 2)).toBe(5);
     expect(m.get(0, 0)).toBe(0);
     expect(() => m.get(2, 0)).toThrow(RangeError);
-    expect(() => { b.add(0, 3, 1); }).toThrow(RangeError);
+    expect(() => {
+      b.add(0, 3, 1);
+    }).toThrow(RangeError);
     expect(m.transpose().toDense()).toEqual([
       [0, 3],
       [2, 0],

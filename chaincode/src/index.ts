@@ -16,3 +16,5 @@ export type { ErrorCode, ErrorDetails } from './common/errors';
 export { canonicalJson, canonicalJsonBytes } from './common/canonical-json';
 export type { JsonValue } from './common/canonical-json';
 export { SeededRandom } from './common/prng';
+export { blockHeaderHash, encodeBlockHeader } from './anchor/block-header-hash';
+export type { BlockHeaderFields } from './anchor/block-header-hash';

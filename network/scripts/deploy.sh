@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Deploys carbontrace's chaincodes as a service (ccaas) on the running network:
+#   carbon-master on `master`, carbon-slave on every `slave-<hv>` channel (names from network.json).
+# Per org that hosts a chaincode: writes a ccaas package (metadata.json type "ccaas", code.tar.gz
+# holding connection.json with the org's chaincode server address), installs it on the org's
+# peer, starts one `fabric-chaincode-node server` process for it (CORE_CHAINCODE_ID,
+# CORE_CHAINCODE_ADDRESS, CORE_PEER_LOCALMSPID set), approves for the org, and commits per channel
+# with an explicit endorsement policy: OR over the channel's peer orgs (client-only orgs cannot
+# endorse; contracts add key-level endorsement where one org's decision must stay its own).
+# Re-runnable: the package label and version carry a hash of the compiled chaincode, so a deploy
+# after a code change installs a new package and commits the next sequence; with unchanged code
+# it only restarts chaincode servers that are not running.
+# Build first (npx tsc -b). Stop with: npm run network:down (stops the chaincode servers too).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+require_tools jq peer node tar sha256sum
+[ -f "$net_json" ] && [ -n "$(running_names)" ] || die "the network is not running; start it with: npm run network:up"
+t0=$(date +%s%N)
+node_bin="$(command -v node)"
+shim_cli="$root/node_modules/fabric-shim/cli.js"
+[ -f "$shim_cli" ] || die "fabric-shim is not installed ($shim_cli missing); run npm ci"
+deploy_log="$log_dir/deploy.log"
+cc_dir="$run_dir/chaincode"
+mkdir -p "$cc_dir"
+
+# resolve_entry <chaincode name>: the JS module whose `contracts` the server loads. A missing
+# build is an error, unless CARBONTRACE_SMOKE_CHAINCODE=1 selects the smoke chaincode.
+resolve_entry() {
+  local entry
+  entry="$(nj '.chaincodes[] | select(.name == $c) | .entry' --arg c "$1")"
+  if [ "${CARBONTRACE_SMOKE_CHAINCODE:-0}" = "1" ]; then entry="$root/network/smoke-chaincode/index.js"; fi
+  [ -f "$entry" ] || die "chaincode $1: $entry not found; build the chaincode first (npx tsc -b)"
+  echo "$entry"
+}
+
+# code_hash <entry>: SHA-256 over the compiled JS of the package the entry belongs to (sorted
+# file list and contents), so any code change gives a new package label and version.
+code_hash() {
+  local entry="$1" base
+  base="$(cd "$(dirname "$entry")" && pwd)"
+  while [ "$base" != "/" ] && [ ! -f "$base/package.json" ]; do base="$(dirname "$base")"; done
+  [ "$base" = "/" ] && base="$(dirname "$entry")"
+  (cd "$base" && find . -name '*.js' -not -path '*/node_modules/*' -print0 | LC_ALL=C sort -z \
+    | xargs -0 sha256sum) | sha256sum | cut -c1-12
+}
+
+# endorsement_policy <channel>: OR over the channel's peer orgs' peers.
+endorsement_policy() {
+  nj '.channels[] | select(.name == $c) | .peerOrgs | map(. as $o | "\u0027\($o)MSP.peer\u0027") | "OR(" + join(",") + ")"' \
+    --arg c "$1"
+}
+
+for cc in $(nj '.chaincodes[].name'); do
+  entry="$(resolve_entry "$cc")"
+  hash="$(code_hash "$entry")"
+  label="${cc}_${hash}"
+  module_dir="$cc_dir/$cc/module-$hash"
+  mkdir -p "$module_dir"
+  jq -n --arg name "$cc" --arg version "0.0.0-$hash" --arg main "$entry" \
+    '{name: $name, version: $version, private: true, main: $main}' >"$module_dir/package.json"
+
+  # --- per org: package, install, chaincode server ----------------------------------------
+  declare -A package_of=()
+  for org in $(nj '.orgs[] | select(any(.chaincodeServers[]; .chaincode == $c)) | .name' --arg c "$cc"); do
+    server_name="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .name' --arg o "$org" --arg c "$cc")"
+    server_address="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .address' --arg o "$org" --arg c "$cc")"
+    server_log="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .log' --arg o "$org" --arg c "$cc")"
+    msp="$(nj '.orgs[] | select(.name == $o) | .mspId' --arg o "$org")"
+    pkg="$cc_dir/$cc/$org-$hash"
+    rm -rf "$pkg" && mkdir -p "$pkg/src"
+    jq -n --arg address "$server_address" '{address: $address, dial_timeout: "10s", tls_required: false}' >"$pkg/src/connection.json"
+    jq -n --arg lbl "$label" '{"type": "ccaas", "label": $lbl}' >"$pkg/metadata.json"
+    tar -C "$pkg/src" -czf "$pkg/code.tar.gz" connection.json
+    tar -C "$pkg" -czf "$pkg/$label.tar.gz" metadata.json code.tar.gz
+    package_id="$(peer lifecycle chaincode calculatepackageid "$pkg/$label.tar.gz")"
+    package_of[$org]="$package_id"
+    if ! as_org_admin "$org" peer lifecycle chaincode queryinstalled -O json 2>>"$deploy_log" \
+        | jq -e --arg id "$package_id" '.installed_chaincodes // [] | any(.package_id == $id)' >/dev/null; then
+      as_org_admin "$org" peer lifecycle chaincode install "$pkg/$label.tar.gz" >>"$deploy_log" 2>&1 \
+        || { tail -n 5 "$deploy_log" >&2; die "install of $label on $org's peer failed (log: $deploy_log)"; }
+    fi
+    # One server per org and chaincode; replace it when the package changed or it is not running.
+    current="$(cat "$pid_dir/$server_name.package" 2>/dev/null || true)"
+    if [ "$current" != "$package_id" ] || [ -z "$(pid_of "$server_name")" ]; then
+      stop_process "$server_name"
+      node_env=(CORE_CHAINCODE_ID="$package_id" CORE_CHAINCODE_ADDRESS="$server_address" CORE_PEER_LOCALMSPID="$msp"
+        CORE_CHAINCODE_LOGGING_LEVEL="${CHAINCODE_LOGGING_LEVEL:-info}")
+      start_process "$server_name" "$server_log" "$node_bin" "$shim_cli" server --module-path "$module_dir"
+      echo "$package_id" >"$pid_dir/$server_name.package"
+    fi
+  done
+  for org in "${!package_of[@]}"; do
+    server_name="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .name' --arg o "$org" --arg c "$cc")"
+    wait_port "$server_name" "$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .address' --arg o "$org" --arg c "$cc")" \
+      "$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .log' --arg o "$org" --arg c "$cc")" 60 \
+      || die "chaincode server $server_name did not start"
+  done
+
+  # --- per channel: approve (orgs in parallel), commit -------------------------------------
+  for channel in $(nj '.chaincodes[] | select(.name == $c) | .channels[]' --arg c "$cc"); do
+    policy="$(endorsement_policy "$channel")"
+    committed="$(as_org_admin "$(nj '.channels[] | select(.name == $c) | .peerOrgs[0]' --arg c "$channel")" \
+      peer lifecycle chaincode querycommitted -C "$channel" -n "$cc" -O json 2>/dev/null || echo '{}')"
+    if [ "$(jq -r '.version // ""' <<<"$committed")" = "0.0.0-$hash" ]; then
+      log "$cc on $channel: version 0.0.0-$hash already committed (sequence $(jq -r .sequence <<<"$committed"))"
+      continue
+    fi
+    sequence=$(( $(jq -r '.sequence // 0' <<<"$committed") + 1 ))
+    pids=()
+    for org in $(nj '.channels[] | select(.name == $c) | .peerOrgs[]' --arg c "$channel"); do
+      # shellcheck disable=SC2046
+      as_org_admin "$org" peer lifecycle chaincode approveformyorg -C "$channel" -n "$cc" -v "0.0.0-$hash" \
+        --sequence "$sequence" --package-id "${package_of[$org]}" --signature-policy "$policy" \
+        $(orderer_cli_args) >"$cc_dir/approve-$channel-$org.log" 2>&1 &
+      pids+=("$!:$org")
+    done
+    for entry_pid in "${pids[@]}"; do
+      if ! wait "${entry_pid%%:*}"; then
+        org="${entry_pid#*:}"
+        cat "$cc_dir/approve-$channel-$org.log" >>"$deploy_log"
+        tail -n 5 "$cc_dir/approve-$channel-$org.log" >&2
+        die "approval of $cc sequence $sequence on $channel by $org failed (log: $deploy_log)"
+      fi
+    done
+    peer_args=()
+    for org in $(nj '.channels[] | select(.name == $c) | .peerOrgs[]' --arg c "$channel"); do
+      peer_args+=(--peerAddresses "$(nj '.orgs[] | select(.name == $o) | .peer.address' --arg o "$org")"
+        --tlsRootCertFiles "$(nj '.orgs[] | select(.name == $o) | .tlsCaCert' --arg o "$org")")
+    done
+    # shellcheck disable=SC2046
+    as_org_admin "$(nj '.channels[] | select(.name == $c) | .peerOrgs[0]' --arg c "$channel")" \
+      peer lifecycle chaincode commit -C "$channel" -n "$cc" -v "0.0.0-$hash" --sequence "$sequence" \
+      --signature-policy "$policy" $(orderer_cli_args) "${peer_args[@]}" >>"$deploy_log" 2>&1 \
+      || { tail -n 5 "$deploy_log" >&2; die "commit of $cc sequence $sequence on $channel failed (log: $deploy_log)"; }
+    log "$cc on $channel: committed version 0.0.0-$hash, sequence $sequence, endorsement $policy"
+  done
+  unset package_of
+done
+
+# Stop chaincode servers whose package is no longer the one deployed (none in normal use).
+log "deployed in $(( ($(date +%s%N) - t0) / 1000000 )) ms; chaincode servers: $(ls "$pid_dir" | grep -c '\.package$')"

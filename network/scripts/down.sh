@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Stops every process the network scripts started (chaincode servers, then peers, then orderers),
+# by the PIDs recorded in <run dir>/pids, and removes the run state (configuration, ledgers,
+# packages). Logs stay in <run dir>/logs for inspection until the next `up` (add --purge to
+# remove them too). Idempotent: with nothing running it only cleans up.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+purge=0
+[ "${1:-}" = "--purge" ] && purge=1
+
+stopped=0
+if [ -d "$pid_dir" ]; then
+  # Chaincode servers first (they are clients of the peers), then peers, then orderers.
+  for group in chaincode peer orderer; do
+    for file in "$pid_dir"/*.pid; do
+      [ -e "$file" ] || continue
+      name="$(basename "$file" .pid)"
+      case "$group:$name" in
+        chaincode:*-carbon-* | chaincode:cc-*) ;;
+        peer:*-peer[0-9]*) ;;
+        orderer:orderer[0-9]*) ;;
+        *) continue ;;
+      esac
+      if [ -n "$(pid_of "$name")" ]; then stopped=$((stopped + 1)); fi
+      stop_process "$name"
+    done
+  done
+  # Anything left (names outside the patterns above).
+  for file in "$pid_dir"/*.pid; do
+    [ -e "$file" ] || continue
+    name="$(basename "$file" .pid)"
+    if [ -n "$(pid_of "$name")" ]; then stopped=$((stopped + 1)); fi
+    stop_process "$name"
+  done
+fi
+rm -rf "$config_dir" "$run_dir/nodes" "$run_dir/chaincode" "$pid_dir"
+if [ "$purge" -eq 1 ]; then rm -rf "$log_dir"; fi
+rmdir "$run_dir" 2>/dev/null || true
+if [ "$stopped" -gt 0 ]; then
+  log "stopped $stopped processes; run state removed${KEEP_LOGS:+ (logs kept in $log_dir)}"
+else
+  log "nothing was running; run state removed"
+fi

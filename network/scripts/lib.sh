@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Shared helpers for the network scripts (sourced, not run). Everything the network writes lives in
+# the run directory: $CARBONTRACE_NETWORK_DIR, default <repo>/.run/network:
+#   config/   generated configuration (network.json, MSPs, TLS, genesis blocks, connection profiles)
+#   nodes/    ledgers and consensus WAL per node      logs/  one log per process
+#   pids/     one <name>.pid per process ("<pid> <program>")
+#   chaincode/ ccaas packages and chaincode server module directories
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+run_dir="${CARBONTRACE_NETWORK_DIR:-$root/.run/network}"
+config_dir="$run_dir/config"
+net_json="$config_dir/network.json"
+pid_dir="$run_dir/pids"
+log_dir="$run_dir/logs"
+fabric_bin="${CARBONTRACE_FABRIC_BIN:-$root/.cache/fabric/bin}"
+export FABRIC_CFG_PATH="$root/.cache/fabric/sampleconfig"
+export PATH="$fabric_bin:$PATH"
+
+log() { echo "[network] $*" >&2; }
+die() { echo "[network] error: $*" >&2; exit 1; }
+
+# nj <jq-filter> [jq-args...]: query network.json.
+nj() { local filter="$1"; shift; jq -r "$@" "$filter" "$net_json"; }
+
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool not found on PATH (Fabric programs: npm run network:install)"
+  done
+}
+
+# pid_of <name>: prints the pid of a live process we started under <name>, or nothing.
+# A pid file whose process is gone, or whose pid now belongs to another program, counts as not running.
+pid_of() {
+  local file="$pid_dir/$1.pid" pid program
+  [ -f "$file" ] || return 0
+  read -r pid program <"$file" || true
+  [ -n "${pid:-}" ] || return 0
+  if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$program"; then
+    echo "$pid"
+  fi
+}
+
+# running_names: names of every live process recorded in the pid directory.
+running_names() {
+  local file name
+  [ -d "$pid_dir" ] || return 0
+  for file in "$pid_dir"/*.pid; do
+    [ -e "$file" ] || continue
+    name="$(basename "$file" .pid)"
+    [ -n "$(pid_of "$name")" ] && echo "$name"
+  done
+  return 0
+}
+
+# start_process <name> <log> <program> [args...]: runs the program detached (own session), output
+# appended to <log>, with the caller's environment plus the assignments in the array node_env.
+start_process() {
+  local name="$1" logfile="$2" program="$3"; shift 3
+  mkdir -p "$pid_dir" "$(dirname "$logfile")"
+  echo "=== $(date -u +%FT%TZ) starting $name: $program $*" >>"$logfile"
+  setsid env "${node_env[@]}" "$program" "$@" >>"$logfile" 2>&1 </dev/null &
+  echo "$! $program" >"$pid_dir/$name.pid"
+}
+
+# stop_process <name>: SIGTERM, wait up to 10 s, then SIGKILL; removes the pid file.
+stop_process() {
+  local name="$1" pid i
+  pid="$(pid_of "$name")"
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "$name (pid $pid) did not stop in 10 s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$pid_dir/$name.pid"
+}
+
+# wait_healthy <name> <operations host:port> <log> [timeout s]: polls /healthz until it answers
+# 200; fails early (with the log's tail) when the process dies.
+wait_healthy() {
+  local name="$1" ops="$2" logfile="$3" timeout="${4:-60}" i
+  for i in $(seq 1 $((timeout * 4))); do
+    if [ -z "$(pid_of "$name")" ]; then
+      echo "[network] $name exited during start-up; its log is $logfile; last lines:" >&2
+      tail -n 15 "$logfile" >&2 || true
+      return 1
+    fi
+    if curl -fsS -o /dev/null "http://$ops/healthz" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.25
+  done
+  echo "[network] $name did not report healthy on http://$ops/healthz within ${timeout}s; its log is $logfile" >&2
+  tail -n 15 "$logfile" >&2 || true
+  return 1
+}
+
+# wait_port <name> <host:port> <log> [timeout s]: waits until a TCP port accepts connections.
+wait_port() {
+  local name="$1" address="$2" logfile="$3" timeout="${4:-30}" i
+  for i in $(seq 1 $((timeout * 4))); do
+    if [ -z "$(pid_of "$name")" ]; then
+      echo "[network] $name exited during start-up; its log is $logfile; last lines:" >&2
+      tail -n 15 "$logfile" >&2 || true
+      return 1
+    fi
+    if (exec 3<>"/dev/tcp/${address%:*}/${address##*:}") 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.25
+  done
+  echo "[network] $name did not listen on $address within ${timeout}s; its log is $logfile" >&2
+  return 1
+}
+
+# as_org_admin <org name> <command...>: runs a peer CLI command as the org's admin against its peer.
+as_org_admin() {
+  local org="$1"; shift
+  local msp admin_msp address tlsca
+  msp="$(nj '.orgs[] | select(.name == $o) | .mspId' --arg o "$org")"
+  admin_msp="$(nj '.orgs[] | select(.name == $o) | .users.admin.mspDir' --arg o "$org")"
+  address="$(nj '.orgs[] | select(.name == $o) | .peer.address' --arg o "$org")"
+  tlsca="$(nj '.orgs[] | select(.name == $o) | .tlsCaCert' --arg o "$org")"
+  env CORE_PEER_LOCALMSPID="$msp" CORE_PEER_MSPCONFIGPATH="$admin_msp" CORE_PEER_ADDRESS="$address" \
+    CORE_PEER_TLS_ENABLED=true CORE_PEER_TLS_ROOTCERT_FILE="$tlsca" FABRIC_LOGGING_SPEC=warning "$@"
+}
+
+# orderer_cli_args: the flags peer CLI commands need to reach the first orderer over TLS.
+orderer_cli_args() {
+  echo "-o $(nj '.orderers[0].address') --tls --cafile $(nj '.ordererOrg.tlsCaCert')"
+}

@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# Generates the test network's configuration from test-network-config/topology.json:
+#   <out>/network.json        every node, port, path, channel and chaincode, resolved (scripts and tests read it)
+#   <out>/crypto-config.yaml  cryptogen input (NodeOUs on, 127.0.0.1 and localhost in every TLS certificate)
+#   <out>/configtx.yaml       one profile per channel: `master` and `slave-<hv>` per HV substation, BFT ordering
+#   <out>/organizations/      cryptogen output (MSPs, TLS material, Admin and User1 identities per org)
+#   <out>/channel-artifacts/  one genesis block per channel
+#   <out>/connection-profiles/<Org>.json  a connection profile per org (its peer, or the peer it uses as gateway)
+# Usage: generate.sh [--topology FILE] [--out DIR]   (defaults: topology.json beside this script, .run/network/config)
+# Needs jq, and cryptogen and configtxgen on PATH (or in .cache/fabric/bin).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+topology="$here/topology.json"
+out="$root/.run/network/config"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --topology) topology="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    *) echo "generate: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+export PATH="$root/.cache/fabric/bin:$PATH"
+for tool in jq cryptogen configtxgen; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "generate: $tool not found (run npm run network:install)" >&2; exit 1; }
+done
+[ -f "$topology" ] || { echo "generate: topology file $topology not found" >&2; exit 1; }
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+run="$(cd "$out/.." && pwd)"
+
+# ---------------------------------------------------------------------------------------------
+# 1. network.json: the topology resolved into names, ports and paths.
+#    Ports (basePort B, default 7000): orderer i listens on B+50+10i, admin B+53+10i,
+#    operations B+54+10i; peer j (peer orgs in order GridCo, HVs, LVs, Regulator) listens on
+#    B+1000+10j+1, chaincode B+1000+10j+2, operations B+1000+10j+3; chaincode server of peer
+#    org j for chaincode k (0 master, 1 slave) on B+2000+10j+k.
+# ---------------------------------------------------------------------------------------------
+jq --arg out "$out" --arg run "$run" --arg root "$root" '
+  def lc: ascii_downcase;
+  . as $t
+  | ($t.host) as $host
+  | ($t.basePort) as $b
+  | ($t.domain) as $domain
+  | ([$t.gridCompany] + [$t.hvSubstations[].name] + [$t.hvSubstations[].lvSubstations[]] + [$t.regulator]) as $peerOrgs
+  | ($t.hvSubstations | map({ key: .name, value: . }) | from_entries) as $hvByName
+  | (reduce $t.hvSubstations[] as $hv ({}; reduce $hv.lvSubstations[] as $lv (.; .[$lv] = $hv.name))) as $hvOfLv
+  | def orgDir($name): "\($out)/organizations/peerOrganizations/\($name | lc).\($domain)";
+    def userOf($name; $user): (orgDir($name) + "/users/\($user)@\($name | lc).\($domain)/msp") as $msp
+      | { mspDir: $msp, certPath: "\($msp)/signcerts/\($user)@\($name | lc).\($domain)-cert.pem", keyPath: "\($msp)/keystore/priv_sk" };
+    def role($name):
+      if $name == $t.gridCompany then "gridCompany"
+      elif $name == $t.regulator then "regulator"
+      elif $hvByName[$name] != null then "hvSubstation"
+      elif $hvOfLv[$name] != null then "lvSubstation"
+      else "cloudProvider" end;
+    def slaveChannel($hv): "slave-\($hv | lc)";
+    def channelsOf($name):
+      if $name == $t.gridCompany then ["master"]
+      elif $name == $t.regulator then ["master"] + [$t.hvSubstations[] | slaveChannel(.name)]
+      elif $hvByName[$name] != null then ["master", slaveChannel($name)]
+      elif $hvOfLv[$name] != null then [slaveChannel($hvOfLv[$name])]
+      else ["master"] end;
+    def chaincodesOf($name): [channelsOf($name)[] | if . == "master" then $t.chaincodes.master.name else $t.chaincodes.slave.name end] | unique;
+  ($peerOrgs | to_entries | map(
+      .key as $j | .value as $name | ($name | lc) as $id | orgDir($name) as $dir
+      | { name: $name, mspId: "\($name)MSP", role: role($name), domain: "\($id).\($domain)",
+          mspDir: "\($dir)/msp", tlsCaCert: "\($dir)/tlsca/tlsca.\($id).\($domain)-cert.pem",
+          channels: channelsOf($name),
+          users: { admin: userOf($name; "Admin"), user1: userOf($name; "User1") },
+          peer: { name: "\($id)-peer0", hostname: "peer0.\($id).\($domain)",
+                  address: "\($host):\($b + 1000 + 10 * $j + 1)",
+                  chaincodeAddress: "\($host):\($b + 1000 + 10 * $j + 2)",
+                  operationsAddress: "\($host):\($b + 1000 + 10 * $j + 3)",
+                  mspDir: "\($dir)/peers/peer0.\($id).\($domain)/msp",
+                  tlsDir: "\($dir)/peers/peer0.\($id).\($domain)/tls",
+                  dataDir: "\($run)/nodes/\($id)-peer0",
+                  log: "\($run)/logs/\($id)-peer0.log" },
+          chaincodeServers: (chaincodesOf($name) | map(. as $cc | { chaincode: $cc,
+                  name: "\($id)-\($cc)",
+                  address: "\($host):\($b + 2000 + 10 * $j + (if $cc == $t.chaincodes.master.name then 0 else 1 end))",
+                  log: "\($run)/logs/\($id)-\($cc).log" })) }
+    )) as $peerOrgEntries
+  | ($t.cloudProviders | map(
+      . as $name | ($name | lc) as $id | orgDir($name) as $dir
+      | { name: $name, mspId: "\($name)MSP", role: "cloudProvider", domain: "\($id).\($domain)",
+          mspDir: "\($dir)/msp", tlsCaCert: "\($dir)/tlsca/tlsca.\($id).\($domain)-cert.pem",
+          channels: ["master"],
+          users: { admin: userOf($name; "Admin"), user1: userOf($name; "User1") },
+          peer: null, gatewayPeerOrg: $t.gridCompany, chaincodeServers: [] }
+    )) as $cloudOrgEntries
+  | ("\($out)/organizations/ordererOrganizations/\($domain)") as $odir
+  | {
+      topology: $t,
+      host: $host,
+      domain: $domain,
+      runDir: $run,
+      configDir: $out,
+      ordererOrg: { name: "Orderer", mspId: "OrdererMSP", domain: $domain, mspDir: "\($odir)/msp",
+                    tlsCaCert: "\($odir)/tlsca/tlsca.\($domain)-cert.pem",
+                    users: { admin: { mspDir: "\($odir)/users/Admin@\($domain)/msp",
+                                      certPath: "\($odir)/users/Admin@\($domain)/msp/signcerts/Admin@\($domain)-cert.pem",
+                                      keyPath: "\($odir)/users/Admin@\($domain)/msp/keystore/priv_sk",
+                                      tlsCert: "\($odir)/users/Admin@\($domain)/tls/client.crt",
+                                      tlsKey: "\($odir)/users/Admin@\($domain)/tls/client.key" } } },
+      orderers: [range(0; $t.ordererCount) as $i | {
+          id: ($i + 1), name: "orderer\($i)", hostname: "orderer\($i).\($domain)",
+          address: "\($host):\($b + 50 + 10 * $i)",
+          adminAddress: "\($host):\($b + 53 + 10 * $i)",
+          operationsAddress: "\($host):\($b + 54 + 10 * $i)",
+          mspDir: "\($odir)/orderers/orderer\($i).\($domain)/msp",
+          signCert: "\($odir)/orderers/orderer\($i).\($domain)/msp/signcerts/orderer\($i).\($domain)-cert.pem",
+          tlsDir: "\($odir)/orderers/orderer\($i).\($domain)/tls",
+          dataDir: "\($run)/nodes/orderer\($i)",
+          log: "\($run)/logs/orderer\($i).log" }],
+      orgs: ($peerOrgEntries + $cloudOrgEntries),
+      channels: (
+        [{ name: "master", kind: "master", chaincode: $t.chaincodes.master.name,
+           peerOrgs: ([$t.gridCompany] + [$t.hvSubstations[].name] + [$t.regulator]),
+           clientOrgs: $t.cloudProviders }]
+        + [$t.hvSubstations[] | { name: slaveChannel(.name), kind: "slave", hvSubstation: .name,
+           chaincode: $t.chaincodes.slave.name,
+           peerOrgs: ([.name] + .lvSubstations + [$t.regulator]), clientOrgs: [] }]),
+      chaincodes: [
+        { name: $t.chaincodes.master.name, kind: "master", entry: "\($root)/\($t.chaincodes.master.entry)",
+          channels: ["master"] },
+        { name: $t.chaincodes.slave.name, kind: "slave", entry: "\($root)/\($t.chaincodes.slave.entry)",
+          channels: [$t.hvSubstations[] | slaveChannel(.name)] } ]
+    }
+' "$topology" > "$out/network.json"
+net="$out/network.json"
+
+# ---------------------------------------------------------------------------------------------
+# 2. crypto-config.yaml for cryptogen.
+# ---------------------------------------------------------------------------------------------
+jq -r '
+  "OrdererOrgs:",
+  "  - Name: \(.ordererOrg.name)",
+  "    Domain: \(.ordererOrg.domain)",
+  "    EnableNodeOUs: true",
+  "    Specs:",
+  (.orderers[] | "      - Hostname: \(.name)\n        SANS: [\"\(.address | split(":")[0])\", localhost]"),
+  "PeerOrgs:",
+  (.orgs[] |
+    "  - Name: \(.name)",
+    "    Domain: \(.domain)",
+    "    EnableNodeOUs: true",
+    "    Template:",
+    "      Count: \(if .peer == null then 0 else 1 end)",
+    "      SANS: [\"\(.peer.address // "127.0.0.1:0" | split(":")[0])\", localhost]",
+    "    Users:",
+    "      Count: 1")
+' "$net" > "$out/crypto-config.yaml"
+
+# ---------------------------------------------------------------------------------------------
+# 3. configtx.yaml: organizations, BFT orderer defaults with the consenter mapping, one profile
+#    per channel. Anchor peers are written into each genesis block (one peer per org).
+# ---------------------------------------------------------------------------------------------
+jq -r '
+  def q: "\"" + . + "\"";
+  def orgPolicies($m):
+    "    Policies:",
+    "      Readers: {Type: Signature, Rule: \"OR(\u0027\($m).admin\u0027, \u0027\($m).peer\u0027, \u0027\($m).client\u0027)\"}",
+    "      Writers: {Type: Signature, Rule: \"OR(\u0027\($m).admin\u0027, \u0027\($m).client\u0027)\"}",
+    "      Admins: {Type: Signature, Rule: \"OR(\u0027\($m).admin\u0027)\"}",
+    "      Endorsement: {Type: Signature, Rule: \"OR(\u0027\($m).peer\u0027)\"}";
+  . as $n
+  | "# Generated by test-network-config/generate.sh from topology.json; do not edit.",
+    "Organizations:",
+    "  - &\(.ordererOrg.name)",
+    "    Name: \(.ordererOrg.mspId)",
+    "    ID: \(.ordererOrg.mspId)",
+    "    MSPDir: \(.ordererOrg.mspDir | q)",
+    "    Policies:",
+    "      Readers: {Type: Signature, Rule: \"OR(\u0027\(.ordererOrg.mspId).member\u0027)\"}",
+    "      Writers: {Type: Signature, Rule: \"OR(\u0027\(.ordererOrg.mspId).member\u0027)\"}",
+    "      Admins: {Type: Signature, Rule: \"OR(\u0027\(.ordererOrg.mspId).admin\u0027)\"}",
+    "    OrdererEndpoints:",
+    (.orderers[] | "      - \(.address | q)"),
+    (.orgs[] |
+      "  - &\(.name)",
+      "    Name: \(.mspId)",
+      "    ID: \(.mspId)",
+      "    MSPDir: \(.mspDir | q)",
+      orgPolicies(.mspId),
+      (if .peer != null then
+        "    AnchorPeers:",
+        "      - {Host: \(.peer.address | split(":")[0]), Port: \(.peer.address | split(":")[1])}"
+       else empty end)),
+    "Capabilities:",
+    "  Channel: &ChannelCapabilities {V3_0: true}",
+    "  Orderer: &OrdererCapabilities {V2_0: true}",
+    "  Application: &ApplicationCapabilities {V2_5: true}",
+    "Application: &ApplicationDefaults",
+    "  Organizations:",
+    "  Policies:",
+    "    Readers: {Type: ImplicitMeta, Rule: \"ANY Readers\"}",
+    "    Writers: {Type: ImplicitMeta, Rule: \"ANY Writers\"}",
+    "    Admins: {Type: ImplicitMeta, Rule: \"MAJORITY Admins\"}",
+    "    LifecycleEndorsement: {Type: ImplicitMeta, Rule: \"MAJORITY Endorsement\"}",
+    "    Endorsement: {Type: ImplicitMeta, Rule: \"MAJORITY Endorsement\"}",
+    "  Capabilities: *ApplicationCapabilities",
+    "Orderer: &OrdererDefaults",
+    "  OrdererType: BFT",
+    "  BatchTimeout: 500ms",
+    "  BatchSize: {MaxMessageCount: 100, AbsoluteMaxBytes: 32 MB, PreferredMaxBytes: 4 MB}",
+    "  SmartBFT:",
+    "    RequestBatchMaxCount: 100",
+    "    RequestBatchMaxInterval: 100ms",
+    "    RequestForwardTimeout: 2s",
+    "    RequestComplainTimeout: 20s",
+    "    RequestAutoRemoveTimeout: 3m0s",
+    "    ViewChangeResendInterval: 5s",
+    "    ViewChangeTimeout: 20s",
+    "    LeaderHeartbeatTimeout: 1m0s",
+    "    LeaderHeartbeatCount: 10",
+    "    CollectTimeout: 1s",
+    "    RequestBatchMaxBytes: 10485760",
+    "    IncomingMessageBufferSize: 200",
+    "    RequestPoolSize: 100000",
+    "  ConsenterMapping:",
+    (.orderers[] |
+      "    - ID: \(.id)",
+      "      Host: \(.address | split(":")[0])",
+      "      Port: \(.address | split(":")[1])",
+      "      MSPID: \($n.ordererOrg.mspId)",
+      "      Identity: \(.signCert | q)",
+      "      ClientTLSCert: \(.tlsDir + "/server.crt" | q)",
+      "      ServerTLSCert: \(.tlsDir + "/server.crt" | q)"),
+    "  Organizations:",
+    "  Policies:",
+    "    Readers: {Type: ImplicitMeta, Rule: \"ANY Readers\"}",
+    "    Writers: {Type: ImplicitMeta, Rule: \"ANY Writers\"}",
+    "    Admins: {Type: ImplicitMeta, Rule: \"MAJORITY Admins\"}",
+    "    BlockValidation: {Type: ImplicitMeta, Rule: \"ANY Writers\"}",
+    "  Capabilities: *OrdererCapabilities",
+    "Channel: &ChannelDefaults",
+    "  Policies:",
+    "    Readers: {Type: ImplicitMeta, Rule: \"ANY Readers\"}",
+    "    Writers: {Type: ImplicitMeta, Rule: \"ANY Writers\"}",
+    "    Admins: {Type: ImplicitMeta, Rule: \"MAJORITY Admins\"}",
+    "  Capabilities: *ChannelCapabilities",
+    "Profiles:",
+    (.channels[] |
+      "  \(.name):",
+      "    <<: *ChannelDefaults",
+      "    Orderer:",
+      "      <<: *OrdererDefaults",
+      "      Organizations: [*\($n.ordererOrg.name)]",
+      "    Application:",
+      "      <<: *ApplicationDefaults",
+      "      Organizations: [\((.peerOrgs + .clientOrgs) | map("*" + .) | join(", "))]")
+' "$net" > "$out/configtx.yaml"
+
+# ---------------------------------------------------------------------------------------------
+# 4. Crypto material and genesis blocks.
+# ---------------------------------------------------------------------------------------------
+rm -rf "$out/organizations" "$out/channel-artifacts"
+cryptogen generate --config="$out/crypto-config.yaml" --output="$out/organizations" >/dev/null
+mkdir -p "$out/channel-artifacts"
+for channel in $(jq -r '.channels[].name' "$net"); do
+  configtxgen -configPath "$out" -profile "$channel" -channelID "$channel" \
+    -outputBlock "$out/channel-artifacts/$channel.block" 2>"$out/channel-artifacts/$channel.configtxgen.log" \
+    || { cat "$out/channel-artifacts/$channel.configtxgen.log" >&2; exit 1; }
+done
+
+# ---------------------------------------------------------------------------------------------
+# 5. Connection profiles (common connection profile format), one per org. Client-only orgs use
+#    their gateway peer org's peer.
+# ---------------------------------------------------------------------------------------------
+mkdir -p "$out/connection-profiles"
+for org in $(jq -r '.orgs[].name' "$net"); do
+  jq --arg org "$org" '
+    . as $n
+    | (.orgs[] | select(.name == $org)) as $o
+    | ($o.peer // (.orgs[] | select(.name == $o.gatewayPeerOrg) | .peer)) as $p
+    | (.orgs[] | select(.peer == $p)) as $po
+    | { name: "carbontrace-\($o.name | ascii_downcase)", version: "1.0.0",
+        client: { organization: $o.name },
+        organizations: { ($o.name): { mspid: $o.mspId, peers: (if $o.peer then [$o.peer.hostname] else [] end),
+                                      users: { Admin: $o.users.admin, User1: $o.users.user1 } } },
+        peers: { ($p.hostname): { url: "grpcs://\($p.address)", tlsCACerts: { path: $po.tlsCaCert },
+                                   grpcOptions: { "ssl-target-name-override": $p.hostname, hostnameOverride: $p.hostname } } },
+        channels: ($o.channels | map({ key: ., value: { peers: { ($p.hostname): {} } } }) | from_entries) }
+  ' "$net" > "$out/connection-profiles/$org.json"
+done
+echo "generate: configuration written to $out" >&2

@@ -1,0 +1,232 @@
+/**
+ * carbon-slave `Measurement`: LV substations submit per-slot data and register their topologies.
+ * Only the owning LV organization writes its records; a second submission for a slot is refused
+ * (`Submit`) or stored as a new version (`Amend`, only until the slot is sealed by `Index`).
+ */
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { canonicalJson } from '../../common/canonical-json';
+import { CarbonTraceError } from '../../common/errors';
+import { asInteger, asString, invalid, parseJsonArgument } from '../shared/arguments';
+import { CarbonContract } from '../shared/carbon-contract';
+import { emitEvent } from '../shared/events';
+import { canonicalSha256 } from '../shared/hashing';
+import { exists, getJson, listByPartialKey, mustGetJson, padNumber, putJson } from '../shared/ledger-state';
+import { ALL_ROLES, requireRole } from '../shared/roles';
+import type { Caller } from '../shared/roles';
+import { branchKey, MAX_SLOT, parseMeasurement } from './measurement-record';
+import type { MeasurementRecord, MeasurementSubmission } from './measurement-record';
+import { measurementKey, measurementVersionKey, SLAVE_KEY, slotPackageKey, topologyKey } from './slave-keys';
+import { parseTopology } from './topology-record';
+import type { TopologyRecord } from './topology-record';
+
+/** Events emitted by {@link MeasurementContract}. */
+export const MEASUREMENT_EVENTS = {
+  submitted: 'MeasurementSubmitted',
+  amended: 'MeasurementAmended',
+  topologyRegistered: 'TopologyRegistered',
+} as const;
+
+/** LV measurements and topologies on a slave channel. */
+@Info({ title: 'Measurement', description: 'LV substation measurements per time slot' })
+export class MeasurementContract extends CarbonContract {
+  constructor() {
+    super('Measurement');
+  }
+
+  /** Registers an LV substation's topology (buses, branches); immutable once written. Returns `{id, sha256}`. */
+  @Transaction()
+  @Returns('string')
+  async RegisterTopology(ctx: Context, topologyJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'Measurement:RegisterTopology', 'lv');
+    const topology = parseTopology(parseJsonArgument(topologyJson, 'topology'));
+    assertOwnSubstation(caller, topology.substation);
+    const key = topologyKey(ctx, topology.id);
+    if (await exists(ctx, key)) {
+      throw new CarbonTraceError('ALREADY_EXISTS', `topology ${topology.id} is already registered`, {
+        id: topology.id,
+      });
+    }
+    const sha256 = canonicalSha256(topology);
+    const record: TopologyRecord = { ...topology, sha256, txId: ctx.stub.getTxID() };
+    await putJson(ctx, key, record);
+    const result = { id: topology.id, sha256 };
+    emitEvent(ctx, MEASUREMENT_EVENTS.topologyRegistered, { ...result, substation: topology.substation });
+    return canonicalJson(result);
+  }
+
+  /** A registered topology. */
+  @Transaction(false)
+  @Returns('string')
+  async GetTopology(ctx: Context, id: string): Promise<string> {
+    requireRole(ctx, 'Measurement:GetTopology', ...ALL_ROLES);
+    const record = await mustGetJson<TopologyRecord>(
+      ctx,
+      topologyKey(ctx, asString(id, 'id')),
+      `topology ${id}`,
+    );
+    return canonicalJson(record);
+  }
+
+  /** Submits a slot's measurement (first version). Refused when one exists for the slot. Returns the record. */
+  @Transaction()
+  @Returns('string')
+  async Submit(ctx: Context, measurementJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'Measurement:Submit', 'lv');
+    const submission = await this.#validate(ctx, caller, measurementJson);
+    const key = measurementKey(ctx, submission.slot, submission.substation);
+    const current = await getJson<MeasurementRecord>(ctx, key);
+    if (current !== undefined) {
+      throw new CarbonTraceError(
+        'ALREADY_EXISTS',
+        `slot ${submission.slot} of ${submission.substation} already has version ${current.version}; use Amend`,
+        { slot: submission.slot, substation: submission.substation, version: current.version },
+      );
+    }
+    const record = await this.#store(ctx, caller, submission, 1);
+    emitEvent(ctx, MEASUREMENT_EVENTS.submitted, summary(record));
+    return canonicalJson(record);
+  }
+
+  /** Stores a new version of an existing measurement (until the slot is sealed); earlier versions stay readable. */
+  @Transaction()
+  @Returns('string')
+  async Amend(ctx: Context, measurementJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'Measurement:Amend', 'lv');
+    const submission = await this.#validate(ctx, caller, measurementJson);
+    const current = await mustGetJson<MeasurementRecord>(
+      ctx,
+      measurementKey(ctx, submission.slot, submission.substation),
+      `measurement of ${submission.substation} at slot ${submission.slot}`,
+    );
+    const record = await this.#store(ctx, caller, submission, current.version + 1);
+    emitEvent(ctx, MEASUREMENT_EVENTS.amended, summary(record));
+    return canonicalJson(record);
+  }
+
+  /** The current measurement of `substation` at `slot`. */
+  @Transaction(false)
+  @Returns('string')
+  async Get(ctx: Context, slot: string, substation: string): Promise<string> {
+    requireRole(ctx, 'Measurement:Get', ...ALL_ROLES);
+    const slotNumber = parseSlot(slot);
+    const record = await mustGetJson<MeasurementRecord>(
+      ctx,
+      measurementKey(ctx, slotNumber, asString(substation, 'substation')),
+      `measurement of ${substation} at slot ${slotNumber}`,
+    );
+    return canonicalJson(record);
+  }
+
+  /** Every version of a measurement, oldest first. */
+  @Transaction(false)
+  @Returns('string')
+  async GetHistory(ctx: Context, slot: string, substation: string): Promise<string> {
+    requireRole(ctx, 'Measurement:GetHistory', ...ALL_ROLES);
+    const rows = await listByPartialKey<MeasurementRecord>(ctx, SLAVE_KEY.measurementVersion, [
+      padNumber(parseSlot(slot)),
+      asString(substation, 'substation'),
+    ]);
+    return canonicalJson(rows.map((row) => row.value));
+  }
+
+  /** The current measurements of every substation at `slot`, ordered by substation id. */
+  @Transaction(false)
+  @Returns('string')
+  async ListSlot(ctx: Context, slot: string): Promise<string> {
+    requireRole(ctx, 'Measurement:ListSlot', ...ALL_ROLES);
+    const rows = await listByPartialKey<MeasurementRecord>(ctx, SLAVE_KEY.measurement, [
+      padNumber(parseSlot(slot)),
+    ]);
+    return canonicalJson(rows.map((row) => row.value));
+  }
+
+  async #validate(ctx: Context, caller: Caller, measurementJson: string): Promise<MeasurementSubmission> {
+    const submission = parseMeasurement(parseJsonArgument(measurementJson, 'measurement'));
+    assertOwnSubstation(caller, submission.substation);
+    if (await exists(ctx, slotPackageKey(ctx, submission.slot))) {
+      throw new CarbonTraceError('INVALID_STATE', `slot ${submission.slot} is already sealed by Index`, {
+        slot: submission.slot,
+      });
+    }
+    if (submission.topology !== undefined) {
+      const ref = submission.topology;
+      const topology = await getJson<TopologyRecord>(ctx, topologyKey(ctx, ref.id));
+      if (topology === undefined) invalid('topology.id', 'refers to no registered topology', ref.id);
+      if (topology.substation !== submission.substation) {
+        invalid('topology.id', `belongs to ${topology.substation}, not ${submission.substation}`, ref.id);
+      }
+      if (topology.sha256 !== ref.sha256) {
+        throw new CarbonTraceError('HASH_MISMATCH', `topology ${ref.id} has sha256 ${topology.sha256}`, {
+          field: 'topology.sha256',
+          value: ref.sha256,
+        });
+      }
+      const known = new Set(topology.branches.map((b) => branchKey(b.fromBusId, b.toBusId)));
+      submission.switches.forEach((s, i) => {
+        if (!known.has(branchKey(s.fromBusId, s.toBusId))) {
+          invalid(
+            `switches[${i}]`,
+            `refers to no branch of topology ${ref.id}`,
+            branchKey(s.fromBusId, s.toBusId),
+            s.fromBusId,
+          );
+        }
+      });
+      const buses = new Set(topology.buses.map((b) => b.busId));
+      submission.loads.forEach((l, i) => {
+        if (!buses.has(l.busId))
+          invalid(`loads[${i}].busId`, `is not a bus of topology ${ref.id}`, l.busId, l.busId);
+      });
+      submission.generators.forEach((g, i) => {
+        if (!buses.has(g.busId))
+          invalid(`generators[${i}].busId`, `is not a bus of topology ${ref.id}`, g.busId, g.busId);
+      });
+    }
+    return submission;
+  }
+
+  async #store(
+    ctx: Context,
+    caller: Caller,
+    submission: MeasurementSubmission,
+    version: number,
+  ): Promise<MeasurementRecord> {
+    const record: MeasurementRecord = {
+      ...submission,
+      version,
+      txId: ctx.stub.getTxID(),
+      submitterMsp: caller.mspId,
+    };
+    await putJson(ctx, measurementKey(ctx, submission.slot, submission.substation), record);
+    await putJson(ctx, measurementVersionKey(ctx, submission.slot, submission.substation, version), record);
+    return record;
+  }
+}
+
+/** A slot argument given as a decimal string. */
+export function parseSlot(slot: string): number {
+  if (!/^[0-9]{1,12}$/.test(slot)) invalid('slot', 'must be a non-negative integer', slot);
+  return asInteger(Number(slot), 'slot', 0, MAX_SLOT);
+}
+
+function assertOwnSubstation(caller: Caller, substation: string): void {
+  if (caller.orgId !== substation) {
+    throw new CarbonTraceError(
+      'ACCESS_DENIED',
+      `${caller.mspId} cannot write data of substation ${substation}`,
+      {
+        mspId: caller.mspId,
+        substation,
+      },
+    );
+  }
+}
+
+function summary(record: MeasurementRecord): Record<string, string | number> {
+  return {
+    slot: record.slot,
+    substation: record.substation,
+    version: record.version,
+    sha256: canonicalSha256(record),
+  };
+}

@@ -1,0 +1,46 @@
+/** World-state keys of the carbon-slave chaincode (composite keys; numbers zero-padded to sort). */
+import type { Context } from 'fabric-contract-api';
+import { padNumber } from '../shared/ledger-state';
+
+/** Object types of the slave chaincode's composite keys. */
+export const SLAVE_KEY = {
+  measurement: 'measurement',
+  measurementVersion: 'measurementVersion',
+  topology: 'topology',
+  slotPackage: 'slotPackage',
+  consensusState: 'consensusState',
+} as const;
+
+/** Key of the current measurement of `substation` at `slot`. */
+export function measurementKey(ctx: Context, slot: number, substation: string): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.measurement, [padNumber(slot), substation]);
+}
+
+/** Key of one version of a measurement (every version is kept). */
+export function measurementVersionKey(
+  ctx: Context,
+  slot: number,
+  substation: string,
+  version: number,
+): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.measurementVersion, [
+    padNumber(slot),
+    substation,
+    padNumber(version, 6),
+  ]);
+}
+
+/** Key of a registered topology. */
+export function topologyKey(ctx: Context, id: string): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.topology, [id]);
+}
+
+/** Key of a slot's sealed package. */
+export function slotPackageKey(ctx: Context, slot: number): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.slotPackage, [padNumber(slot)]);
+}
+
+/** Key of the channel's improved-PBFT state. */
+export function consensusStateKey(ctx: Context): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.consensusState, ['current']);
+}

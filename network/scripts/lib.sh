@@ -59,7 +59,7 @@ start_process() {
   local name="$1" logfile="$2" program="$3"; shift 3
   mkdir -p "$pid_dir" "$(dirname "$logfile")"
   echo "=== $(date -u +%FT%TZ) starting $name: $program $*" >>"$logfile"
-  setsid env "${node_env[@]}" "$program" "$@" >>"$logfile" 2>&1 </dev/null &
+  setsid env "${node_env[@]}" "$program" "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
   echo "$! $program" >"$pid_dir/$name.pid"
 }
 

@@ -5,7 +5,7 @@
  */
 
 /** A numeric typed array. */
-export type NumericArray = Float64Array | Int32Array;
+export type NumericArray = Float64Array | Int32Array | Uint8Array;
 
 /**
  * `array[index]`, or a RangeError when `index` is outside the array.

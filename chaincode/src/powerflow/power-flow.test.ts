@@ -1,0 +1,210 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parseMatpowerCase } from '../grid/matpower-importer';
+import type { PowerCase } from '../grid/power-case';
+import { generateRadialFeeder } from '../grid/synthetic-feeder';
+import { solvePowerFlow } from './solve-power-flow';
+
+/** Fixtures: the shared reference cases; expected values from reference-results.json and MATH.md §H.2. */
+const casesDir = join(__dirname, '..', 'grid', 'test-cases');
+const loadCase = (name: string): PowerCase =>
+  parseMatpowerCase(readFileSync(join(casesDir, name), 'utf8'), name);
+interface Reference {
+  totalLossMw: number;
+  totalLossMvar: number;
+  vmPu: Record<string, number>;
+  vaDeg: Record<string, number>;
+  vminBus: number;
+  vminPu: number;
+}
+const references = JSON.parse(readFileSync(join(casesDir, 'reference-results.json'), 'utf8')) as Record<
+  string,
+  Reference
+>;
+
+describe('case33bw (reference-results.json)', () => {
+  const c33 = loadCase('case33bw.m');
+  const ref = references['case33bw']!;
+
+  it.each(['nr', 'bfs'] as const)(
+    '%s matches the full voltage vector within 1e-5 pu, losses and Vmin',
+    (method) => {
+      const r = solvePowerFlow(c33, { method });
+      expect(r.converged).toBe(true);
+      for (const bus of r.buses) {
+        expect(Math.abs(bus.vmPu - ref.vmPu[String(bus.id)]!)).toBeLessThan(1e-5);
+        expect(Math.abs(bus.vaDeg - ref.vaDeg[String(bus.id)]!)).toBeLessThan(1e-4);
+      }
+      expect(r.totalLossMw * 1000).toBeCloseTo(202.68, 2);
+      expect(r.totalLossMvar * 1000).toBeCloseTo(135.14, 2);
+      const vmin = r.buses.reduce((a, b) => (b.vmPu < a.vmPu ? b : a));
+      expect(vmin.id).toBe(18);
+      expect(vmin.vmPu).toBeCloseTo(0.91309, 5);
+      // Slack output = load + losses.
+      const load = c33.buses.reduce((s, b) => s + b.pdMw, 0);
+      expect(r.generators[0]!.pMw).toBeCloseTo(load + r.totalLossMw, 7);
+    },
+  );
+
+  it('NR and the sweep agree to 1e-9 pu', () => {
+    const nr = solvePowerFlow(c33, { method: 'nr' });
+    const bfs = solvePowerFlow(c33, { method: 'bfs' });
+    nr.buses.forEach((b, i) => {
+      expect(Math.abs(b.ePu - bfs.buses[i]!.ePu)).toBeLessThan(1e-9);
+      expect(Math.abs(b.fPu - bfs.buses[i]!.fPu)).toBeLessThan(1e-9);
+    });
+  });
+});
+
+describe('case14 (reference-results.json)', () => {
+  const c14 = loadCase('case14.m');
+  const ref = references['case14']!;
+
+  it('NR: losses 13.393 MW and the voltage vector', () => {
+    const r = solvePowerFlow(c14);
+    expect(r.totalLossMw).toBeCloseTo(13.393, 3);
+    expect(Math.abs(r.totalLossMw - ref.totalLossMw)).toBeLessThan(1e-6);
+    expect(Math.abs(r.totalLossMvar - ref.totalLossMvar)).toBeLessThan(1e-6);
+    for (const bus of r.buses) {
+      expect(Math.abs(bus.vmPu - ref.vmPu[String(bus.id)]!)).toBeLessThan(1e-6);
+      expect(Math.abs(bus.vaDeg - ref.vaDeg[String(bus.id)]!)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('the sweep refuses a meshed network with PV buses, saying why', () => {
+    expect(() => solvePowerFlow(c14, { method: 'bfs' })).toThrow(/PV bus/);
+    const noPv: PowerCase = { ...c14, buses: c14.buses.map((b) => (b.type === 2 ? { ...b, type: 1 } : b)) };
+    expect(() => solvePowerFlow(noPv, { method: 'bfs' })).toThrow(/not radial: branch .* closes a loop/);
+  });
+});
+
+describe('case4_carbon (MATH.md §H.2)', () => {
+  const c4 = loadCase('case4_carbon.m');
+  const r = solvePowerFlow(c4);
+
+  it('reproduces the bus table', () => {
+    const expected = [
+      [1.05, 0, 408.82541, 183.565943],
+      [1.045, -0.595123, 114, 59.226513],
+      [0.984159, -4.288817, -200, -80],
+      [0.946298, -6.701916, -300, -120],
+    ];
+    r.buses.forEach((bus, i) => {
+      const [vm, va, p, q] = expected[i]!;
+      expect(bus.vmPu).toBeCloseTo(vm!, 6);
+      expect(bus.vaDeg).toBeCloseTo(va!, 6);
+      expect(bus.pInjectionMw).toBeCloseTo(p!, 5);
+      expect(bus.qInjectionMvar).toBeCloseTo(q!, 5);
+    });
+    expect(r.generators[0]!.pMw).toBeCloseTo(408.82541, 5);
+    expect(r.generators[1]!.qMvar).toBeCloseTo(59.226513, 5);
+  });
+
+  it('reproduces the branch table and the total loss 22.825410 MW', () => {
+    const expected = [
+      [20.04914, -19.977464, 0.071676],
+      [153.959271, -148.898956, 5.060314],
+      [234.817, -222.652406, 12.164594],
+      [133.977464, -129.990978, 3.986485],
+      [78.889935, -77.347594, 1.542341],
+    ];
+    r.branches.forEach((br, k) => {
+      const [pf, pt, loss] = expected[k]!;
+      expect(br.pFromMw).toBeCloseTo(pf!, 5);
+      expect(br.pToMw).toBeCloseTo(pt!, 5);
+      expect(br.lossMw).toBeCloseTo(loss!, 5);
+    });
+    expect(r.totalLossMw).toBeCloseTo(22.82541, 5);
+    expect(r.maxMismatchPu).toBeLessThan(1e-10);
+  });
+});
+
+describe('network problems', () => {
+  const c4 = loadCase('case4_carbon.m');
+
+  it('names the buses of an island without a slack', () => {
+    const cut: PowerCase = {
+      ...c4,
+      branches: c4.branches.map((b) =>
+        b.toBusId === 4 || b.fromBusId === 4 ? { ...b, inService: false } : b,
+      ),
+    };
+    expect(() => solvePowerFlow(cut)).toThrow(
+      expect.objectContaining({ code: 'ISLANDED_NETWORK', busIds: [4] }),
+    );
+  });
+
+  it('solves two islands that each have a slack', () => {
+    const twin: PowerCase = {
+      ...c4,
+      buses: [...c4.buses, ...c4.buses.map((b) => ({ ...b, id: b.id + 10 }))],
+      generators: [
+        ...c4.generators,
+        ...c4.generators.map((g) => ({ ...g, row: g.row + 2, busId: g.busId + 10 })),
+      ],
+      branches: [
+        ...c4.branches,
+        ...c4.branches.map((b) => ({
+          ...b,
+          row: b.row + 5,
+          fromBusId: b.fromBusId + 10,
+          toBusId: b.toBusId + 10,
+        })),
+      ],
+    };
+    const r = solvePowerFlow(twin);
+    expect(r.totalLossMw).toBeCloseTo(2 * 22.82541, 5);
+    expect(r.buses[7]!.vmPu).toBeCloseTo(0.946298, 6);
+  });
+
+  it('reports divergence with iterations and mismatch', () => {
+    const heavy: PowerCase = { ...c4, buses: c4.buses.map((b) => ({ ...b, pdMw: b.pdMw * 30 })) };
+    expect(() => solvePowerFlow(heavy, { maxIterations: 15 })).toThrow(
+      expect.objectContaining({
+        code: 'POWER_FLOW_DIVERGED',
+        iterations: expect.any(Number),
+        maxMismatchPu: expect.any(Number),
+      }),
+    );
+  });
+
+  it('handles taps and phase shifters consistently in NR and the sweep', () => {
+    // A radial chain through an off-nominal, phase-shifting transformer (one oriented each way).
+    const base = loadCase('case33bw.m');
+    const shifted: PowerCase = {
+      ...base,
+      branches: base.branches.map((b) =>
+        b.row === 5
+          ? { ...b, tapRatio: 0.97, shiftDeg: 2 }
+          : b.row === 20
+            ? { ...b, fromBusId: b.toBusId, toBusId: b.fromBusId, tapRatio: 1.03, shiftDeg: -1.5, bPu: 0.002 }
+            : b,
+      ),
+    };
+    const nr = solvePowerFlow(shifted, { method: 'nr' });
+    const bfs = solvePowerFlow(shifted, { method: 'bfs' });
+    nr.buses.forEach((b, i) => {
+      expect(Math.abs(b.vmPu - bfs.buses[i]!.vmPu)).toBeLessThan(1e-9);
+    });
+    // Bus balance at every bus: injection = sum of branch end injections (MATPOWER sign convention).
+    const balance = new Map<number, number>();
+    for (const br of nr.branches) {
+      balance.set(br.fromBusId, (balance.get(br.fromBusId) ?? 0) + br.pFromMw);
+      balance.set(br.toBusId, (balance.get(br.toBusId) ?? 0) + br.pToMw);
+    }
+    for (const bus of nr.buses) expect(bus.pInjectionMw).toBeCloseTo(balance.get(bus.id) ?? 0, 9);
+  });
+
+  it('NR and the sweep agree on random radial feeders', () => {
+    for (const seed of ['a', 'b', 'c']) {
+      const { powerCase } = generateRadialFeeder({ busCount: 300, dgCount: 12, seed });
+      const nr = solvePowerFlow(powerCase, { method: 'nr' });
+      const bfs = solvePowerFlow(powerCase, { method: 'bfs' });
+      nr.buses.forEach((b, i) => {
+        expect(Math.abs(b.ePu - bfs.buses[i]!.ePu)).toBeLessThan(1e-9);
+        expect(Math.abs(b.fPu - bfs.buses[i]!.fPu)).toBeLessThan(1e-9);
+      });
+      expect(nr.totalLossMw).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,12 @@
+/**
+ * carbon-master: the chaincode of the master channel. The chaincode-as-a-service server loads
+ * `contracts` from this module.
+ */
+import { AnchorContract } from './anchor-contract';
+import { ProvidersContract } from './providers-contract';
+
+export { AnchorContract } from './anchor-contract';
+export { ProvidersContract } from './providers-contract';
+
+/** The contracts of carbon-master, `Anchor` first (the default contract). */
+export const contracts = [AnchorContract, ProvidersContract];

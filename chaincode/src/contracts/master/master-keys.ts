@@ -1,0 +1,46 @@
+/** World-state keys of the carbon-master chaincode (composite keys; numbers zero-padded to sort). */
+import type { Context } from 'fabric-contract-api';
+import { padNumber } from '../shared/ledger-state';
+
+/** Object types of the master chaincode's composite keys. */
+export const MASTER_KEY = {
+  anchorHead: 'anchorHead',
+  anchor: 'anchor',
+  anchorPackage: 'anchorPackage',
+  provider: 'provider',
+  providerCycle: 'providerCycle',
+  governance: 'governance',
+  governanceSubmission: 'governanceSubmission',
+  governanceVote: 'governanceVote',
+  governanceStats: 'governanceStats',
+  task: 'task',
+  taskStep: 'taskStep',
+  taskResult: 'taskResult',
+  carbonFlow: 'carbonFlow',
+  busIntensity: 'busIntensity',
+} as const;
+
+/** Head (last anchored block) of a slave channel's chain. */
+export function anchorHeadKey(ctx: Context, channel: string): string {
+  return ctx.stub.createCompositeKey(MASTER_KEY.anchorHead, [channel]);
+}
+
+/** The verification block that anchors slave block `blockNumber` of `channel`. */
+export function anchorKey(ctx: Context, channel: string, blockNumber: number): string {
+  return ctx.stub.createCompositeKey(MASTER_KEY.anchor, [channel, padNumber(blockNumber, 16)]);
+}
+
+/** The anchored package digest of `slot` on `channel`. */
+export function anchorPackageKey(ctx: Context, channel: string, slot: number): string {
+  return ctx.stub.createCompositeKey(MASTER_KEY.anchorPackage, [channel, padNumber(slot)]);
+}
+
+/** A cloud provider's record. */
+export function providerKey(ctx: Context, providerId: string): string {
+  return ctx.stub.createCompositeKey(MASTER_KEY.provider, [providerId]);
+}
+
+/** The current settlement cycle. */
+export function providerCycleKey(ctx: Context): string {
+  return ctx.stub.createCompositeKey(MASTER_KEY.providerCycle, ['current']);
+}

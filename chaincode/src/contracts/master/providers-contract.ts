@@ -1,0 +1,133 @@
+/**
+ * carbon-master `Providers`: the registry of cloud providers with fees, penalties, strikes and the
+ * blacklist (MATH.md F.3), and the settlement cycle. Fees and strikes are applied by `Trace`.
+ */
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { canonicalJson } from '../../common/canonical-json';
+import { CarbonTraceError } from '../../common/errors';
+import { asNumber, asRecord, asString, onlyKeys, parseJsonArgument } from '../shared/arguments';
+import { CarbonContract } from '../shared/carbon-contract';
+import { emitEvent } from '../shared/events';
+import { getJson, listByPartialKey, mustGetJson, putJson } from '../shared/ledger-state';
+import { ALL_ROLES, requireRole } from '../shared/roles';
+import { MASTER_KEY, providerCycleKey, providerKey } from './master-keys';
+import { isBlacklisted, newProvider } from './provider-record';
+import type { ProviderRecord } from './provider-record';
+
+/** Events emitted by {@link ProvidersContract}. */
+export const PROVIDER_EVENTS = {
+  registered: 'ProviderRegistered',
+  feeChanged: 'ProviderFeeChanged',
+  cycleAdvanced: 'CycleAdvanced',
+} as const;
+
+/** The current settlement cycle (0 before the first `AdvanceCycle`). */
+export async function currentCycle(ctx: Context): Promise<number> {
+  const stored = await getJson<{ cycle: number }>(ctx, providerCycleKey(ctx));
+  return stored?.cycle ?? 0;
+}
+
+/** Every provider, ordered by id. */
+export async function listProviders(ctx: Context): Promise<ProviderRecord[]> {
+  return (await listByPartialKey<ProviderRecord>(ctx, MASTER_KEY.provider, [])).map((row) => row.value);
+}
+
+/** A provider's record. @throws NOT_FOUND. */
+export async function getProvider(ctx: Context, id: string): Promise<ProviderRecord> {
+  return mustGetJson<ProviderRecord>(ctx, providerKey(ctx, id), `provider ${id}`);
+}
+
+/** Writes a provider's record. */
+export async function putProvider(ctx: Context, provider: ProviderRecord): Promise<void> {
+  await putJson(ctx, providerKey(ctx, provider.id), provider);
+}
+
+/** Registry of cloud providers. */
+@Info({ title: 'Providers', description: 'Cloud providers: fees, penalties, strikes, blacklist' })
+export class ProvidersContract extends CarbonContract {
+  constructor() {
+    super('Providers');
+  }
+
+  /** A cloud organization registers itself with its fee per task (`{"feePerTask": n}`). */
+  @Transaction()
+  @Returns('string')
+  async Register(ctx: Context, registrationJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'Providers:Register', 'cloud');
+    const r = asRecord(parseJsonArgument(registrationJson, 'registration'), 'registration');
+    onlyKeys(r, 'registration', ['feePerTask']);
+    const fee = asNumber(r['feePerTask'], 'feePerTask', 0, 1e9);
+    if ((await getJson<ProviderRecord>(ctx, providerKey(ctx, caller.orgId))) !== undefined) {
+      throw new CarbonTraceError('ALREADY_EXISTS', `provider ${caller.orgId} is already registered`, {
+        provider: caller.orgId,
+      });
+    }
+    const record = newProvider(caller.orgId, caller.mspId, fee);
+    await putProvider(ctx, record);
+    emitEvent(ctx, PROVIDER_EVENTS.registered, { provider: record.id, feePerTask: fee });
+    return canonicalJson(record);
+  }
+
+  /** A provider changes its own fee. */
+  @Transaction()
+  @Returns('string')
+  async SetFee(ctx: Context, feePerTask: string): Promise<string> {
+    const caller = requireRole(ctx, 'Providers:SetFee', 'cloud');
+    const fee = asNumber(Number(feePerTask), 'feePerTask', 0, 1e9);
+    const record = { ...(await getProvider(ctx, caller.orgId)), feePerTask: fee };
+    await putProvider(ctx, record);
+    emitEvent(ctx, PROVIDER_EVENTS.feeChanged, { provider: record.id, feePerTask: fee });
+    return canonicalJson(record);
+  }
+
+  /** GridCo closes the settlement cycle; blacklists count in cycles. Returns `{cycle}`. */
+  @Transaction()
+  @Returns('string')
+  async AdvanceCycle(ctx: Context): Promise<string> {
+    requireRole(ctx, 'Providers:AdvanceCycle', 'gridco');
+    const cycle = (await currentCycle(ctx)) + 1;
+    await putJson(ctx, providerCycleKey(ctx), { cycle });
+    emitEvent(ctx, PROVIDER_EVENTS.cycleAdvanced, { cycle });
+    return canonicalJson({ cycle });
+  }
+
+  /** The current cycle, `{cycle}`. */
+  @Transaction(false)
+  @Returns('string')
+  async GetCycle(ctx: Context): Promise<string> {
+    requireRole(ctx, 'Providers:GetCycle', ...ALL_ROLES);
+    return canonicalJson({ cycle: await currentCycle(ctx) });
+  }
+
+  /** A provider's record with `blacklisted` for the current cycle. */
+  @Transaction(false)
+  @Returns('string')
+  async Get(ctx: Context, providerId: string): Promise<string> {
+    requireRole(ctx, 'Providers:Get', ...ALL_ROLES);
+    const cycle = await currentCycle(ctx);
+    const record = await getProvider(ctx, asString(providerId, 'providerId'));
+    return canonicalJson({ ...record, blacklisted: isBlacklisted(record, cycle), cycle });
+  }
+
+  /** Every provider with `blacklisted` for the current cycle. */
+  @Transaction(false)
+  @Returns('string')
+  async List(ctx: Context): Promise<string> {
+    requireRole(ctx, 'Providers:List', ...ALL_ROLES);
+    const cycle = await currentCycle(ctx);
+    const providers = await listProviders(ctx);
+    return canonicalJson(providers.map((p) => ({ ...p, blacklisted: isBlacklisted(p, cycle), cycle })));
+  }
+
+  /** The providers blacklisted in the current cycle: `{cycle, providers: [{id, blacklistedUntilCycle}]}`. */
+  @Transaction(false)
+  @Returns('string')
+  async GetBlacklist(ctx: Context): Promise<string> {
+    requireRole(ctx, 'Providers:GetBlacklist', ...ALL_ROLES);
+    const cycle = await currentCycle(ctx);
+    const providers = (await listProviders(ctx))
+      .filter((p) => isBlacklisted(p, cycle))
+      .map((p) => ({ id: p.id, blacklistedUntilCycle: p.blacklistedUntilCycle }));
+    return canonicalJson({ cycle, providers });
+  }
+}

@@ -186,7 +186,9 @@ describe.each([1, 2] as const)('§H.6 method %i', (method) => {
   if (method === 2) {
     it('decrypts B = R·B̃·Q (E8) to §H.3 B = A⁻¹', () => {
       const b = unmaskInverse(key as MonomialMaskKey, result.inverse!);
-      const a = Array.from({ length: 9 }, (_, i) => Array.from({ length: 9 }, (__, j) => (i === j ? 1 : 0)));
+      const a: number[][] = Array.from({ length: 9 }, (_, i) =>
+        Array.from({ length: 9 }, (__, j) => (i === j ? 1 : 0)),
+      );
       const off = problem.offDiagonal;
       for (let e = 0; e < off.values.length; e += 1) a[off.rows[e]!]![off.cols[e]!] = off.values[e]!;
       const reference = denseInverse(a);

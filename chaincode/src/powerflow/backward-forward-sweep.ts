@@ -16,7 +16,7 @@
  */
 import { at, item } from '../sparse/checked-access';
 import { type BranchAdmittance, type Complex, complex } from './branch-admittance';
-import { initialVoltages, type SolverOptions, type VoltageSolution } from './newton-raphson';
+import { hasConverged, initialVoltages, type SolverOptions, type VoltageSolution } from './newton-raphson';
 import { PowerFlowDivergedError, SweepNotApplicableError } from './power-flow-errors';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
 import { powerFlowResidual } from './rectangular-residual';
@@ -100,10 +100,13 @@ export function solveBackwardForwardSweep(
   const drawIm = new Float64Array(n);
   const seriesCurrent: Complex[] = new Array<Complex>(n).fill({ re: 0, im: 0 });
   let iterations = 0;
+  let previousMismatchPu = Number.POSITIVE_INFINITY;
   for (;;) {
     const residual = powerFlowResidual(network, ybus, e, f);
-    if (residual.maxMismatchPu < tolerance)
+    if (hasConverged(residual.maxMismatchPu, previousMismatchPu, tolerance)) {
       return { ePu: e, fPu: f, iterations, maxMismatchPu: residual.maxMismatchPu };
+    }
+    previousMismatchPu = residual.maxMismatchPu;
     if (iterations >= maxIterations || !Number.isFinite(residual.maxMismatchPu)) {
       throw new PowerFlowDivergedError('backward/forward sweep', iterations, residual.maxMismatchPu);
     }

@@ -14,7 +14,7 @@ const PROBLEMS = {
   case4: buildOutsourcingProblem(case4System(), CASE4_UNITS),
   random30: buildOutsourcingProblem(random.system, random.units),
 };
-const cases = Object.keys(PROBLEMS).flatMap((name) =>
+const cases = (Object.keys(PROBLEMS) as (keyof typeof PROBLEMS)[]).flatMap((name) =>
   MASK_PROFILES.map((profile) => [name, profile] as const),
 );
 

@@ -1,12 +1,20 @@
 /**
  * carbon-master `Anchor`: verification blocks that record slave block headers, chained per slave
- * channel (gaps and forks refused), and queries that verify a slave block or a slot package
- * against its anchor.
+ * channel (gaps and forks refused); slot-package digests tied to anchored blocks; and queries that
+ * verify a slave block header or a slot package against its anchor.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
-import { asArray, asInteger, asSha256, asString, parseJsonArgument } from '../shared/arguments';
+import {
+  asArray,
+  asInteger,
+  asRecord,
+  asSha256,
+  asString,
+  onlyKeys,
+  parseJsonArgument,
+} from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { restrictKeyToOrgs } from '../shared/key-endorsement';
@@ -14,6 +22,7 @@ import { exists, getJson, mustGetJson, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import type { Caller } from '../shared/roles';
 import { parseSlot } from '../slave/measurement-contract';
+import { MAX_SLOT } from '../slave/measurement-record';
 import { assertMayRecordVerificationBlock, noteVerificationBlock } from './governance-ledger';
 import { anchorHeadKey, anchorKey, anchorPackageKey } from './master-keys';
 import {
@@ -22,26 +31,50 @@ import {
   parseVerificationBlock,
   SLAVE_CHANNEL_PATTERN,
 } from './verification-block';
-import type {
-  AnchorHead,
-  AnchoredPackage,
-  VerificationBlock,
-  VerificationBlockSubmission,
-} from './verification-block';
+import type { AnchorHead, VerificationBlock, VerificationBlockSubmission } from './verification-block';
 
 /** Events emitted by {@link AnchorContract}. */
-export const ANCHOR_EVENTS = { recorded: 'VerificationBlocksRecorded' } as const;
+export const ANCHOR_EVENTS = {
+  recorded: 'VerificationBlockRecorded',
+  packageRecorded: 'SlotPackageAnchored',
+} as const;
 
-/** A package digest as anchored, with the block that sealed it. */
-export interface AnchoredPackageRecord extends AnchoredPackage {
+/** A slot package digest tied to the anchored slave block whose transaction sealed it. */
+export interface AnchoredPackageRecord {
   readonly channel: string;
+  readonly slot: number;
+  readonly sha256: string;
   readonly blockNumber: number;
   readonly headerHash: string;
+  readonly recorderMsp: string;
 }
 
 /** The slave channel an HV organization owns: `Hv1` → `slave-hv1`. */
 export function slaveChannelOf(hvOrgId: string): string {
   return `slave-${hvOrgId.toLowerCase()}`;
+}
+
+/** The anchored package of a slot, or undefined. */
+export async function readAnchoredPackage(
+  ctx: Context,
+  channel: string,
+  slot: number,
+): Promise<AnchoredPackageRecord | undefined> {
+  return getJson<AnchoredPackageRecord>(ctx, anchorPackageKey(ctx, channel, slot));
+}
+
+/** The anchored head of a channel, or undefined. */
+export async function readAnchorHead(ctx: Context, channel: string): Promise<AnchorHead | undefined> {
+  return getJson<AnchorHead>(ctx, anchorHeadKey(ctx, channel));
+}
+
+function assertOwnsChannel(caller: Caller, channel: string): void {
+  if (channel !== slaveChannelOf(caller.orgId)) {
+    throw new CarbonTraceError('ACCESS_DENIED', `${caller.mspId} cannot anchor data of ${channel}`, {
+      mspId: caller.mspId,
+      channel,
+    });
+  }
 }
 
 /** Verification blocks on the master channel. */
@@ -51,28 +84,84 @@ export class AnchorContract extends CarbonContract {
     super('Anchor');
   }
 
-  /** Anchors one slave block (HV organization of that slave channel). Returns the stored block. */
+  /**
+   * Records one verification block holding consecutive slave block headers of `channel`
+   * (`[{blockNumber, previousHash, dataHash, headerHash?}]`, hex). Only the HV organization of
+   * that slave channel, and during an active EA-DPoS epoch only in its slot. Returns the new head.
+   */
   @Transaction()
   @Returns('string')
-  async Record(ctx: Context, blockJson: string): Promise<string> {
-    const caller = requireRole(ctx, 'Anchor:Record', 'hv');
-    const block = parseVerificationBlock(parseJsonArgument(blockJson, 'block'));
-    const [stored] = await this.#record(ctx, caller, [block]);
-    return canonicalJson(stored);
-  }
-
-  /** Anchors consecutive slave blocks of one channel in one transaction. Returns the stored blocks. */
-  @Transaction()
-  @Returns('string')
-  async RecordBatch(ctx: Context, blocksJson: string): Promise<string> {
+  async RecordBatch(ctx: Context, channel: string, entriesJson: string): Promise<string> {
     const caller = requireRole(ctx, 'Anchor:RecordBatch', 'hv');
-    const blocks = asArray(parseJsonArgument(blocksJson, 'blocks'), 'blocks', 1, 500).map((b, i) =>
-      parseVerificationBlock(b, `blocks[${i}]`),
+    const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
+    const entries = asArray(parseJsonArgument(entriesJson, 'entries'), 'entries', 1, 500).map((b, i) =>
+      parseVerificationBlock(b, name, `entries[${i}]`),
     );
-    return canonicalJson(await this.#record(ctx, caller, blocks));
+    assertOwnsChannel(caller, name);
+    await assertMayRecordVerificationBlock(ctx, caller);
+    return canonicalJson(await this.#record(ctx, caller, name, entries));
   }
 
-  /** The last anchored block of a slave channel, or NOT_FOUND. */
+  /** Records one slave block header (same rules as {@link AnchorContract.RecordBatch}). */
+  @Transaction()
+  @Returns('string')
+  async Record(ctx: Context, channel: string, entryJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'Anchor:Record', 'hv');
+    const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
+    const entry = parseVerificationBlock(parseJsonArgument(entryJson, 'entry'), name, 'entry');
+    assertOwnsChannel(caller, name);
+    await assertMayRecordVerificationBlock(ctx, caller);
+    return canonicalJson(await this.#record(ctx, caller, name, [entry]));
+  }
+
+  /**
+   * Ties a slot package digest (`{slot, sha256, blockNumber}`) to the anchored slave block whose
+   * transaction sealed it (HV organization of the channel; the block must already be anchored).
+   */
+  @Transaction()
+  @Returns('string')
+  async RecordPackage(ctx: Context, channel: string, packageJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'Anchor:RecordPackage', 'hv');
+    const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
+    const r = asRecord(parseJsonArgument(packageJson, 'package'), 'package');
+    onlyKeys(r, 'package', ['slot', 'sha256', 'blockNumber']);
+    const slot = asInteger(r['slot'], 'slot', 0, MAX_SLOT);
+    const sha256 = asSha256(r['sha256'], 'sha256');
+    const blockNumber = asInteger(r['blockNumber'], 'blockNumber', 0);
+    assertOwnsChannel(caller, name);
+    const block = await getJson<VerificationBlock>(ctx, anchorKey(ctx, name, blockNumber));
+    if (block === undefined) {
+      throw new CarbonTraceError('NOT_FOUND', `${name} block ${blockNumber} is not anchored yet`, {
+        channel: name,
+        blockNumber,
+      });
+    }
+    const key = anchorPackageKey(ctx, name, slot);
+    if (await exists(ctx, key)) {
+      throw new CarbonTraceError(
+        'ALREADY_EXISTS',
+        `slot ${slot} of ${name} already has an anchored package`,
+        {
+          channel: name,
+          slot,
+        },
+      );
+    }
+    const record: AnchoredPackageRecord = {
+      channel: name,
+      slot,
+      sha256,
+      blockNumber,
+      headerHash: block.headerHash,
+      recorderMsp: caller.mspId,
+    };
+    await putJson(ctx, key, record);
+    await restrictKeyToOrgs(ctx, key, caller.mspId);
+    emitEvent(ctx, ANCHOR_EVENTS.packageRecorded, record);
+    return canonicalJson(record);
+  }
+
+  /** The last anchored block of a slave channel `{channel, blockNumber, headerHash}`, or NOT_FOUND. */
   @Transaction(false)
   @Returns('string')
   async GetHead(ctx: Context, channel: string): Promise<string> {
@@ -94,22 +183,23 @@ export class AnchorContract extends CarbonContract {
   }
 
   /**
-   * Verifies a slave block header (`{channel, number, previousHash, dataHash}`, hex) against its
+   * Verifies a slave block header (`{blockNumber, previousHash, dataHash}`, hex) against its
    * anchor. Returns `{valid, computedHeaderHash, anchoredHeaderHash, reason}`.
    */
   @Transaction(false)
   @Returns('string')
-  async VerifySlaveBlock(ctx: Context, headerJson: string): Promise<string> {
+  async VerifySlaveBlock(ctx: Context, channel: string, headerJson: string): Promise<string> {
     requireRole(ctx, 'Anchor:VerifySlaveBlock', ...ALL_ROLES);
-    const header = parseVerificationBlock(parseJsonArgument(headerJson, 'header'), 'header');
-    const computed = computeHeaderHash(header.number, header.previousHash, header.dataHash);
-    const anchored = await getJson<VerificationBlock>(ctx, anchorKey(ctx, header.channel, header.number));
+    const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
+    const header = parseVerificationBlock(parseJsonArgument(headerJson, 'header'), name, 'header');
+    const computed = computeHeaderHash(header.blockNumber, header.previousHash, header.dataHash);
+    const anchored = await getJson<VerificationBlock>(ctx, anchorKey(ctx, name, header.blockNumber));
     if (anchored === undefined) {
       return canonicalJson({
         valid: false,
         computedHeaderHash: computed,
         anchoredHeaderHash: null,
-        reason: 'not anchored',
+        reason: 'block not anchored',
       });
     }
     const valid = anchored.headerHash === computed;
@@ -126,13 +216,12 @@ export class AnchorContract extends CarbonContract {
   @Returns('string')
   async VerifyPackage(ctx: Context, channel: string, slot: string, sha256: string): Promise<string> {
     requireRole(ctx, 'Anchor:VerifyPackage', ...ALL_ROLES);
-    const anchored = await getJson<AnchoredPackageRecord>(
-      ctx,
-      anchorPackageKey(ctx, asString(channel, 'channel', SLAVE_CHANNEL_PATTERN), parseSlot(slot)),
-    );
+    const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
     const digest = asSha256(sha256, 'sha256');
-    if (anchored === undefined)
+    const anchored = await readAnchoredPackage(ctx, name, parseSlot(slot));
+    if (anchored === undefined) {
       return canonicalJson({ valid: false, anchored: null, reason: 'slot package not anchored' });
+    }
     const valid = anchored.sha256 === digest;
     return canonicalJson({
       valid,
@@ -144,71 +233,37 @@ export class AnchorContract extends CarbonContract {
   async #record(
     ctx: Context,
     caller: Caller,
-    blocks: readonly VerificationBlockSubmission[],
-  ): Promise<VerificationBlock[]> {
-    const channel = blocks[0]?.channel ?? '';
-    if (blocks.some((b) => b.channel !== channel)) {
-      throw new CarbonTraceError('INVALID_ARGUMENT', 'a batch must anchor blocks of one slave channel', {
-        field: 'channel',
-      });
-    }
-    if (channel !== slaveChannelOf(caller.orgId)) {
-      throw new CarbonTraceError('ACCESS_DENIED', `${caller.mspId} cannot anchor blocks of ${channel}`, {
-        mspId: caller.mspId,
-        channel,
-      });
-    }
-    await assertMayRecordVerificationBlock(ctx, caller);
+    channel: string,
+    entries: readonly VerificationBlockSubmission[],
+  ): Promise<AnchorHead> {
     const headKey = anchorHeadKey(ctx, channel);
     let head = await getJson<AnchorHead>(ctx, headKey);
     const stored: VerificationBlock[] = [];
-    for (const block of blocks) {
-      const headerHash = checkExtendsChain(head, block);
+    for (const entry of entries) {
+      const headerHash = checkExtendsChain(head, entry);
       const record: VerificationBlock = {
         channel,
-        number: block.number,
-        previousHash: block.previousHash,
-        dataHash: block.dataHash,
+        blockNumber: entry.blockNumber,
+        previousHash: entry.previousHash,
+        dataHash: entry.dataHash,
         headerHash,
-        packages: block.packages,
         recorderMsp: caller.mspId,
         txId: ctx.stub.getTxID(),
       };
-      for (const pkg of block.packages) {
-        const key = anchorPackageKey(ctx, channel, pkg.slot);
-        if (await exists(ctx, key)) {
-          throw new CarbonTraceError(
-            'ALREADY_EXISTS',
-            `slot ${pkg.slot} of ${channel} already has an anchored package`,
-            {
-              channel,
-              slot: pkg.slot,
-            },
-          );
-        }
-        const packageRecord: AnchoredPackageRecord = {
-          ...pkg,
-          channel,
-          blockNumber: block.number,
-          headerHash,
-        };
-        await putJson(ctx, key, packageRecord);
-      }
-      await putJson(ctx, anchorKey(ctx, channel, block.number), record);
-      head = { channel, number: block.number, headerHash };
+      await putJson(ctx, anchorKey(ctx, channel, entry.blockNumber), record);
+      head = { channel, blockNumber: entry.blockNumber, headerHash };
       stored.push(record);
     }
-    if (head !== undefined) {
-      await putJson(ctx, headKey, head);
-      await restrictKeyToOrgs(ctx, headKey, caller.mspId);
-    }
+    if (head === undefined) throw new CarbonTraceError('INTERNAL', 'no entries recorded', {});
+    await putJson(ctx, headKey, head);
+    await restrictKeyToOrgs(ctx, headKey, caller.mspId);
     await noteVerificationBlock(ctx, caller, stored.length);
     emitEvent(ctx, ANCHOR_EVENTS.recorded, {
       channel,
-      numbers: stored.map((b) => b.number),
+      blockNumbers: stored.map((b) => b.blockNumber),
       headerHashes: stored.map((b) => b.headerHash),
       recorderMsp: caller.mspId,
     });
-    return stored;
+    return head;
   }
 }

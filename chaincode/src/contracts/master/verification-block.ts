@@ -4,46 +4,27 @@
  */
 import { blockHeaderHash } from '../../anchor/block-header-hash';
 import { CarbonTraceError } from '../../common/errors';
-import {
-  asArray,
-  asInteger,
-  asRecord,
-  asSha256,
-  asString,
-  invalid,
-  onlyKeys,
-  optional,
-} from '../shared/arguments';
-import { MAX_SLOT } from '../slave/measurement-record';
+import { asInteger, asRecord, asString, invalid, onlyKeys, optional } from '../shared/arguments';
 
-/** A slot package sealed in the anchored block (its digest is what Trace checks). */
-export interface AnchoredPackage {
-  readonly slot: number;
-  readonly sha256: string;
-}
-
-/** What an anchor relay submits for one slave block. */
+/** What an anchor relay submits for one slave block (the relay's `AnchorEntry` plus the channel). */
 export interface VerificationBlockSubmission {
   readonly channel: string;
-  readonly number: number;
+  readonly blockNumber: number;
   /** Hex; empty for the genesis block. */
   readonly previousHash: string;
   /** Hex SHA-256 of the block data. */
   readonly dataHash: string;
   /** Hex header hash as the relay computed it (optional; recomputed and compared). */
   readonly headerHash?: string;
-  /** Slot packages sealed by transactions in this block. */
-  readonly packages: readonly AnchoredPackage[];
 }
 
 /** A stored verification block. */
 export interface VerificationBlock {
   readonly channel: string;
-  readonly number: number;
+  readonly blockNumber: number;
   readonly previousHash: string;
   readonly dataHash: string;
   readonly headerHash: string;
-  readonly packages: readonly AnchoredPackage[];
   readonly recorderMsp: string;
   readonly txId: string;
 }
@@ -51,7 +32,7 @@ export interface VerificationBlock {
 /** The head of a slave channel's anchored chain. */
 export interface AnchorHead {
   readonly channel: string;
-  readonly number: number;
+  readonly blockNumber: number;
   readonly headerHash: string;
 }
 
@@ -61,28 +42,24 @@ const HEX = /^([0-9a-f]{2}){0,64}$/;
 export const SLAVE_CHANNEL_PATTERN = /^slave-[a-z0-9]{1,32}$/;
 
 /** Validates a verification-block submission. @throws INVALID_ARGUMENT naming the field. */
-export function parseVerificationBlock(value: unknown, field = 'block'): VerificationBlockSubmission {
+export function parseVerificationBlock(
+  value: unknown,
+  channel: string,
+  field = 'block',
+): VerificationBlockSubmission {
   const r = asRecord(value, field);
-  onlyKeys(r, field, ['channel', 'number', 'previousHash', 'dataHash', 'headerHash', 'packages']);
-  const number = asInteger(r['number'], `${field}.number`, 0);
+  onlyKeys(r, field, ['blockNumber', 'previousHash', 'dataHash', 'headerHash']);
+  const blockNumber = asInteger(r['blockNumber'], `${field}.blockNumber`, 0);
   const previousHash = asString(r['previousHash'] ?? '', `${field}.previousHash`, HEX);
-  if (number > 0 && previousHash.length === 0)
+  if (blockNumber > 0 && previousHash.length === 0) {
     invalid(`${field}.previousHash`, 'is required after block 0', '');
-  const packages = asArray(r['packages'] ?? [], `${field}.packages`, 0, 10_000).map((p, i) => {
-    const pr = asRecord(p, `${field}.packages[${i}]`);
-    onlyKeys(pr, `${field}.packages[${i}]`, ['slot', 'sha256']);
-    return {
-      slot: asInteger(pr['slot'], `${field}.packages[${i}].slot`, 0, MAX_SLOT),
-      sha256: asSha256(pr['sha256'], `${field}.packages[${i}].sha256`),
-    };
-  });
+  }
   const headerHash = optional(r['headerHash'], (v) => asString(v, `${field}.headerHash`, /^[0-9a-f]{64}$/));
   const out = {
-    channel: asString(r['channel'], `${field}.channel`, SLAVE_CHANNEL_PATTERN),
-    number,
+    channel: asString(channel, 'channel', SLAVE_CHANNEL_PATTERN),
+    blockNumber,
     previousHash,
     dataHash: asString(r['dataHash'], `${field}.dataHash`, /^[0-9a-f]{64}$/),
-    packages,
   };
   return headerHash === undefined ? out : { ...out, headerHash };
 }
@@ -104,39 +81,40 @@ export function computeHeaderHash(number: number, previousHashHex: string, dataH
  * extend the anchored chain, HASH_MISMATCH when the relay's header hash is wrong.
  */
 export function checkExtendsChain(head: AnchorHead | undefined, block: VerificationBlockSubmission): string {
-  const headerHash = computeHeaderHash(block.number, block.previousHash, block.dataHash);
+  const number = block.blockNumber;
+  const headerHash = computeHeaderHash(number, block.previousHash, block.dataHash);
   if (block.headerHash !== undefined && block.headerHash !== headerHash) {
     throw new CarbonTraceError(
       'HASH_MISMATCH',
-      `header hash of ${block.channel} block ${block.number} is ${headerHash}`,
+      `header hash of ${block.channel} block ${number} is ${headerHash}`,
       {
         channel: block.channel,
-        number: block.number,
+        number,
         value: block.headerHash,
       },
     );
   }
-  const expected = head === undefined ? 0 : head.number + 1;
-  if (block.number > expected) {
+  const expected = head === undefined ? 0 : head.blockNumber + 1;
+  if (number > expected) {
     throw new CarbonTraceError(
       'ANCHOR_GAP',
-      `${block.channel} block ${block.number} skips blocks: the next block to anchor is ${expected}`,
-      { channel: block.channel, number: block.number, expected },
+      `${block.channel} block ${number} skips blocks: the next block to anchor is ${expected}`,
+      { channel: block.channel, number, expected },
     );
   }
-  if (block.number < expected) {
+  if (number < expected) {
     throw new CarbonTraceError(
       'ANCHOR_FORK',
-      `${block.channel} block ${block.number} is already anchored (head is ${expected - 1})`,
-      { channel: block.channel, number: block.number, expected },
+      `${block.channel} block ${number} is already anchored (head is ${expected - 1})`,
+      { channel: block.channel, number, expected },
     );
   }
   const expectedPrevious = head === undefined ? '' : head.headerHash;
   if (block.previousHash !== expectedPrevious) {
     throw new CarbonTraceError(
       'ANCHOR_FORK',
-      `${block.channel} block ${block.number} does not extend the anchored chain (previous hash differs)`,
-      { channel: block.channel, number: block.number, value: block.previousHash },
+      `${block.channel} block ${number} does not extend the anchored chain (previous hash differs)`,
+      { channel: block.channel, number, value: block.previousHash },
     );
   }
   return headerHash;

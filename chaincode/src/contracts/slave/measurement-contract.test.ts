@@ -1,0 +1,201 @@
+import { ContractHarness } from '../testing/contract-harness';
+import { runTwice } from '../testing/determinism';
+import { ORGS } from '../testing/identities';
+import { contracts } from './index';
+
+const SLAVE = 'slave-hv1';
+const harness = (): ContractHarness => new ContractHarness(contracts, SLAVE);
+
+/** case4_carbon.m buses 1 and 3 with their branch, as Lv1a's fragment. */
+const topology = {
+  id: 'lv1a-feeder',
+  substation: 'Lv1a',
+  baseMva: 100,
+  buses: [
+    { busId: 1, kind: 'slack', baseKv: 230, vmPu: 1.05 },
+    { busId: 3, kind: 'pq', baseKv: 230 },
+  ],
+  branches: [{ fromBusId: 1, toBusId: 3, rPu: 0.01938, xPu: 0.05917, bPu: 0.0528 }],
+};
+
+const measurement = (over: Record<string, unknown> = {}): string =>
+  JSON.stringify({
+    slot: 7,
+    substation: 'Lv1a',
+    loads: [{ busId: 3, pMw: 200, qMvar: 80 }],
+    generators: [{ busId: 1, unitId: 'G1', pMw: 0, qMvar: 0, vmPu: 1.05 }],
+    switches: [{ fromBusId: 1, toBusId: 3, closed: true }],
+    branches: topology.branches,
+    ...over,
+  });
+
+describe('Measurement contract', () => {
+  it('stores a valid submission and emits one event', async () => {
+    const h = harness();
+    const outcome = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.event?.name).toBe('MeasurementSubmitted');
+    const stored = (await h.evaluate('Measurement', 'Get', ORGS.regulator, ['7', 'Lv1a'])) as Record<
+      string,
+      unknown
+    >;
+    expect(stored['version']).toBe(1);
+    expect(stored['submitterMsp']).toBe('Lv1aMSP');
+    expect(stored['loads']).toEqual([{ busId: 3, pMw: 200, qMvar: 80 }]);
+    // current record + version 1
+    expect(outcome.writeSet.state).toHaveLength(2);
+  });
+
+  it('refuses a second submission for the same slot and keeps the first', async () => {
+    const h = harness();
+    await h.submit('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
+    const again = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [
+      measurement({ loads: [{ busId: 3, pMw: 999, qMvar: 1 }] }),
+    ]);
+    expect(again.error).toMatch(/^ALREADY_EXISTS: slot 7 of Lv1a already has version 1/);
+    const stored = (await h.evaluate('Measurement', 'Get', ORGS.lv1a, ['7', 'Lv1a'])) as { loads: unknown };
+    expect(stored.loads).toEqual([{ busId: 3, pMw: 200, qMvar: 80 }]);
+  });
+
+  it('versions an amendment and keeps the history', async () => {
+    const h = harness();
+    await h.submit('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
+    await h.submit('Measurement', 'Amend', ORGS.lv1a, [
+      measurement({ loads: [{ busId: 3, pMw: 201, qMvar: 80 }] }),
+    ]);
+    const history = (await h.evaluate('Measurement', 'GetHistory', ORGS.lv1a, ['7', 'Lv1a'])) as {
+      version: number;
+      loads: { pMw: number }[];
+    }[];
+    expect(history.map((r) => [r.version, r.loads[0]?.pMw])).toEqual([
+      [1, 200],
+      [2, 201],
+    ]);
+  });
+
+  it('refuses writes for another substation, by non-LV roles, and by unknown orgs', async () => {
+    const h = harness();
+    const other = await h.invoke('Measurement', 'Submit', ORGS.lv1b, [measurement()]);
+    expect(other.error).toMatch(/^ACCESS_DENIED: Lv1bMSP cannot write data of substation Lv1a/);
+    for (const who of [ORGS.regulator, ORGS.gridco, ORGS.hv1, ORGS.cloudA]) {
+      const denied = await h.invoke('Measurement', 'Submit', who, [measurement()]);
+      expect(denied.error).toMatch(/^ACCESS_DENIED: Measurement:Submit is not allowed/);
+      expect(denied.writeSet.state).toHaveLength(0);
+    }
+    expect((await h.invoke('Measurement', 'Get', ORGS.stranger, ['7', 'Lv1a'])).error).toMatch(
+      /^ACCESS_DENIED/,
+    );
+    expect(h.ledger.keys()).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      'a non-numeric load',
+      { loads: [{ busId: 3, pMw: 'abc', qMvar: 0 }] },
+      /^INVALID_ARGUMENT: loads\[0\]\.pMw at bus 3 must be a finite number \(got "abc"\)/,
+    ],
+    [
+      'a negative DG output',
+      { generators: [{ busId: 1, unitId: 'G1', pMw: -5, qMvar: 0 }] },
+      /^INVALID_ARGUMENT: generators\[0\]\.pMw at bus 1 must be within \[0, 100000\] \(got -5\)/,
+    ],
+    [
+      'a duplicate bus',
+      {
+        loads: [
+          { busId: 3, pMw: 1, qMvar: 0 },
+          { busId: 3, pMw: 2, qMvar: 0 },
+        ],
+      },
+      /^INVALID_ARGUMENT: loads\[1\] at bus 3 duplicates/,
+    ],
+    [
+      'a switch on no branch',
+      { switches: [{ fromBusId: 1, toBusId: 9, closed: true }] },
+      /^INVALID_ARGUMENT: switches\[0\] at bus 1 refers to no branch/,
+    ],
+    ['an unknown field', { load: [] }, /^INVALID_ARGUMENT: measurement\.load is not a known field/],
+    [
+      'neither branches nor topology',
+      { branches: undefined },
+      /^INVALID_ARGUMENT: branches or topology must be given/,
+    ],
+    [
+      'a zero-impedance branch',
+      { branches: [{ fromBusId: 1, toBusId: 3, rPu: 0, xPu: 0 }] },
+      /^INVALID_ARGUMENT: branches\[0\]\.xPu at bus 1 must be non-zero/,
+    ],
+    ['a negative slot', { slot: -1 }, /^INVALID_ARGUMENT: slot must be within/],
+  ])(
+    'refuses %s with a CODE: message naming field, bus and value, writing nothing',
+    async (_name, over, pattern) => {
+      const h = harness();
+      const outcome = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [measurement(over)]);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.error).toMatch(pattern);
+      expect(outcome.writeSet.state).toHaveLength(0);
+      expect(h.ledger.keys()).toHaveLength(0);
+    },
+  );
+
+  it('refuses malformed JSON', async () => {
+    const outcome = await harness().invoke('Measurement', 'Submit', ORGS.lv1a, ['{not json']);
+    expect(outcome.error).toMatch(/^INVALID_ARGUMENT: measurement must be JSON/);
+  });
+
+  it('accepts a registered topology reference and checks its hash, owner and buses', async () => {
+    const h = harness();
+    const reg = (await h.submit('Measurement', 'RegisterTopology', ORGS.lv1a, [
+      JSON.stringify(topology),
+    ])) as {
+      id: string;
+      sha256: string;
+    };
+    expect(reg.sha256).toMatch(/^[0-9a-f]{64}$/);
+    const dup = await h.invoke('Measurement', 'RegisterTopology', ORGS.lv1a, [JSON.stringify(topology)]);
+    expect(dup.error).toMatch(/^ALREADY_EXISTS/);
+    const ok = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [
+      measurement({ branches: undefined, topology: reg }),
+    ]);
+    expect(ok.error).toBeUndefined();
+    const badHash = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [
+      measurement({ slot: 8, branches: undefined, topology: { id: reg.id, sha256: '0'.repeat(64) } }),
+    ]);
+    expect(badHash.error).toMatch(/^HASH_MISMATCH: topology lv1a-feeder/);
+    const badBus = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [
+      measurement({ slot: 9, branches: undefined, topology: reg, loads: [{ busId: 4, pMw: 1, qMvar: 0 }] }),
+    ]);
+    expect(badBus.error).toMatch(/^INVALID_ARGUMENT: loads\[0\]\.busId at bus 4 is not a bus of topology/);
+    const otherOwner = await h.invoke('Measurement', 'RegisterTopology', ORGS.lv1b, [
+      JSON.stringify({ ...topology, id: 'x' }),
+    ]);
+    expect(otherOwner.error).toMatch(/^ACCESS_DENIED/);
+  });
+
+  it('lists a slot across substations in substation order', async () => {
+    const h = harness();
+    await h.submit('Measurement', 'Submit', ORGS.lv1b, [
+      measurement({
+        substation: 'Lv1b',
+        loads: [{ busId: 4, pMw: 300, qMvar: 120 }],
+        generators: [],
+        switches: [],
+        branches: [{ fromBusId: 3, toBusId: 4, rPu: 0.01938, xPu: 0.05917, bPu: 0.0528 }],
+      }),
+    ]);
+    await h.submit('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
+    const list = (await h.evaluate('Measurement', 'ListSlot', ORGS.hv1, ['7'])) as { substation: string }[];
+    expect(list.map((r) => r.substation)).toEqual(['Lv1a', 'Lv1b']);
+  });
+
+  it('is deterministic: the same submission on two fresh ledgers writes the same bytes and event', async () => {
+    const [a, b, outcome] = await runTwice(harness, () => Promise.resolve(), {
+      contract: 'Measurement',
+      fn: 'Submit',
+      identity: ORGS.lv1a,
+      args: [measurement()],
+    });
+    expect(outcome.ok).toBe(true);
+    expect(a).toBe(b);
+  });
+});

@@ -1,0 +1,224 @@
+/**
+ * A ChaincodeStub fake for UNIT tests only: get/put/delete state, range and composite-key queries,
+ * private data (including implicit collections), transient map, invokeChaincode through a
+ * registry, setEvent (the last one wins, as in Fabric) and key-level endorsement calls recorded.
+ */
+import type { ChaincodeResponse, ChaincodeStub, Iterators } from 'fabric-shim-api';
+import type { InMemoryLedger, StateWrite, WriteSet } from './in-memory-ledger';
+
+const decoder = new TextDecoder();
+const MIN_UNICODE = '\u0000';
+const MAX_UNICODE = '\u{10FFFF}';
+
+/** Handles a cross-chaincode call: (args, channel) → response. */
+export type ChaincodeHandler = (args: readonly string[], channel: string) => Promise<ChaincodeResponse>;
+
+/** Options of one fake transaction. */
+export interface FakeStubOptions {
+  readonly ledger: InMemoryLedger;
+  readonly txId: string;
+  readonly channelId: string;
+  readonly mspId: string;
+  /** Seconds since 1970 of the proposal. */
+  readonly timestampSeconds: number;
+  readonly functionName: string;
+  readonly args: readonly string[];
+  readonly transient: ReadonlyMap<string, Uint8Array>;
+  /** `chaincodeName` → handler for invokeChaincode. */
+  readonly chaincodes: ReadonlyMap<string, ChaincodeHandler>;
+}
+
+/** The emitted event. */
+export interface FakeEvent {
+  readonly name: string;
+  readonly payload: string;
+}
+
+function iterate(
+  entries: readonly [string, Uint8Array][],
+): Iterators.StateQueryIterator & AsyncIterable<Iterators.KV> {
+  let index = 0;
+  const next = (): Promise<Iterators.NextResult<Iterators.KV>> => {
+    const entry = entries[index];
+    index += 1;
+    if (entry === undefined) {
+      return Promise.resolve({ done: true, value: { namespace: '', key: '', value: new Uint8Array(0) } });
+    }
+    return Promise.resolve({ done: false, value: { namespace: 'fake', key: entry[0], value: entry[1] } });
+  };
+  return {
+    next,
+    close: () => Promise.resolve(),
+    [Symbol.asyncIterator]: async function* () {
+      for (;;) {
+        const r = await next();
+        if (r.done) return;
+        yield r.value;
+      }
+    },
+  };
+}
+
+/** The fake stub of one transaction. */
+export class FakeStub {
+  readonly #o: FakeStubOptions;
+  readonly #writes = new Map<string, Uint8Array | null>();
+  readonly #writeOrder: StateWrite[] = [];
+  readonly #privateWrites = new Map<string, Map<string, Uint8Array | null>>();
+  readonly #privateOrder = new Map<string, StateWrite[]>();
+  readonly #validation = new Map<string, Uint8Array>();
+  #event: FakeEvent | undefined;
+
+  constructor(options: FakeStubOptions) {
+    this.#o = options;
+  }
+
+  /** The last event set, if any. */
+  get event(): FakeEvent | undefined {
+    return this.#event;
+  }
+
+  /** The transaction's writes (not yet committed). */
+  writeSet(): WriteSet {
+    const privateData: Record<string, StateWrite[]> = {};
+    for (const [c, w] of [...this.#privateOrder.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))
+      privateData[c] = w;
+    const validationParameters: Record<string, string> = {};
+    for (const [k, v] of [...this.#validation.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      validationParameters[k] = Buffer.from(v).toString('base64');
+    }
+    return { state: [...this.#writeOrder], privateData, validationParameters };
+  }
+
+  /** Applies the writes to the ledger. */
+  commit(): void {
+    this.#o.ledger.commit(this.#writes, this.#privateWrites, this.#validation, this.writeSet());
+  }
+
+  getTxID(): string {
+    return this.#o.txId;
+  }
+  getChannelID(): string {
+    return this.#o.channelId;
+  }
+  getMspID(): string {
+    return this.#o.mspId;
+  }
+  getTransient(): Map<string, Uint8Array> {
+    return new Map(this.#o.transient);
+  }
+  getFunctionAndParameters(): { fcn: string; params: string[] } {
+    return { fcn: this.#o.functionName, params: [...this.#o.args] };
+  }
+  getArgs(): string[] {
+    return [this.#o.functionName, ...this.#o.args];
+  }
+  getStringArgs(): string[] {
+    return this.getArgs();
+  }
+  getTxTimestamp(): { seconds: { toString(): string; toNumber(): number }; nanos: number } {
+    const seconds = this.#o.timestampSeconds;
+    return { seconds: { toString: () => String(seconds), toNumber: () => seconds }, nanos: 0 };
+  }
+  getDateTimestamp(): never {
+    throw new Error('getDateTimestamp is not used by carbontrace (use getTxTimestamp)');
+  }
+
+  getState(key: string): Promise<Uint8Array> {
+    return Promise.resolve(this.#o.ledger.get(key));
+  }
+  putState(key: string, value: Uint8Array): Promise<void> {
+    if (key.length === 0) return Promise.reject(new Error('key must not be empty'));
+    this.#writes.set(key, value);
+    this.#writeOrder.push({ key, value: decoder.decode(value) });
+    return Promise.resolve();
+  }
+  deleteState(key: string): Promise<void> {
+    this.#writes.set(key, null);
+    this.#writeOrder.push({ key, value: null });
+    return Promise.resolve();
+  }
+  setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
+    this.#validation.set(key, ep);
+    return Promise.resolve();
+  }
+  getStateValidationParameter(key: string): Promise<Uint8Array> {
+    return Promise.resolve(this.#o.ledger.getValidationParameter(key));
+  }
+  getStateByRange(
+    startKey: string,
+    endKey: string,
+  ): Iterators.StateQueryIterator & AsyncIterable<Iterators.KV> {
+    return iterate(
+      this.#o.ledger.entriesInRange(startKey, endKey).filter(([k]) => !k.startsWith(MIN_UNICODE)),
+    );
+  }
+  createCompositeKey(objectType: string, attributes: string[]): string {
+    return `${MIN_UNICODE}${objectType}${MIN_UNICODE}${attributes.map((a) => `${a}${MIN_UNICODE}`).join('')}`;
+  }
+  splitCompositeKey(compositeKey: string): { objectType: string; attributes: string[] } {
+    const parts = compositeKey.split(MIN_UNICODE).slice(1, -1);
+    return { objectType: parts[0] ?? '', attributes: parts.slice(1) };
+  }
+  getStateByPartialCompositeKey(
+    objectType: string,
+    attributes: string[],
+  ): Iterators.StateQueryIterator & AsyncIterable<Iterators.KV> {
+    const prefix = this.createCompositeKey(objectType, attributes);
+    return iterate(this.#o.ledger.entriesWithPrefix(prefix));
+  }
+
+  getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    return Promise.resolve(this.#o.ledger.getPrivate(collection, key));
+  }
+  putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    this.#private(collection).set(key, value);
+    this.#privateLog(collection).push({ key, value: decoder.decode(value) });
+    return Promise.resolve();
+  }
+  deletePrivateData(collection: string, key: string): Promise<void> {
+    this.#private(collection).set(key, null);
+    this.#privateLog(collection).push({ key, value: null });
+    return Promise.resolve();
+  }
+
+  invokeChaincode(chaincodeName: string, args: string[], channel: string): Promise<ChaincodeResponse> {
+    const handler = this.#o.chaincodes.get(chaincodeName);
+    if (handler === undefined) {
+      return Promise.resolve({
+        status: 500,
+        message: `chaincode ${chaincodeName} is not registered in the fake`,
+      });
+    }
+    return handler(args, channel);
+  }
+
+  setEvent(name: string, payload: Uint8Array): void {
+    this.#event = { name, payload: decoder.decode(payload) };
+  }
+
+  #private(collection: string): Map<string, Uint8Array | null> {
+    let map = this.#privateWrites.get(collection);
+    if (map === undefined) {
+      map = new Map();
+      this.#privateWrites.set(collection, map);
+    }
+    return map;
+  }
+
+  #privateLog(collection: string): StateWrite[] {
+    let log = this.#privateOrder.get(collection);
+    if (log === undefined) {
+      log = [];
+      this.#privateOrder.set(collection, log);
+    }
+    return log;
+  }
+
+  /** This fake as the shim's stub type (only the methods above are implemented). */
+  asStub(): ChaincodeStub {
+    return this as unknown as ChaincodeStub;
+  }
+}
+
+export { MAX_UNICODE };

@@ -21,7 +21,7 @@ export type { BlockHeaderFields } from './anchor/block-header-hash';
 
 // --- outsourcing (issue 4): masking, cloud worker, unmasking, verification, arbitration ---
 export { buildOutsourcingProblem, coalIntensityCoefficient } from './outsourcing/outsourcing-problem';
-export type { OutsourcingProblem, UnitCarbonModel } from './outsourcing/outsourcing-problem';
+export type { OutsourcingProblem } from './outsourcing/outsourcing-problem';
 export {
   generateMaskKey,
   maskKeyFromParts,

@@ -5,37 +5,19 @@
  * {@link DistributionSystem} hand-off and one carbon model per traced generator.
  *
  * Convention (MATH.md §H.6): ζ sits in the coefficient, `β′ = (44/12)·η·ξ·ζ·(1−μ)`, so
- * `e_G = β′·F/P` with `F = a·P² + b·P + c`.
+ * `e_G = β′·F/P` with `F = a·P² + b·P + c`. Units are matched to the sidecar exactly as the
+ * engine's `generatorCarbon` does: by `mpc.gen` row; unlisted units and negative-load DGs are
+ * zero-carbon; `grid`/`fixed` units carry their intensity as β′ with θ = (0, 1, 0).
  */
+import { coalEmissionCoefficient } from '../carbon/generator-intensity';
 import { CarbonTraceError } from '../common/errors';
+import type { CarbonSidecar, UnitCarbon } from '../grid/carbon-sidecar';
 import type { DistributionSystem } from '../tracing/distribution-system';
-
-/** Carbon model of one generating unit, aligned with `DistributionSystem.generators`. */
-export type UnitCarbonModel =
-  | {
-      /** A coal unit with a PECC curve F(P) = a·P² + b·P + c (t/h of standard coal). */
-      readonly kind: 'coal';
-      readonly a: number;
-      readonly b: number;
-      readonly c: number;
-      /** Operating correction factor ζ. */
-      readonly zeta: number;
-      /** Carbon content rate η (tC per t of coal). */
-      readonly carbonContentRate: number;
-      /** Oxidation rate ξ. */
-      readonly oxidationRate: number;
-      /** Captured fraction μ. */
-      readonly captureRate: number;
-    }
-  | {
-      /** A unit with a given intensity (grid import, gas unit, ...). */
-      readonly kind: 'fixed';
-      readonly intensityTco2PerMwh: number;
-    }
-  | { readonly kind: 'zero-carbon' };
 
 /** The plaintext outsourcing task. Matrices are row-major `Float64Array`s; `N×K` at x·K+g. */
 export interface OutsourcingProblem {
+  /** The traced system the task was built from (the local solve runs on it). */
+  readonly system: DistributionSystem;
   /** N = n + m. */
   readonly size: number;
   /** n: real buses (the first n extended nodes). */
@@ -73,8 +55,8 @@ export interface OutsourcingProblem {
 }
 
 /** The intensity coefficient β′ = (44/12)·η·ξ·ζ·(1−μ) of a coal unit (MATH.md E15). */
-export function coalIntensityCoefficient(model: Extract<UnitCarbonModel, { kind: 'coal' }>): number {
-  return (44 / 12) * model.carbonContentRate * model.oxidationRate * model.zeta * (1 - model.captureRate);
+export function coalIntensityCoefficient(unit: Extract<UnitCarbon, { kind: 'coal' }>): number {
+  return coalEmissionCoefficient(unit) * unit.zeta;
 }
 
 function finite(value: number, field: string, unit: number): number {
@@ -88,22 +70,18 @@ function finite(value: number, field: string, unit: number): number {
 }
 
 /**
- * Builds the plaintext task from a traced system and one carbon model per generator.
- * @throws CarbonTraceError DIMENSION_MISMATCH when `units` does not match the generators;
- *   INVALID_ARGUMENT for non-positive generator output or non-finite parameters.
+ * Builds the plaintext task from a traced system and its carbon sidecar.
+ * @throws CarbonTraceError INVALID_ARGUMENT for non-positive flows or outputs, or non-finite
+ *   parameters.
  */
 export function buildOutsourcingProblem(
   system: DistributionSystem,
-  units: readonly UnitCarbonModel[],
+  sidecar: Pick<CarbonSidecar, 'units'>,
 ): OutsourcingProblem {
   const size = system.size;
   const k = system.generators.length;
-  if (units.length !== k) {
-    throw new CarbonTraceError('DIMENSION_MISMATCH', 'one carbon model per traced generator is required', {
-      generators: k,
-      models: units.length,
-    });
-  }
+  const byRow = new Map<number, UnitCarbon>();
+  for (const unit of sidecar.units) byRow.set(unit.genRow, unit);
   const loadRatio = new Float64Array(size);
   const lossRatio = new Float64Array(size);
   const sendingRatio = new Float64Array(size);
@@ -139,18 +117,22 @@ export function buildOutsourcingProblem(
     }
     generatorNodes[g] = gen.node;
     generatorMw[g] = gen.pMw;
-    const model = units[g] ?? { kind: 'zero-carbon' };
-    if (model.kind === 'coal') {
-      peccA[g] = finite(model.a, 'a', g);
-      peccB[g] = finite(model.b, 'b', g);
-      peccC[g] = finite(model.c, 'c', g);
+    const model = gen.source === 'gen' ? byRow.get(gen.genIndex) : undefined;
+    if (model?.kind === 'coal') {
+      peccA[g] = finite(model.pecc.a, 'a', g);
+      peccB[g] = finite(model.pecc.b, 'b', g);
+      peccC[g] = finite(model.pecc.c, 'c', g);
       beta[g] = finite(coalIntensityCoefficient(model), 'beta', g);
     } else {
       peccB[g] = 1;
-      beta[g] = model.kind === 'fixed' ? finite(model.intensityTco2PerMwh, 'intensityTco2PerMwh', g) : 0;
+      beta[g] =
+        model === undefined || model.kind === 'zero-carbon'
+          ? 0
+          : finite(model.intensityTco2PerMwh, 'intensityTco2PerMwh', g);
     }
   });
   return {
+    system,
     size,
     busCount: system.busCount,
     generatorCount: k,

@@ -4,7 +4,7 @@
  * and the exact keys of §H.6. Test support only.
  */
 import type { DistributionSystem } from '../../tracing/distribution-system';
-import type { UnitCarbonModel } from '../outsourcing-problem';
+import type { CarbonSidecar } from '../../grid/carbon-sidecar';
 import type { MaskKeyParts } from '../mask-key';
 
 /** §H.2 branch flows: from node, to node (0-based buses), PF_k, PT_k (MW). */
@@ -71,29 +71,30 @@ export function case4System(): DistributionSystem {
   };
 }
 
-/** §H.1 units. */
-export const CASE4_UNITS: readonly UnitCarbonModel[] = [
-  {
-    kind: 'coal',
-    a: 0.0004,
-    b: 0.12,
-    c: 2.5,
-    zeta: 1.01,
-    carbonContentRate: 0.8,
-    oxidationRate: 0.98,
-    captureRate: 0.8,
-  },
-  {
-    kind: 'coal',
-    a: 0.001,
-    b: 0.14,
-    c: 4.0,
-    zeta: 1.0,
-    carbonContentRate: 0.8,
-    oxidationRate: 0.98,
-    captureRate: 0,
-  },
-];
+/** §H.1 units as a carbon sidecar (the same values as cases/case4_carbon.carbon.json). */
+export const CASE4_UNITS: CarbonSidecar = {
+  file: 'MATH.md §H.1',
+  units: [
+    {
+      kind: 'coal',
+      genRow: 0,
+      pecc: { a: 0.0004, b: 0.12, c: 2.5 },
+      zeta: 1.01,
+      carbonContentRate: 0.8,
+      oxidationRate: 0.98,
+      captureRate: 0.8,
+    },
+    {
+      kind: 'coal',
+      genRow: 1,
+      pecc: { a: 0.001, b: 0.14, c: 4.0 },
+      zeta: 1.0,
+      carbonContentRate: 0.8,
+      oxidationRate: 0.98,
+      captureRate: 0,
+    },
+  ],
+};
 
 /** §H.6 method 1: Q1[i,j] = ((3i + 5j) mod 11) − 5 + 60·δ_ij (1-based), r1, λ1, κ1, τ1. */
 export function h6Method1Key(): MaskKeyParts {

@@ -7,12 +7,12 @@
  */
 import { SeededRandom } from '../../common/prng';
 import type { DistributionSystem } from '../../tracing/distribution-system';
-import type { UnitCarbonModel } from '../outsourcing-problem';
+import type { CarbonSidecar, UnitCarbon } from '../../grid/carbon-sidecar';
 
 /** A random system and carbon models for its units. */
 export interface RandomNetwork {
   readonly system: DistributionSystem;
-  readonly units: UnitCarbonModel[];
+  readonly units: CarbonSidecar;
 }
 
 /** Builds a random radial network with `busCount` buses and `dgCount` distributed units. */
@@ -91,14 +91,17 @@ export function randomNetwork(seed: string, busCount: number, dgCount: number): 
     node: bus,
     pMw: gen[bus] ?? 0,
   }));
-  const units: UnitCarbonModel[] = generators.map((_, g): UnitCarbonModel => {
+  const unitList: UnitCarbon[] = generators.map((_, g): UnitCarbon => {
     const pick = g === 0 ? 0 : rng.nextInt(3);
     if (pick === 0) {
       return {
         kind: 'coal',
-        a: 1e-4 + 1e-3 * rng.nextFloat(),
-        b: 0.1 + 0.2 * rng.nextFloat(),
-        c: 1 + 5 * rng.nextFloat(),
+        genRow: g,
+        pecc: {
+          a: 1e-4 + 1e-3 * rng.nextFloat(),
+          b: 0.1 + 0.2 * rng.nextFloat(),
+          c: 1 + 5 * rng.nextFloat(),
+        },
         zeta: 1 + 0.02 * rng.nextFloat(),
         carbonContentRate: 0.7 + 0.1 * rng.nextFloat(),
         oxidationRate: 0.98,
@@ -106,9 +109,10 @@ export function randomNetwork(seed: string, busCount: number, dgCount: number): 
       };
     }
     return pick === 1
-      ? { kind: 'fixed', intensityTco2PerMwh: 0.3 + 0.5 * rng.nextFloat() }
-      : { kind: 'zero-carbon' };
+      ? { kind: 'fixed', genRow: g, intensityTco2PerMwh: 0.3 + 0.5 * rng.nextFloat() }
+      : { kind: 'zero-carbon', genRow: g };
   });
+  const units: CarbonSidecar = { file: `random-network:${seed}`, units: unitList };
   return {
     system: {
       busCount: n,

@@ -3,10 +3,12 @@
  * `contracts` from this module.
  */
 import { AnchorContract } from './anchor-contract';
+import { GovernanceContract } from './governance-contract';
 import { ProvidersContract } from './providers-contract';
 
 export { AnchorContract } from './anchor-contract';
+export { GovernanceContract } from './governance-contract';
 export { ProvidersContract } from './providers-contract';
 
 /** The contracts of carbon-master, `Anchor` first (the default contract). */
-export const contracts = [AnchorContract, ProvidersContract];
+export const contracts = [AnchorContract, ProvidersContract, GovernanceContract];

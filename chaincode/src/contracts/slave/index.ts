@@ -1,10 +1,14 @@
 /**
  * carbon-slave: the chaincode of every slave channel. The chaincode-as-a-service server loads
- * `contracts` from this module (fabric-chaincode-node `server --chaincode-address … `).
+ * `contracts` from this module.
  */
+import { ConsensusContract } from './consensus-contract';
+import { IndexContract } from './index-contract';
 import { MeasurementContract } from './measurement-contract';
 
+export { ConsensusContract } from './consensus-contract';
+export { IndexContract } from './index-contract';
 export { MeasurementContract } from './measurement-contract';
 
 /** The contracts of carbon-slave, `Measurement` first (the default contract). */
-export const contracts = [MeasurementContract];
+export const contracts = [MeasurementContract, IndexContract, ConsensusContract];

@@ -1,0 +1,143 @@
+/**
+ * carbon-slave `Consensus`: the improved-PBFT points of MATH.md G.5 for this slave channel —
+ * consensus and reserve sets, points per round, settlement every W rounds with promotion,
+ * demotion and jailing. Rounds come from `Index:Seal` (submitted ⇒ vote, missing ⇒ timeout) and
+ * from `RecordRound` (the channel's HV organization reports invalid messages, view changes, …).
+ */
+import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
+import { canonicalJson } from '../../common/canonical-json';
+import { CarbonTraceError } from '../../common/errors';
+import {
+  applyPbftRound,
+  initialPbftState,
+  PBFT_EVENT_KINDS,
+  primaryOfView,
+} from '../../governance/pbft-points';
+import type { PbftEvent, PbftEventKind, PbftParameters, PbftState } from '../../governance/pbft-points';
+import {
+  asArray,
+  asInteger,
+  asNumber,
+  asRecord,
+  asString,
+  invalid,
+  onlyKeys,
+  optional,
+  parseJsonArgument,
+} from '../shared/arguments';
+import { CarbonContract } from '../shared/carbon-contract';
+import { emitEvent } from '../shared/events';
+import { restrictKeyToOrgs } from '../shared/key-endorsement';
+import { getJson, mustGetJson, putJson } from '../shared/ledger-state';
+import { ALL_ROLES, requireRole } from '../shared/roles';
+import { assertChannelOwner } from './index-contract';
+import { consensusStateKey } from './slave-keys';
+
+/** Events emitted by {@link ConsensusContract}. */
+export const CONSENSUS_EVENTS = { initialized: 'ConsensusInitialized', round: 'ConsensusRound' } as const;
+
+const NODE = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Improved-PBFT points of a slave channel. */
+@Info({ title: 'Consensus', description: 'Improved-PBFT points, consensus and reserve sets (MATH.md G.5)' })
+export class ConsensusContract extends CarbonContract {
+  constructor() {
+    super('Consensus');
+  }
+
+  /**
+   * Starts the point system (HV organization of this channel): `{consensus: [ids], reserve: [ids],
+   * parameters?: {settlementWindow, targetSize, initialPoints, demoteBelow, promoteAtLeast, rewardPool}}`.
+   */
+  @Transaction()
+  @Returns('string')
+  async Initialize(ctx: Context, setupJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'Consensus:Initialize', 'hv');
+    assertChannelOwner(ctx, caller);
+    const r = asRecord(parseJsonArgument(setupJson, 'setup'), 'setup');
+    onlyKeys(r, 'setup', ['consensus', 'reserve', 'parameters']);
+    const consensus = asArray(r['consensus'], 'consensus', 1, 1000).map((v, i) =>
+      asString(v, `consensus[${i}]`, NODE),
+    );
+    const reserve = asArray(r['reserve'] ?? [], 'reserve', 0, 1000).map((v, i) =>
+      asString(v, `reserve[${i}]`, NODE),
+    );
+    const parameters = optional(r['parameters'], (v) => parseParameters(v)) ?? {};
+    const key = consensusStateKey(ctx);
+    if ((await getJson<PbftState>(ctx, key)) !== undefined) {
+      throw new CarbonTraceError('ALREADY_EXISTS', 'the PBFT point system is already initialized', {});
+    }
+    const state = initialPbftState(consensus, reserve, parameters);
+    await putJson(ctx, key, state);
+    await restrictKeyToOrgs(ctx, key, caller.mspId);
+    emitEvent(ctx, CONSENSUS_EVENTS.initialized, { consensus: state.consensus, reserve: state.reserve });
+    return canonicalJson(state);
+  }
+
+  /** Records one round of events `{events: [{nodeId, kind}]}` (HV organization of this channel). */
+  @Transaction()
+  @Returns('string')
+  async RecordRound(ctx: Context, roundJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'Consensus:RecordRound', 'hv');
+    assertChannelOwner(ctx, caller);
+    const r = asRecord(parseJsonArgument(roundJson, 'round'), 'round');
+    onlyKeys(r, 'round', ['events']);
+    const events: PbftEvent[] = asArray(r['events'], 'events', 0, 10_000).map((v, i) => {
+      const e = asRecord(v, `events[${i}]`);
+      onlyKeys(e, `events[${i}]`, ['nodeId', 'kind']);
+      const kind = e['kind'];
+      if (typeof kind !== 'string' || !(PBFT_EVENT_KINDS as readonly string[]).includes(kind)) {
+        invalid(`events[${i}].kind`, `must be one of ${PBFT_EVENT_KINDS.join(', ')}`, kind);
+      }
+      return { nodeId: asString(e['nodeId'], `events[${i}].nodeId`, NODE), kind: kind as PbftEventKind };
+    });
+    const key = consensusStateKey(ctx);
+    const state = await mustGetJson<PbftState>(ctx, key, 'the PBFT point system');
+    const next = applyPbftRound(state, events);
+    await putJson(ctx, key, next);
+    emitEvent(ctx, CONSENSUS_EVENTS.round, {
+      round: next.round,
+      settled: next.settlements !== state.settlements,
+      consensus: next.consensus,
+      reserve: next.reserve,
+      jailed: next.jailed,
+    });
+    return canonicalJson(next);
+  }
+
+  /** The point system's state. */
+  @Transaction(false)
+  @Returns('string')
+  async GetState(ctx: Context): Promise<string> {
+    requireRole(ctx, 'Consensus:GetState', ...ALL_ROLES);
+    return canonicalJson(await mustGetJson<PbftState>(ctx, consensusStateKey(ctx), 'the PBFT point system'));
+  }
+
+  /** The primary of view `view`: `{view, primary}`. */
+  @Transaction(false)
+  @Returns('string')
+  async GetPrimary(ctx: Context, view: string): Promise<string> {
+    requireRole(ctx, 'Consensus:GetPrimary', ...ALL_ROLES);
+    const v = asInteger(Number(view), 'view', 0);
+    const state = await mustGetJson<PbftState>(ctx, consensusStateKey(ctx), 'the PBFT point system');
+    return canonicalJson({ view: v, primary: primaryOfView(state, v) });
+  }
+}
+
+function parseParameters(value: unknown): Partial<PbftParameters> {
+  const r = asRecord(value, 'parameters');
+  const names = [
+    'settlementWindow',
+    'targetSize',
+    'initialPoints',
+    'demoteBelow',
+    'promoteAtLeast',
+    'rewardPool',
+  ] as const;
+  onlyKeys(r, 'parameters', names);
+  const out: Record<string, number> = {};
+  for (const name of names) {
+    if (r[name] !== undefined) out[name] = asNumber(r[name], `parameters.${name}`, 0, 1e9);
+  }
+  return out;
+}

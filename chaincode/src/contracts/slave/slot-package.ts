@@ -1,0 +1,31 @@
+/**
+ * The canonical package of one slot on a slave channel (DESIGN.md §3): every LV substation's
+ * current measurement (ordered by substation) and the topologies they reference. Its SHA-256 over
+ * canonical JSON is what the master anchors and what condition a checks.
+ */
+import type { MeasurementRecord } from './measurement-record';
+import type { TopologyRecord } from './topology-record';
+
+/** Bound on a package's canonical JSON size. */
+export const MAX_PACKAGE_BYTES = 4 * 1024 * 1024;
+
+/** A slot package. */
+export interface SlotPackage {
+  readonly channel: string;
+  readonly slot: number;
+  /** Current measurements, ordered by substation id. */
+  readonly measurements: readonly MeasurementRecord[];
+  /** Referenced topologies, ordered by id. */
+  readonly topologies: readonly TopologyRecord[];
+}
+
+/** A sealed package as stored and returned by `Index`. */
+export interface SealedSlotPackage {
+  readonly slot: number;
+  readonly channel: string;
+  /** SHA-256 of the canonical JSON of `package`. */
+  readonly sha256: string;
+  readonly package: SlotPackage;
+  readonly sealTxId: string;
+  readonly sealerMsp: string;
+}

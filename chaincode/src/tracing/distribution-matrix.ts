@@ -1,0 +1,43 @@
+/**
+ * The matrices of MATH.md §B in concrete form: A = I − F (B3) as a sparse CSR matrix or dense
+ * rows, and the generator power parameter matrix G (N×K, G[bus(g), g] = P_Gg, B4) as a row-major
+ * `Float64Array`.
+ */
+import { at } from '../sparse/checked-access';
+import { type CsrMatrix, TripletBuilder } from '../sparse/csr-matrix';
+import type { DistributionSystem } from './distribution-system';
+
+/** A (with its unit diagonal) as a CSR matrix. */
+export function distributionMatrix(system: DistributionSystem): CsrMatrix {
+  const builder = new TripletBuilder(system.size, system.size);
+  for (let x = 0; x < system.size; x += 1) builder.add(x, x, 1);
+  const { rows, cols, values } = system.offDiagonal;
+  for (let p = 0; p < values.length; p += 1) builder.add(at(rows, p), at(cols, p), at(values, p));
+  return builder.build();
+}
+
+/** A as dense rows (reference path and small cases only: O(N²) memory). */
+export function denseDistributionMatrix(system: DistributionSystem): number[][] {
+  const dense = Array.from({ length: system.size }, (_, x) => {
+    const row = new Array<number>(system.size).fill(0);
+    row[x] = 1;
+    return row;
+  });
+  const { rows, cols, values } = system.offDiagonal;
+  for (let p = 0; p < values.length; p += 1) {
+    const row = dense[at(rows, p)];
+    if (row !== undefined) row[at(cols, p)] = at(values, p);
+  }
+  return dense;
+}
+
+/** G: N×K row-major, G[x·K + g] = P_Gg where x is unit g's bus node (B4). */
+export function generatorMatrix(system: DistributionSystem): Float64Array {
+  const k = system.generators.length;
+  const g = new Float64Array(system.size * k);
+  system.generators.forEach((unit, column) => {
+    const p = unit.node * k + column;
+    g[p] = at(g, p) + unit.pMw;
+  });
+  return g;
+}

@@ -81,3 +81,68 @@ export type { ProviderBehaviour } from './outsourcing/provider-behaviour';
 export { maxRelativeError, runOutsourcing } from './outsourcing/outsourcing-run';
 export type { OutsourcingRunOptions, OutsourcingRunReport } from './outsourcing/outsourcing-run';
 // --- end outsourcing ---
+
+// --- engine (issue 2): grid model, power flow, tracing, carbon ---
+export type { Branch, Bus, BusType, Generator, PowerCase } from './grid/power-case';
+export { InvalidCaseError, InvalidSidecarError } from './grid/invalid-case-error';
+export { parseMatpowerCase } from './grid/matpower-importer';
+export { parseCarbonSidecar } from './grid/carbon-sidecar';
+export type {
+  CarbonSidecar,
+  CoalUnitCarbon,
+  FixedIntensityUnitCarbon,
+  PeccCoefficients,
+  UnitCarbon,
+  ZeroCarbonUnitCarbon,
+} from './grid/carbon-sidecar';
+export { generateRadialFeeder } from './grid/synthetic-feeder';
+export type { GeneratedFeeder, RadialFeederOptions } from './grid/synthetic-feeder';
+export { CsrMatrix, TripletBuilder } from './sparse/csr-matrix';
+export { SparseLu } from './sparse/sparse-lu';
+export type { SparseLuOptions } from './sparse/sparse-lu';
+export { minimumDegreeOrdering } from './sparse/minimum-degree-ordering';
+export { solvePowerFlow } from './powerflow/solve-power-flow';
+export type { PowerFlowOptions } from './powerflow/solve-power-flow';
+export type {
+  BranchFlow,
+  BusResult,
+  GeneratorOutput,
+  PowerFlowMethod,
+  PowerFlowResult,
+} from './powerflow/power-flow-result';
+export {
+  IslandedNetworkError,
+  PowerFlowDivergedError,
+  SweepNotApplicableError,
+} from './powerflow/power-flow-errors';
+export { preparePowerFlowNetwork } from './powerflow/power-flow-network';
+export type { PowerFlowNetwork } from './powerflow/power-flow-network';
+export { buildYbus } from './powerflow/ybus';
+export type { Ybus } from './powerflow/ybus';
+export { powerFlowResidual } from './powerflow/rectangular-residual';
+export type { PowerFlowResidual } from './powerflow/rectangular-residual';
+export type { DistributionSystem, SparseEntries, TracedGenerator } from './tracing/distribution-system';
+export { buildDistributionSystem } from './tracing/build-distribution-system';
+export type { BuildDistributionSystemOptions } from './tracing/build-distribution-system';
+export { denseDistributionMatrix, distributionMatrix, generatorMatrix } from './tracing/distribution-matrix';
+export {
+  solveSharesByDenseInverse,
+  solveSharesByForwardSubstitution,
+  solveSharesBySparseLu,
+  traceGeneratorShares,
+} from './tracing/generator-shares';
+export type { GeneratorShares, ShareMethod } from './tracing/generator-shares';
+export { traceComponents } from './tracing/trace-components';
+export type { TraceComponents } from './tracing/trace-components';
+export { qunRealBusShares, qunReducedMatrix } from './tracing/qun-reduced-matrix';
+export { shareResidual } from './tracing/share-residual';
+export { coalConsumptionTPerH, unitCoalConsumptionTPerMwh } from './carbon/pecc';
+export { CO2_PER_CARBON, coalEmissionCoefficient, generatorCarbon } from './carbon/generator-intensity';
+export type { GeneratorCarbon } from './carbon/generator-intensity';
+export { carbonFlowRates } from './carbon/carbon-flow-rates';
+export type { CarbonFlowRates } from './carbon/carbon-flow-rates';
+export { assertCarbonConservation, ConservationViolatedError } from './carbon/conservation-checks';
+export type { ConservationReport, ConservationTolerance } from './carbon/conservation-checks';
+export { traceCarbon } from './carbon/carbon-trace';
+export type { CarbonTotals, CarbonTrace, CarbonTraceOptions } from './carbon/carbon-trace';
+// --- end engine ---

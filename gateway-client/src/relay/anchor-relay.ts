@@ -27,6 +27,16 @@ export interface SlaveBlockHeader {
   readonly previousHash: Uint8Array;
   /** `data_hash` field of the header. */
   readonly dataHash: Uint8Array;
+  /** Slot packages sealed by valid transactions of this block (from their `SlotSealed` events). */
+  readonly packages?: readonly SealedPackageDigest[];
+}
+
+/** A slot package digest sealed in a slave block. */
+export interface SealedPackageDigest {
+  /** Slot number. */
+  readonly slot: number;
+  /** SHA-256 of the package's canonical JSON, hex. */
+  readonly sha256: string;
 }
 
 /** A stream of blocks that can be closed. */
@@ -54,6 +64,8 @@ export interface AnchorEntry {
   readonly previousHash: string;
   /** The header's `data_hash`, lower-case hex. */
   readonly dataHash: string;
+  /** Slot packages sealed in the block. */
+  readonly packages: readonly SealedPackageDigest[];
 }
 
 /** The last anchored block of a slave channel. */
@@ -155,6 +167,7 @@ export function anchorEntryOf(header: SlaveBlockHeader): AnchorEntry {
     headerHash: toHex(blockHeaderHash(header)),
     previousHash: toHex(header.previousHash),
     dataHash: toHex(header.dataHash),
+    packages: header.packages ?? [],
   };
 }
 

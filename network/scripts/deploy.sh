@@ -23,12 +23,16 @@ deploy_log="$log_dir/deploy.log"
 cc_dir="$run_dir/chaincode"
 mkdir -p "$cc_dir"
 
-# resolve_entry <chaincode name>: the JS module whose `contracts` the server loads. A missing
-# build is an error, unless CARBONTRACE_SMOKE_CHAINCODE=1 selects the smoke chaincode.
+# resolve_entry <chaincode name>: the JS module whose `contracts` the server loads (from
+# network.json). When it is missing: CARBONTRACE_CHAINCODE_FALLBACK=<module.js>, if set, is used
+# instead (for developing the network before the contracts exist); otherwise it is an error.
 resolve_entry() {
   local entry
   entry="$(nj '.chaincodes[] | select(.name == $c) | .entry' --arg c "$1")"
-  if [ "${CARBONTRACE_SMOKE_CHAINCODE:-0}" = "1" ]; then entry="$root/network/smoke-chaincode/index.js"; fi
+  if [ ! -f "$entry" ] && [ -n "${CARBONTRACE_CHAINCODE_FALLBACK:-}" ]; then
+    log "chaincode $1: $entry not built; using CARBONTRACE_CHAINCODE_FALLBACK=$CARBONTRACE_CHAINCODE_FALLBACK"
+    entry="$(cd "$(dirname "$CARBONTRACE_CHAINCODE_FALLBACK")" && pwd)/$(basename "$CARBONTRACE_CHAINCODE_FALLBACK")"
+  fi
   [ -f "$entry" ] || die "chaincode $1: $entry not found; build the chaincode first (npx tsc -b)"
   echo "$entry"
 }
@@ -42,6 +46,14 @@ code_hash() {
   [ "$base" = "/" ] && base="$(dirname "$entry")"
   (cd "$base" && find . -name '*.js' -not -path '*/node_modules/*' -print0 | LC_ALL=C sort -z \
     | xargs -0 sha256sum) | sha256sum | cut -c1-12
+}
+
+# deterministic_tgz <dir> <output> <files...>: a gzipped tar of <files> in <dir>, identical bytes
+# for identical contents.
+deterministic_tgz() {
+  local dir="$1" output="$2"; shift 2
+  tar -C "$dir" --sort=name --mtime='1970-01-01 00:00:00Z' --owner=0 --group=0 --numeric-owner \
+    --mode='u=rw,go=r' -cf - "$@" | gzip -n >"$output"
 }
 
 # endorsement_policy <channel>: OR over the channel's peer orgs' peers.
@@ -70,8 +82,10 @@ for cc in $(nj '.chaincodes[].name'); do
     rm -rf "$pkg" && mkdir -p "$pkg/src"
     jq -n --arg address "$server_address" '{address: $address, dial_timeout: "10s", tls_required: false}' >"$pkg/src/connection.json"
     jq -n --arg lbl "$label" '{"type": "ccaas", "label": $lbl}' >"$pkg/metadata.json"
-    tar -C "$pkg/src" -czf "$pkg/code.tar.gz" connection.json
-    tar -C "$pkg" -czf "$pkg/$label.tar.gz" metadata.json code.tar.gz
+    # Byte-for-byte reproducible archives (fixed order, owner, mtime; gzip without name/time), so
+    # the same label and address always give the same package id.
+    deterministic_tgz "$pkg/src" "$pkg/code.tar.gz" connection.json
+    deterministic_tgz "$pkg" "$pkg/$label.tar.gz" metadata.json code.tar.gz
     package_id="$(peer lifecycle chaincode calculatepackageid "$pkg/$label.tar.gz")"
     package_of[$org]="$package_id"
     if ! as_org_admin "$org" peer lifecycle chaincode queryinstalled -O json 2>>"$deploy_log" \

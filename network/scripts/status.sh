@@ -10,18 +10,18 @@ if [ ! -f "$net_json" ] || [ -z "$(running_names)" ]; then
 fi
 down=0
 health() { curl -fsS -o /dev/null "http://$1/healthz" 2>/dev/null && echo healthy || echo unhealthy; }
-printf '%-22s %-8s %-16s %-16s %-10s %s\n' NAME PID LISTEN OPERATIONS HEALTH LOG
+printf '%-24s %-8s %-16s %-16s %-10s %s\n' NAME PID LISTEN OPERATIONS HEALTH LOG
 while IFS=$'\t' read -r name address ops logfile; do
   pid="$(pid_of "$name")"
   if [ -z "$pid" ]; then state=stopped; pid=-; down=1; else state="$(health "$ops")"; fi
-  printf '%-22s %-8s %-16s %-16s %-10s %s\n' "$name" "$pid" "$address" "$ops" "$state" "$logfile"
+  printf '%-24s %-8s %-16s %-16s %-10s %s\n' "$name" "$pid" "$address" "$ops" "$state" "$logfile"
 done < <(nj '(.orderers[] | [.name, .address, .operationsAddress, .log]),
              (.orgs[] | select(.peer != null) | .peer | [.name, .address, .operationsAddress, .log]) | @tsv')
 while IFS=$'\t' read -r name address logfile; do
   [ -f "$pid_dir/$name.pid" ] || continue
   pid="$(pid_of "$name")"
   if [ -z "$pid" ]; then state=stopped; pid=-; down=1; else state=running; fi
-  printf '%-22s %-8s %-16s %-16s %-10s %s\n' "$name" "$pid" "$address" - "$state" "$logfile"
+  printf '%-24s %-8s %-16s %-16s %-10s %s\n' "$name" "$pid" "$address" - "$state" "$logfile"
 done < <(nj '.orgs[].chaincodeServers[] | [.name, .address, .log] | @tsv')
 echo
 for channel in $(nj '.channels[].name'); do

@@ -3,12 +3,22 @@
  * `contracts` from this module.
  */
 import { AnchorContract } from './anchor-contract';
+import { AuditContract } from './audit-contract';
 import { GovernanceContract } from './governance-contract';
 import { ProvidersContract } from './providers-contract';
+import { TraceContract } from './trace-contract';
 
 export { AnchorContract } from './anchor-contract';
+export { AuditContract } from './audit-contract';
 export { GovernanceContract } from './governance-contract';
 export { ProvidersContract } from './providers-contract';
+export { TraceContract } from './trace-contract';
 
 /** The contracts of carbon-master, `Anchor` first (the default contract). */
-export const contracts = [AnchorContract, ProvidersContract, GovernanceContract];
+export const contracts = [
+  AnchorContract,
+  ProvidersContract,
+  GovernanceContract,
+  TraceContract,
+  AuditContract,
+];

@@ -146,3 +146,34 @@ export type { ConservationReport, ConservationTolerance } from './carbon/conserv
 export { traceCarbon } from './carbon/carbon-trace';
 export type { CarbonTotals, CarbonTrace, CarbonTraceOptions } from './carbon/carbon-trace';
 // --- end engine ---
+
+// --- contract record types (for the gateway clients, which speak them) ---
+export type {
+  BranchParameters,
+  BusLoad,
+  GeneratorOutput as MeasuredGeneratorOutput,
+  MeasurementRecord,
+  MeasurementSubmission,
+  SwitchState,
+  TopologyReference,
+} from './contracts/slave/measurement-record';
+export type {
+  BusKind,
+  TopologyBus,
+  TopologyRecord,
+  TopologySubmission,
+} from './contracts/slave/topology-record';
+export type { SealedSlotPackage, SlotPackage } from './contracts/slave/slot-package';
+export type {
+  AnchorHead as AnchoredHead,
+  VerificationBlock,
+  VerificationBlockSubmission,
+} from './contracts/master/verification-block';
+export type { ProviderRecord } from './contracts/master/provider-record';
+export type {
+  GovernanceParameters,
+  GovernancePhase,
+  GovernanceState,
+  NodeStats,
+} from './contracts/master/governance-ledger';
+// --- end contract record types ---

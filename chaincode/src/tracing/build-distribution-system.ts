@@ -10,8 +10,9 @@
  *   P^s < ε are dropped; a loss within ±`lossToleranceMw` of zero (lossless transformers) is set
  *   to exactly 0 (P^r := P^s), a more negative loss is an error.
  * - A4: P_i = P_Gi + Σ inflows, asserted equal to P_Li + Σ outflows within the tolerance; the
- *   remaining mismatch (≤ the tolerance) is then folded into P_Li so that each bus balances
- *   exactly; buses with P_i = 0 carry no flow and are left out.
+ *   remaining mismatch (≤ the tolerance) is then absorbed so that each bus balances exactly (into
+ *   P_Li at a loaded bus; at an unloaded bus P_i is the outflow); buses with P_i = 0 carry no
+ *   flow and are left out.
  * - B3: A[v_k, i] = −P_e/P_i for a sending end at bus i, A[j, v_k] = P_e/P^s_k (P_e < 0) for a
  *   receiving end at bus j.
  */
@@ -159,11 +160,11 @@ export function buildDistributionSystem(
         { check: 'A4', bus: id, value: pin - pout },
       );
     }
-    // Close the bus balance exactly: the load is the balancing term P_i − Σ_out P^s, which differs
-    // from Pd + Gs·|V|² only by the (just bounded) power-flow mismatch. Then every column of A
-    // plus its load and loss ratios sums to one and B9 / C-ii hold to rounding, not to the
-    // solver tolerance.
-    loadMw[i] = at(loadMw, i) + (pin - pout);
+    // Close the bus balance exactly, so that every column of A plus its load ratio sums to one and
+    // B9 / C-ii hold to rounding rather than to the solver tolerance: a loaded bus takes the
+    // (just bounded) mismatch into its load, an unloaded bus takes its outflow as through-flow.
+    if (at(loadMw, i) > 0) loadMw[i] = at(loadMw, i) + (pin - pout);
+    else inflowMw[i] = pout;
   }
 
   // Node numbering: real buses with flow, then one virtual node per kept branch.

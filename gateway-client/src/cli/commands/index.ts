@@ -1,4 +1,6 @@
 /** The registry of `carbontrace` sub-commands, in the order `--help` lists them. */
 import type { CliCommand } from '../command';
+import { powerflowCommand } from './powerflow';
+import { traceCommand } from './trace';
 
-export const COMMANDS: readonly CliCommand[] = [];
+export const COMMANDS: readonly CliCommand[] = [powerflowCommand, traceCommand];

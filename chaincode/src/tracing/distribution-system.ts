@@ -20,7 +20,7 @@ export interface SparseEntries {
 
 /** One generating unit that injects into the extended network. */
 export interface TracedGenerator {
-  /** 0-based row of `mpc.gen` (or a synthetic unit for negative loads: see `source`). */
+  /** 0-based row of `mpc.gen`; for a negative-load unit, the 0-based row of its bus in `mpc.bus`. */
   readonly genIndex: number;
   /** Where the unit comes from: a `mpc.gen` row, or a negative bus load treated as a DG (MATH A1). */
   readonly source: 'gen' | 'negative-load';
@@ -44,7 +44,11 @@ export interface DistributionSystem {
   readonly busIds: readonly number[];
   /** 0-based `mpc.branch` row of virtual node n+k (length m). */
   readonly branchRows: readonly number[];
-  /** For virtual node n+k: sending node(s) and receiving node (−1 when both ends send, MATH A3). */
+  /**
+   * For virtual node n+k: the real nodes of the branch's `mpc.branch` from-bus (`from`) and to-bus
+   * (`to`), and which of them feeds the branch (P_e > 0). Normally exactly one end sends; both send
+   * in the degenerate case of MATH A3 (then the branch delivers nothing, P^r = 0).
+   */
   readonly branchEnds: readonly {
     readonly from: number;
     readonly to: number;

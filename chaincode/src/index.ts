@@ -176,4 +176,19 @@ export type {
   GovernanceState,
   NodeStats,
 } from './contracts/master/governance-ledger';
+export type {
+  AcceptedRecord,
+  AnswerVerdict,
+  ArbitrationSummary,
+  BusIntensityRecord,
+  CarbonFlowRecord,
+  ConditionARecord,
+  MaskedTaskRecord,
+  ResultRecord,
+  TraceTask,
+} from './contracts/master/trace-records';
+export type { CaseUnit, SlotCase, UnitCarbonSpec } from './contracts/master/slot-case';
+export { caseFromPackage } from './contracts/master/slot-case';
+export { carbonProposal, dataCenterTrace, problemOfPackage } from './contracts/master/trace-engine';
+export type { CarbonProposal, SlotProblem } from './contracts/master/trace-engine';
 // --- end contract record types ---

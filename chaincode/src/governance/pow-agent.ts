@@ -14,7 +14,7 @@ export const DEFAULT_BASE_TARGET = 1 / 256;
 /** Minimum CA to be eligible as an agent. @default 0.3 */
 export const DEFAULT_MIN_CA = 0.3;
 
-const TWO_256 = 2n ** 256n;
+const TWO_256 = 1n << 256n;
 
 /** A node's PoW submission. */
 export interface PowSolution {

@@ -1,0 +1,355 @@
+import { computeMaskedResult } from '../../outsourcing/cloud-worker';
+import { parseMaskedTask, serializeMaskedResult } from '../../outsourcing/masked-payloads';
+import { runProvider } from '../../outsourcing/provider-behaviour';
+import { contracts as slaveContracts } from '../slave/index';
+import {
+  CASE4_BUS_INTENSITY_TCO2_PER_MWH,
+  CASE4_LOAD_TCO2_PER_H,
+  CASE4_TOPOLOGY_LV1A,
+  CASE4_TOPOLOGY_LV1B,
+  CASE4_TOTAL_EMISSION_TCO2_PER_H,
+  CASE4_UNIT_INTENSITY_TCO2_PER_MWH,
+  CASE4_UNITS,
+  case4MeasurementLv1a,
+  case4MeasurementLv1b,
+} from '../testing/case4-slot-fixture';
+import { ContractHarness } from '../testing/contract-harness';
+import { runTwice } from '../testing/determinism';
+import { ORGS } from '../testing/identities';
+import { contracts as masterContracts } from './index';
+
+const SLOT = 7;
+const SEED = { seed: 'a-transient-seed-of-32-bytes-!!!' };
+type Behaviour = 'honest' | 'corrupt' | 'lazy-zero';
+
+interface Net {
+  slave: ContractHarness;
+  master: ContractHarness;
+  packageSha256: string;
+}
+
+async function setUp(options: { anchorDigest?: string; register?: boolean } = {}): Promise<Net> {
+  const slave = new ContractHarness(slaveContracts, 'slave-hv1');
+  const master = new ContractHarness(masterContracts, 'master');
+  master.link('carbon-slave', slave, ORGS.hv1);
+  const a = (await slave.submit('Measurement', 'RegisterTopology', ORGS.lv1a, [
+    JSON.stringify(CASE4_TOPOLOGY_LV1A),
+  ])) as {
+    sha256: string;
+  };
+  const b = (await slave.submit('Measurement', 'RegisterTopology', ORGS.lv1b, [
+    JSON.stringify(CASE4_TOPOLOGY_LV1B),
+  ])) as {
+    sha256: string;
+  };
+  await slave.submit('Measurement', 'Submit', ORGS.lv1a, [
+    JSON.stringify(case4MeasurementLv1a(SLOT, a.sha256)),
+  ]);
+  await slave.submit('Measurement', 'Submit', ORGS.lv1b, [
+    JSON.stringify(case4MeasurementLv1b(SLOT, b.sha256)),
+  ]);
+  const sealed = (await slave.submit('Index', 'Seal', ORGS.hv1, [String(SLOT)])) as { sha256: string };
+  await master.submit('Anchor', 'RecordBatch', ORGS.hv1, [
+    'slave-hv1',
+    JSON.stringify([{ blockNumber: 0, previousHash: '', dataHash: 'ab'.repeat(32) }]),
+  ]);
+  await master.submit('Anchor', 'RecordPackage', ORGS.hv1, [
+    'slave-hv1',
+    JSON.stringify({ slot: SLOT, sha256: options.anchorDigest ?? sealed.sha256, blockNumber: 0 }),
+  ]);
+  if (options.register ?? true) {
+    await master.submit('Providers', 'Register', ORGS.cloudA, ['{"feePerTask":1}']);
+    await master.submit('Providers', 'Register', ORGS.cloudB, ['{"feePerTask":2}']);
+    await master.submit('Providers', 'Register', ORGS.cloudC, ['{"feePerTask":3}']);
+  }
+  return { slave, master, packageSha256: sealed.sha256 };
+}
+
+function request(taskId: string, providers?: readonly string[]): string {
+  return JSON.stringify({
+    taskId,
+    channel: 'slave-hv1',
+    slot: SLOT,
+    units: CASE4_UNITS,
+    ...(providers === undefined ? {} : { providers }),
+  });
+}
+
+const cloudOf = { CloudA: ORGS.cloudA, CloudB: ORGS.cloudB, CloudC: ORGS.cloudC } as const;
+
+/** A cloud worker: reads its masked task, computes (honestly or not), submits. */
+async function work(
+  master: ContractHarness,
+  taskId: string,
+  role: string,
+  provider: keyof typeof cloudOf,
+  behaviour: Behaviour,
+) {
+  const record = (await master.evaluate('Trace', 'GetMaskedTask', cloudOf[provider], [taskId, role])) as {
+    taskJson: string;
+  };
+  const task = parseMaskedTask(record.taskJson);
+  const result = behaviour === 'honest' ? computeMaskedResult(task) : runProvider(behaviour, task);
+  return master.invoke('Trace', 'SubmitResult', cloudOf[provider], [
+    taskId,
+    role,
+    serializeMaskedResult(result),
+  ]);
+}
+
+describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory ledgers)', () => {
+  it('two honest providers: accepted at S2, carbon flow equal to MATH.md §H.5, fees paid', async () => {
+    const { master } = await setUp();
+    await master.submit('Trace', 'Request', ORGS.gridco, [request('t1')]);
+    const a = await master.invoke('Trace', 'ConditionA', ORGS.hv1, ['t1'], { transient: SEED });
+    expect(a.error).toBeUndefined();
+    expect(a.event?.name).toBe('TraceConditionA');
+    const condA = JSON.parse(a.result ?? '{}') as {
+      assignment: Record<string, string>;
+      size: number;
+      generatorCount: number;
+    };
+    expect(condA.assignment).toEqual({ I: 'CloudA', II: 'CloudB', III: null });
+    expect([condA.size, condA.generatorCount]).toEqual([9, 2]); // MATH.md H.3: N = 9, K = 2
+    // the seed and the arbitration state stay private; nothing public carries the seed
+    expect(Object.keys(a.writeSet.privateData)).toEqual(['_implicit_org_Hv1MSP']);
+    expect(JSON.stringify(a.writeSet.state)).not.toContain(Buffer.from(SEED.seed).toString('hex'));
+
+    expect((await work(master, 't1', 'I', 'CloudA', 'honest')).error).toBeUndefined();
+    expect((await work(master, 't1', 'II', 'CloudB', 'honest')).error).toBeUndefined();
+    const b = (await master.submit('Trace', 'ConditionB', ORGS.hv1, ['t1'])) as {
+      stage: string;
+      path: string[];
+      acceptedFrom: string;
+    };
+    expect(b.path).toEqual(['S0', 'S1', 'S2', 'END']);
+    expect(b.acceptedFrom).toBe('CloudA');
+
+    const flow = await master.invoke('Trace', 'RecordCarbonFlow', ORGS.gridco, ['t1']);
+    expect(flow.error).toBeUndefined();
+    expect(flow.event?.name).toBe('CarbonFlowRecorded');
+    const record = JSON.parse(flow.result ?? '{}') as {
+      proposal: {
+        generatorIntensityTco2PerMwh: number[];
+        emissionTco2PerH: number[];
+        busIds: number[];
+        loadTco2PerH: number[];
+      };
+    };
+    const p = record.proposal;
+    p.generatorIntensityTco2PerMwh.forEach((e, g) => {
+      expect(e).toBeCloseTo(CASE4_UNIT_INTENSITY_TCO2_PER_MWH[g] ?? NaN, 6);
+    });
+    expect(p.emissionTco2PerH.reduce((x, y) => x + y, 0)).toBeCloseTo(CASE4_TOTAL_EMISSION_TCO2_PER_H, 5);
+    for (const [bus, intensity] of Object.entries(CASE4_BUS_INTENSITY_TCO2_PER_MWH)) {
+      const got = (await master.evaluate('Audit', 'BusIntensity', ORGS.regulator, [
+        'slave-hv1',
+        String(SLOT),
+        bus,
+      ])) as {
+        intensityTco2PerMwh: number;
+      };
+      expect(got.intensityTco2PerMwh).toBeCloseTo(intensity, 6);
+    }
+    for (const [bus, rate] of Object.entries(CASE4_LOAD_TCO2_PER_H)) {
+      expect(p.loadTco2PerH[p.busIds.indexOf(Number(bus))]).toBeCloseTo(rate, 5);
+    }
+    const cloudA = (await master.evaluate('Providers', 'Get', ORGS.regulator, ['CloudA'])) as {
+      earned: number;
+      correctResults: number;
+    };
+    expect([cloudA.earned, cloudA.correctResults]).toEqual([1, 1]);
+
+    const provenance = (await master.evaluate('Audit', 'Provenance', ORGS.regulator, ['t1'])) as {
+      packageMatchesAnchor: boolean;
+      anchoredBlock: { blockNumber: number };
+      carbonFlow: { recorderMsp: string };
+    };
+    expect(provenance.packageMatchesAnchor).toBe(true);
+    expect(provenance.anchoredBlock.blockNumber).toBe(0);
+    expect(provenance.carbonFlow.recorderMsp).toBe('GridCoMSP');
+  });
+
+  it('a cheating provider (consistently wrong) is caught by a third provider, struck and charged', async () => {
+    const { master } = await setUp();
+    await master.submit('Trace', 'Request', ORGS.gridco, [request('t2')]);
+    await master.submit('Trace', 'ConditionA', ORGS.hv1, ['t2'], { transient: SEED });
+    await work(master, 't2', 'I', 'CloudA', 'honest');
+    await work(master, 't2', 'II', 'CloudB', 'corrupt');
+    const s3 = (await master.submit('Trace', 'ConditionB', ORGS.hv1, ['t2'])) as {
+      stage: string;
+      verdicts: { valid: boolean }[];
+    };
+    expect(s3.stage).toBe('S3');
+    expect(s3.verdicts.map((v) => v.valid)).toEqual([true, false]);
+    // recomputation: same answers again
+    await work(master, 't2', 'I', 'CloudA', 'honest');
+    await work(master, 't2', 'II', 'CloudB', 'corrupt');
+    const s4 = (await master.submit('Trace', 'ConditionB', ORGS.hv1, ['t2'])) as {
+      stage: string;
+      assignment: { III: string };
+    };
+    expect(s4.stage).toBe('S4');
+    expect(s4.assignment.III).toBe('CloudC');
+    // CloudB cannot answer for CloudC's role
+    const wrongRole = await work(master, 't2', 'III', 'CloudB', 'honest').catch((e: unknown) => e);
+    expect(String(wrongRole)).toMatch(/ACCESS_DENIED/);
+    await work(master, 't2', 'III', 'CloudC', 'honest');
+    const end = (await master.submit('Trace', 'ConditionB', ORGS.hv1, ['t2'])) as {
+      path: string[];
+      acceptedFrom: string;
+      strikesThisTask: Record<string, number>;
+    };
+    expect(end.path).toEqual(['S0', 'S1', 'S2', 'S3', 'S4', 'END']);
+    expect(end.acceptedFrom).toBe('CloudA');
+    expect(end.strikesThisTask).toEqual({ CloudB: 1 });
+    const cloudB = (await master.evaluate('Providers', 'Get', ORGS.regulator, ['CloudB'])) as {
+      strikes: number;
+      wrongResults: number;
+      penaltiesPaid: number;
+      earned: number;
+    };
+    expect(cloudB).toMatchObject({ strikes: 1, wrongResults: 1, earned: 0, penaltiesPaid: 1 });
+    const cloudC = (await master.evaluate('Providers', 'Get', ORGS.regulator, ['CloudC'])) as {
+      earned: number;
+    };
+    expect(cloudC.earned).toBe(1);
+    expect((await master.invoke('Trace', 'RecordCarbonFlow', ORGS.gridco, ['t2'])).error).toBeUndefined();
+  });
+
+  it('a second wrong result blacklists the provider for three cycles; it is never assigned meanwhile', async () => {
+    const { master } = await setUp();
+    for (const id of ['t3', 't4']) {
+      await master.submit('Trace', 'Request', ORGS.gridco, [request(id, ['CloudA', 'CloudB'])]);
+      await master.submit('Trace', 'ConditionA', ORGS.hv1, [id], { transient: SEED });
+      for (let round = 0; round < 2; round += 1) {
+        await work(master, id, 'I', 'CloudA', 'honest');
+        await work(master, id, 'II', 'CloudB', 'corrupt');
+        await master.submit('Trace', 'ConditionB', ORGS.hv1, [id]);
+      }
+      await work(master, id, 'III', 'CloudC', 'honest');
+      await master.submit('Trace', 'ConditionB', ORGS.hv1, [id]);
+    }
+    const blacklist = (await master.evaluate('Providers', 'GetBlacklist', ORGS.regulator, [])) as {
+      cycle: number;
+      providers: { id: string; blacklistedUntilCycle: number }[];
+    };
+    expect(blacklist).toEqual({ cycle: 0, providers: [{ id: 'CloudB', blacklistedUntilCycle: 3 }] });
+    const named = await master.invoke('Trace', 'Request', ORGS.gridco, [request('t5', ['CloudA', 'CloudB'])]);
+    expect(named.error).toMatch(/^BLACKLISTED: provider CloudB is blacklisted until cycle 3/);
+    const auto = (await master.submit('Trace', 'Request', ORGS.gridco, [request('t6')])) as {
+      providerOrder: string[];
+    };
+    expect(auto.providerOrder).toEqual(['CloudA', 'CloudC']);
+    for (let c = 1; c <= 3; c += 1) await master.submit('Providers', 'AdvanceCycle', ORGS.gridco, []);
+    expect(
+      ((await master.evaluate('Providers', 'GetBlacklist', ORGS.gridco, [])) as { providers: unknown[] })
+        .providers,
+    ).toHaveLength(1);
+    await master.submit('Providers', 'AdvanceCycle', ORGS.gridco, []);
+    expect(
+      ((await master.evaluate('Providers', 'GetBlacklist', ORGS.gridco, [])) as { providers: unknown[] })
+        .providers,
+    ).toHaveLength(0);
+  });
+
+  it('a tampered slave package is detected by its anchor; condition a writes nothing', async () => {
+    const { master } = await setUp({ anchorDigest: '0'.repeat(64) });
+    await master.submit('Trace', 'Request', ORGS.gridco, [request('t7')]);
+    const a = await master.invoke('Trace', 'ConditionA', ORGS.hv1, ['t7'], { transient: SEED });
+    expect(a.error).toMatch(
+      /^HASH_MISMATCH: slot 7 package of slave-hv1 differs from its anchor \(block 0\)/,
+    );
+    expect(master.ledger.history.at(-1)?.state.some((w) => w.key.includes('traceConditionA'))).toBe(false);
+  });
+
+  it('a package altered on its way across channels is refused', async () => {
+    const net = await setUp();
+    net.master.linkHandler('carbon-slave', async (args, channel) => {
+      const real = await net.slave.invoke('Index', 'GetPackage', ORGS.hv1, args.slice(1), { commit: false });
+      const sealed = JSON.parse(real.result ?? '{}') as {
+        package: { measurements: { loads: { pMw: number }[] }[] };
+      };
+      const load = sealed.package.measurements[0]?.loads[0];
+      if (load !== undefined) load.pMw = 150; // tamper with bus 3's load
+      channel;
+      return { status: 200, payload: new TextEncoder().encode(JSON.stringify(sealed)) };
+    });
+    await net.master.submit('Trace', 'Request', ORGS.gridco, [request('t8')]);
+    const a = await net.master.invoke('Trace', 'ConditionA', ORGS.hv1, ['t8'], { transient: SEED });
+    expect(a.error).toMatch(/^HASH_MISMATCH: slot 7 package of slave-hv1 does not match its own digest/);
+  });
+
+  it('refuses one call per role', async () => {
+    const { master } = await setUp();
+    await master.submit('Trace', 'Request', ORGS.gridco, [request('t9')]);
+    const cases: [string, string, { mspId: string }, string[], RegExp][] = [
+      [
+        'Trace',
+        'Request',
+        ORGS.regulator,
+        [request('x')],
+        /^ACCESS_DENIED: Trace:Request is not allowed for RegulatorMSP/,
+      ],
+      [
+        'Trace',
+        'ConditionA',
+        ORGS.hv2,
+        ['t9'],
+        /^ACCESS_DENIED: Hv2MSP is not the HV organization of slave-hv1/,
+      ],
+      [
+        'Trace',
+        'ConditionA',
+        ORGS.gridco,
+        ['t9'],
+        /^ACCESS_DENIED: Trace:ConditionA is not allowed for GridCoMSP/,
+      ],
+      ['Trace', 'RecordCarbonFlow', ORGS.lv1a, ['t9'], /^ACCESS_DENIED/],
+      [
+        'Trace',
+        'GetAccepted',
+        ORGS.cloudA,
+        ['t9'],
+        /^ACCESS_DENIED: Trace:GetAccepted is not allowed for CloudAMSP/,
+      ],
+      ['Anchor', 'RecordBatch', ORGS.hv2, ['slave-hv1', '[]'], /^INVALID_ARGUMENT|^ACCESS_DENIED/],
+      ['Providers', 'Register', ORGS.gridco, ['{"feePerTask":1}'], /^ACCESS_DENIED/],
+    ];
+    for (const [contract, fn, who, args, pattern] of cases) {
+      const outcome = await master.invoke(contract, fn, who, args, { transient: SEED });
+      expect(outcome.error).toMatch(pattern);
+      expect(outcome.writeSet.state).toHaveLength(0);
+    }
+    await master.submit('Trace', 'ConditionA', ORGS.hv1, ['t9'], { transient: SEED });
+    const masked = await master.invoke('Trace', 'GetMaskedTask', ORGS.cloudB, ['t9', 'I']);
+    expect(masked.error).toMatch(/^ACCESS_DENIED: CloudB is not assigned role I of task t9/);
+    const noSeed = await master.invoke('Trace', 'ConditionA', ORGS.hv1, ['t9']);
+    expect(noSeed.error).toMatch(/^ALREADY_EXISTS|^INVALID_ARGUMENT/);
+  });
+
+  it('condition a is deterministic: two fresh ledgers give the same public and private writes and event', async () => {
+    const nets: Net[] = [await setUp(), await setUp()];
+    for (const net of nets) await net.master.submit('Trace', 'Request', ORGS.gridco, [request('t10')]);
+    let n = 0;
+    const [x, y, outcome] = await runTwice(
+      () => {
+        const net = nets[n];
+        n += 1;
+        if (net === undefined) throw new Error('unreachable');
+        return net.master;
+      },
+      () => Promise.resolve(),
+      {
+        contract: 'Trace',
+        fn: 'ConditionA',
+        identity: ORGS.hv1,
+        args: ['t10'],
+        options: { transient: SEED },
+      },
+    );
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.writeSet.state.length).toBeGreaterThan(3);
+    expect(x).toBe(y);
+  });
+});

@@ -265,14 +265,13 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
 
   it('a package altered on its way across channels is refused', async () => {
     const net = await setUp();
-    net.master.linkHandler('carbon-slave', async (args, channel) => {
+    net.master.linkHandler('carbon-slave', async (args) => {
       const real = await net.slave.invoke('Index', 'GetPackage', ORGS.hv1, args.slice(1), { commit: false });
       const sealed = JSON.parse(real.result ?? '{}') as {
         package: { measurements: { loads: { pMw: number }[] }[] };
       };
       const load = sealed.package.measurements[0]?.loads[0];
       if (load !== undefined) load.pMw = 150; // tamper with bus 3's load
-      channel;
       return { status: 200, payload: new TextEncoder().encode(JSON.stringify(sealed)) };
     });
     await net.master.submit('Trace', 'Request', ORGS.gridco, [request('t8')]);

@@ -272,4 +272,26 @@ export class SparseLu {
     for (let k = 0; k < n; k += 1) x[at(this.columnOrder, k)] = at(y, k);
     return x;
   }
+
+  /**
+   * Solves A·X = B for K right-hand sides given row-major (B[i·K + c]); returns X row-major.
+   * @throws CarbonTraceError DIMENSION_MISMATCH when B is not n×K.
+   */
+  solveRowMajor(b: Float64Array, columns: number): Float64Array {
+    const n = this.size;
+    if (b.length !== n * columns) {
+      throw new CarbonTraceError('DIMENSION_MISMATCH', 'right-hand sides must be n×K', {
+        expected: n * columns,
+        actual: b.length,
+      });
+    }
+    const x = new Float64Array(n * columns);
+    const column = new Float64Array(n);
+    for (let c = 0; c < columns; c += 1) {
+      for (let i = 0; i < n; i += 1) column[i] = at(b, i * columns + c);
+      const solved = this.solve(column);
+      for (let i = 0; i < n; i += 1) x[i * columns + c] = at(solved, i);
+    }
+    return x;
+  }
 }

@@ -4,27 +4,20 @@
  * order is deterministic. A directed cycle (possible with phase shifters) gives `undefined`.
  */
 import { at } from '../sparse/checked-access';
+import { TripletBuilder } from '../sparse/csr-matrix';
 import type { SparseEntries } from './distribution-system';
 
 /** A topological order of the N nodes, or undefined if the flow graph has a directed cycle. */
 export function flowGraphTopologicalOrder(size: number, entries: SparseEntries): Int32Array | undefined {
+  // Supplier → receiver adjacency: row y of `successors` lists every x with A[x,y] ≠ 0.
+  const builder = new TripletBuilder(size, size);
   const indegree = new Int32Array(size);
-  const outStart = new Int32Array(size + 1);
   for (let p = 0; p < entries.values.length; p += 1) {
     const x = at(entries.rows, p);
-    const y = at(entries.cols, p);
+    builder.add(at(entries.cols, p), x, 1);
     indegree[x] = at(indegree, x) + 1;
-    outStart[y + 1] = at(outStart, y + 1) + 1;
   }
-  for (let y = 0; y < size; y += 1) outStart[y + 1] = at(outStart, y + 1) + at(outStart, y);
-  const next = outStart.slice(0, size);
-  const targets = new Int32Array(entries.values.length);
-  for (let p = 0; p < entries.values.length; p += 1) {
-    const y = at(entries.cols, p);
-    const q = at(next, y);
-    next[y] = q + 1;
-    targets[q] = at(entries.rows, p);
-  }
+  const successors = builder.build();
   const order = new Int32Array(size);
   let tail = 0;
   for (let x = 0; x < size; x += 1) {
@@ -35,9 +28,9 @@ export function flowGraphTopologicalOrder(size: number, entries: SparseEntries):
   }
   for (let head = 0; head < tail; head += 1) {
     const y = at(order, head);
-    const end = at(outStart, y + 1);
-    for (let p = at(outStart, y); p < end; p += 1) {
-      const x = at(targets, p);
+    const end = at(successors.rowPointers, y + 1);
+    for (let p = at(successors.rowPointers, y); p < end; p += 1) {
+      const x = at(successors.columnIndices, p);
       const d = at(indegree, x) - 1;
       indegree[x] = d;
       if (d === 0) {

@@ -40,33 +40,16 @@ export function solveSharesByForwardSubstitution(system: DistributionSystem): Fl
     throw new CarbonTraceError('FLOW_CYCLE', 'the flow graph has a directed cycle: no topological order', {});
   }
   const k = system.generators.length;
-  const n = system.size;
-  // Group the off-diagonal entries by row (CSR of F's pattern).
-  const { rows, cols, values } = system.offDiagonal;
-  const start = new Int32Array(n + 1);
-  for (let p = 0; p < values.length; p += 1) {
-    const x = at(rows, p);
-    start[x + 1] = at(start, x + 1) + 1;
-  }
-  for (let x = 0; x < n; x += 1) start[x + 1] = at(start, x + 1) + at(start, x);
-  const next = start.slice(0, n);
-  const byRowCol = new Int32Array(values.length);
-  const byRowVal = new Float64Array(values.length);
-  for (let p = 0; p < values.length; p += 1) {
-    const x = at(rows, p);
-    const q = at(next, x);
-    next[x] = q + 1;
-    byRowCol[q] = at(cols, p);
-    byRowVal[q] = at(values, p);
-  }
+  const a = distributionMatrix(system);
   const shares = generatorMatrix(system);
-  for (let t = 0; t < n; t += 1) {
+  for (let t = 0; t < order.length; t += 1) {
     const x = at(order, t);
-    const end = at(start, x + 1);
-    for (let p = at(start, x); p < end; p += 1) {
-      const y = at(byRowCol, p);
-      const a = at(byRowVal, p);
-      for (let c = 0; c < k; c += 1) shares[x * k + c] = at(shares, x * k + c) - a * at(shares, y * k + c);
+    const end = at(a.rowPointers, x + 1);
+    for (let p = at(a.rowPointers, x); p < end; p += 1) {
+      const y = at(a.columnIndices, p);
+      if (y === x) continue; // the unit diagonal
+      const axy = at(a.values, p);
+      for (let c = 0; c < k; c += 1) shares[x * k + c] = at(shares, x * k + c) - axy * at(shares, y * k + c);
     }
   }
   return shares;
@@ -78,8 +61,6 @@ export function solveSharesByForwardSubstitution(system: DistributionSystem): Fl
  * matrix (negative entries or residual above 1e-9).
  */
 export function solveSharesBySparseLu(system: DistributionSystem): Float64Array {
-  const k = system.generators.length;
-  const n = system.size;
   let lu: SparseLu;
   try {
     lu = SparseLu.factor(distributionMatrix(system));
@@ -94,14 +75,7 @@ export function solveSharesBySparseLu(system: DistributionSystem): Float64Array 
     }
     throw error;
   }
-  const g = generatorMatrix(system);
-  const shares = new Float64Array(n * k);
-  for (let c = 0; c < k; c += 1) {
-    const column = new Float64Array(n);
-    for (let x = 0; x < n; x += 1) column[x] = at(g, x * k + c);
-    const solved = lu.solve(column);
-    for (let x = 0; x < n; x += 1) shares[x * k + c] = at(solved, x);
-  }
+  const shares = lu.solveRowMajor(generatorMatrix(system), system.generators.length);
   validateShares(system, shares);
   return shares;
 }

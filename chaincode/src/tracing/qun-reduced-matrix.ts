@@ -28,16 +28,7 @@ export function qunReducedMatrix(system: DistributionSystem): CsrMatrix {
 
 /** Real-bus rows of X (n×K) by Qun's n×n form: X_u = A_u⁻¹·G_u. */
 export function qunRealBusShares(system: DistributionSystem): Float64Array {
-  const n = system.busCount;
   const k = system.generators.length;
-  const lu = SparseLu.factor(qunReducedMatrix(system));
-  const g = generatorMatrix(system);
-  const shares = new Float64Array(n * k);
-  for (let c = 0; c < k; c += 1) {
-    const column = new Float64Array(n);
-    for (let i = 0; i < n; i += 1) column[i] = at(g, i * k + c);
-    const solved = lu.solve(column);
-    for (let i = 0; i < n; i += 1) shares[i * k + c] = at(solved, i);
-  }
-  return shares;
+  const realRows = generatorMatrix(system).subarray(0, system.busCount * k);
+  return SparseLu.factor(qunReducedMatrix(system)).solveRowMajor(realRows, k);
 }

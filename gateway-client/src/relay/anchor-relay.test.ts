@@ -111,19 +111,27 @@ class FakeLedger implements AnchorLedger {
 
   record(channel: string, entries: readonly AnchorEntry[]): Promise<AnchorHead> {
     expect(channel).toBe('slave-hv1');
+    const fresh: number[] = [];
     for (const entry of entries) {
       const last = this.anchors.at(-1);
+      const held = this.anchors[entry.blockNumber];
+      if (held !== undefined) {
+        // Idempotent like the real port: already anchored, compare and skip.
+        if (held.headerHash !== entry.headerHash) throw new Error('fork');
+        continue;
+      }
       const expected = last === undefined ? 0 : last.blockNumber + 1;
       if (entry.blockNumber !== expected) throw new Error(`gap: ${entry.blockNumber} after ${expected - 1}`);
       if (last !== undefined && entry.previousHash !== last.headerHash) throw new Error('fork');
       this.anchors.push(entry);
+      fresh.push(entry.blockNumber);
     }
-    this.batches.push(entries.map((e) => e.blockNumber));
+    this.batches.push(fresh);
     if (this.failNextRecordAfterCommit) {
       this.failNextRecordAfterCommit = false;
       return Promise.reject(new Error('process killed after commit'));
     }
-    const last = entries.at(-1);
+    const last = this.anchors.at(-1);
     if (last === undefined) throw new Error('empty batch');
     return Promise.resolve({ blockNumber: last.blockNumber, headerHash: last.headerHash });
   }
@@ -221,7 +229,7 @@ describe('AnchorRelay', () => {
     expect(restarted.nextBlock).toBe(9n);
   });
 
-  it('moves forward to the ledger head when it died between commit and checkpoint', async () => {
+  it('after a kill between commit and checkpoint, re-sends from the checkpoint and anchors nothing twice', async () => {
     const source = new FakeSource(makeChain(5));
     const ledger = new FakeLedger();
     ledger.failNextRecordAfterCommit = true;
@@ -235,10 +243,11 @@ describe('AnchorRelay', () => {
       source,
       ledger,
       checkpointPath,
-      onEvent: (e) => events.push(e.kind === 'resumed' ? `resumed:${e.from}:${e.nextBlock}` : e.kind),
+      onEvent: (e) =>
+        events.push(e.kind === 'resumed' ? `resumed:${e.from}:${e.nextBlock}:${e.ledgerHead}` : e.kind),
     });
-    await runUntil(restarted, () => ledger.anchors.length === 5);
-    expect(events[0]).toBe(`resumed:ledger:${ledger.batches[0]?.length}`);
+    await runUntil(restarted, () => ledger.anchors.length === 5 && restarted.nextBlock === 5n);
+    expect(events[0]).toBe(`resumed:start:0:${(ledger.batches[0]?.length ?? 0) - 1}`);
     expect(ledger.anchors.map((a) => a.blockNumber)).toEqual([0, 1, 2, 3, 4]);
   });
 

@@ -6,9 +6,9 @@
  *
  * Restart safety. The relay's file checkpoint holds the next slave block to anchor and the hash
  * of the last anchored one; it is saved only after the master channel committed the verification
- * block. On start the relay also asks the master ledger for the channel's anchored head and moves
- * forward to it when the ledger is ahead (the process died between commit and checkpoint), so a
- * block is never anchored twice and never skipped.
+ * block and its packages. After a restart the relay reads again from the checkpoint; the ledger
+ * port's `record` is idempotent (it skips blocks and packages already on master after checking
+ * their hashes), so a block is never anchored twice and never skipped.
  *
  * The relay talks to Fabric only through two ports ({@link SlaveBlockSource}, {@link AnchorLedger})
  * so its ordering logic is unit-tested with fakes; `fabric-relay-ports.ts` has the real ones.
@@ -86,7 +86,10 @@ export interface AnchorLedger {
    */
   awaitTurn(signal: AbortSignal): Promise<void>;
   /**
-   * Records one verification block holding `entries` (consecutive, in order) for `channel`.
+   * Records one verification block holding `entries` (consecutive, in order) for `channel`, then
+   * ties the slot packages they sealed to them. Idempotent: entries the ledger already holds
+   * (number ≤ head) are compared with the anchored hashes and skipped, packages already recorded
+   * are skipped, so a relay that died between commit and checkpoint can simply send them again.
    * @returns the new head.
    * @throws {@link ContractError} ANCHOR_GAP / ANCHOR_FORK when the entries do not continue the chain.
    */
@@ -105,7 +108,12 @@ export interface RelayCheckpoint {
 
 /** Progress reported by the relay. */
 export type RelayEvent =
-  | { readonly kind: 'resumed'; readonly nextBlock: number; readonly from: 'checkpoint' | 'ledger' | 'start' }
+  | {
+      readonly kind: 'resumed';
+      readonly nextBlock: number;
+      readonly from: 'checkpoint' | 'start';
+      readonly ledgerHead: number | null;
+    }
   | { readonly kind: 'anchored'; readonly entries: readonly AnchorEntry[] }
   | { readonly kind: 'reconnecting'; readonly error: Error; readonly delayMs: number };
 
@@ -220,7 +228,11 @@ class AnchorRelayImpl implements AnchorRelay {
     }
   }
 
-  /** Loads the checkpoint and reconciles it with the ledger's anchored head. */
+  /**
+   * Loads the checkpoint. Blocks between the checkpoint and the ledger's head (committed, then the
+   * process died before checkpointing) are read again and re-sent; the ledger's idempotent
+   * `record` skips what it already holds, and records any package that was still missing.
+   */
   async #resume(): Promise<void> {
     const saved = await this.#checkpoint.load();
     if (saved !== undefined && saved.channel !== this.channel) {
@@ -233,18 +245,15 @@ class AnchorRelayImpl implements AnchorRelay {
         },
       );
     }
-    let from: 'checkpoint' | 'ledger' | 'start' = saved === undefined ? 'start' : 'checkpoint';
     this.#next = saved === undefined ? 0n : BigInt(saved.nextBlock);
     this.#lastHash = saved?.lastHeaderHash ?? null;
     const head = await this.#ledger.head(this.channel);
-    if (head !== undefined && BigInt(head.blockNumber) + 1n > this.#next) {
-      // Committed on master but not checkpointed (killed in between): the ledger is the truth.
-      this.#next = BigInt(head.blockNumber) + 1n;
-      this.#lastHash = head.headerHash;
-      from = 'ledger';
-      await this.#save();
-    }
-    this.#onEvent({ kind: 'resumed', nextBlock: Number(this.#next), from });
+    this.#onEvent({
+      kind: 'resumed',
+      nextBlock: Number(this.#next),
+      from: saved === undefined ? 'start' : 'checkpoint',
+      ledgerHead: head?.blockNumber ?? null,
+    });
   }
 
   /** Reads blocks from `#next` on and anchors them; returns when the stream ends. */

@@ -1,0 +1,108 @@
+/**
+ * The grid company's client: requests traces (`Trace:Request`, whose event is the master's index
+ * instruction to the HV substation), records the accepted carbon flow (`Trace:RecordCarbonFlow`),
+ * advances the settlement cycle (`Providers:AdvanceCycle`) and reads tasks and results.
+ */
+import type { ArbitrationSummary, CarbonFlowRecord, TraceTask, UnitCarbonSpec } from '@carbontrace/chaincode';
+import type { ContractClient, Submitted } from '../sdk/contract-client';
+import { asObject, numberField, recordWith } from './result-decoders';
+
+/** Masking profile of a task (MATH.md E.1, E.7a). */
+export type MaskProfileName = 'monomial' | 'dense' | 'hardened';
+
+/** A trace request. */
+export interface TraceRequest {
+  /** Unique task id, `[A-Za-z0-9._:-]{1,64}`. */
+  readonly taskId: string;
+  /** Slave channel of the HV substation whose slot is traced. */
+  readonly channel: string;
+  /** Slot number. */
+  readonly slot: number;
+  /** Carbon parameters of the slot's units, named by bus and unit id (unlisted: zero-carbon). */
+  readonly units: readonly UnitCarbonSpec[];
+  /** @default 'monomial' */
+  readonly profile?: MaskProfileName;
+  /** Providers I and II to use (default: the cheapest eligible). */
+  readonly providers?: readonly [string, string];
+  /** Fees of the task. @default contract default */
+  readonly fees?: { readonly providerFee: number; readonly dataCenterCost: number };
+}
+
+/** Operations of the grid company. */
+export interface GridCompanyClient {
+  /**
+   * Requests a trace of one slot.
+   * @throws {@link ContractError} ALREADY_EXISTS for a reused task id; INVALID_ARGUMENT naming the field.
+   */
+  requestTrace(request: Readonly<TraceRequest>): Promise<Submitted<TraceTask>>;
+  /**
+   * Records the accepted carbon flow of a settled task (conservation re-checked on chain).
+   * @throws {@link ContractError} NOT_FOUND before the task is settled; ALREADY_EXISTS when recorded.
+   */
+  recordCarbonFlow(taskId: string): Promise<Submitted<CarbonFlowRecord>>;
+  /** The recorded carbon flow of a task. @throws {@link ContractError} NOT_FOUND. */
+  carbonFlow(taskId: string): Promise<CarbonFlowRecord>;
+  /** The public arbitration summary of a task. */
+  arbitration(taskId: string): Promise<ArbitrationSummary>;
+  /** Starts the next settlement cycle (blacklists count down per cycle); returns the new cycle. */
+  advanceCycle(): Promise<number>;
+}
+
+/** Options of {@link newGridCompanyClient}. */
+export interface GridCompanyClientOptions {
+  /** carbon-master `Trace`. */
+  readonly trace: ContractClient;
+  /** carbon-master `Providers`. */
+  readonly providers: ContractClient;
+}
+
+/** Creates a {@link GridCompanyClient}. */
+export function newGridCompanyClient(options: Readonly<GridCompanyClientOptions>): GridCompanyClient {
+  return new GridCompanyClientImpl(options);
+}
+
+const decodeCarbonFlow = recordWith<CarbonFlowRecord>('carbon flow', 'taskId', 'proposal', 'acceptedFrom');
+
+class GridCompanyClientImpl implements GridCompanyClient {
+  readonly #trace: ContractClient;
+  readonly #providers: ContractClient;
+
+  constructor(options: Readonly<GridCompanyClientOptions>) {
+    this.#trace = options.trace;
+    this.#providers = options.providers;
+  }
+
+  requestTrace(request: Readonly<TraceRequest>): Promise<Submitted<TraceTask>> {
+    return this.#trace.submit(
+      'Request',
+      recordWith<TraceTask>('task', 'taskId', 'channel', 'slot', 'providerOrder'),
+      {
+        arguments: [JSON.stringify(request)],
+      },
+    );
+  }
+
+  recordCarbonFlow(taskId: string): Promise<Submitted<CarbonFlowRecord>> {
+    return this.#trace.submit('RecordCarbonFlow', decodeCarbonFlow, { arguments: [taskId] });
+  }
+
+  carbonFlow(taskId: string): Promise<CarbonFlowRecord> {
+    return this.#trace.evaluate('GetCarbonFlow', decodeCarbonFlow, { arguments: [taskId] });
+  }
+
+  arbitration(taskId: string): Promise<ArbitrationSummary> {
+    return this.#trace.evaluate(
+      'GetArbitration',
+      recordWith<ArbitrationSummary>('arbitration', 'taskId', 'stage'),
+      { arguments: [taskId] },
+    );
+  }
+
+  async advanceCycle(): Promise<number> {
+    const { result } = await this.#providers.submit('AdvanceCycle', (v) => {
+      if (typeof v === 'number') return v;
+      return numberField(asObject(v, 'cycle'), 'cycle');
+    });
+    return result;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The LV substation's client (DESIGN.md §3 step 1): registers its network fragment and submits
+ * per-slot measurements to its HV substation's slave channel (carbon-slave `Measurement`).
+ */
+import type {
+  MeasurementRecord,
+  MeasurementSubmission,
+  TopologyReference,
+  TopologySubmission,
+} from '@carbontrace/chaincode';
+import type { ContractClient, Submitted } from '../sdk/contract-client';
+import { asObject, recordWith, stringField } from './result-decoders';
+
+/** Operations of an LV substation. */
+export interface LvSubstationClient {
+  /** The substation id (organization id, e.g. `Lv1a`). */
+  readonly substation: string;
+  /**
+   * Registers a topology (buses, branches) once; measurements refer to it by id and SHA-256.
+   * @throws {@link ContractError} ALREADY_EXISTS when the id is taken; INVALID_ARGUMENT naming field and bus.
+   */
+  registerTopology(topology: Readonly<TopologySubmission>): Promise<TopologyReference>;
+  /**
+   * Submits the first measurement of a slot.
+   * @throws {@link ContractError} ALREADY_EXISTS for a second submission (use {@link amendMeasurement});
+   * INVALID_STATE when the slot is sealed; INVALID_ARGUMENT naming field, bus and value.
+   */
+  submitMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>>;
+  /**
+   * Stores a new version of a slot's measurement (until the slot is sealed).
+   * @throws {@link ContractError} NOT_FOUND without a first version; INVALID_STATE when sealed.
+   */
+  amendMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>>;
+  /**
+   * The current measurement of this substation at `slot`.
+   * @throws {@link ContractError} NOT_FOUND when there is none.
+   */
+  getMeasurement(slot: number): Promise<MeasurementRecord>;
+}
+
+/** Options of {@link newLvSubstationClient}. */
+export interface LvSubstationClientOptions {
+  /** Substation id (organization id). */
+  readonly substation: string;
+  /** carbon-slave `Measurement` on the HV substation's slave channel. */
+  readonly measurement: ContractClient;
+}
+
+/** Creates an {@link LvSubstationClient}. */
+export function newLvSubstationClient(options: Readonly<LvSubstationClientOptions>): LvSubstationClient {
+  return new LvSubstationClientImpl(options);
+}
+
+const decodeMeasurement = recordWith<MeasurementRecord>('measurement', 'slot', 'substation', 'version');
+
+class LvSubstationClientImpl implements LvSubstationClient {
+  readonly substation: string;
+  readonly #measurement: ContractClient;
+
+  constructor(options: Readonly<LvSubstationClientOptions>) {
+    this.substation = options.substation;
+    this.#measurement = options.measurement;
+  }
+
+  async registerTopology(topology: Readonly<TopologySubmission>): Promise<TopologyReference> {
+    const { result } = await this.#measurement.submit(
+      'RegisterTopology',
+      (value) => {
+        const record = asObject(value, 'topology reference');
+        return { id: stringField(record, 'id'), sha256: stringField(record, 'sha256') };
+      },
+      { arguments: [JSON.stringify(topology)] },
+    );
+    return result;
+  }
+
+  submitMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>> {
+    return this.#measurement.submit('Submit', decodeMeasurement, {
+      arguments: [JSON.stringify(measurement)],
+    });
+  }
+
+  amendMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>> {
+    return this.#measurement.submit('Amend', decodeMeasurement, { arguments: [JSON.stringify(measurement)] });
+  }
+
+  getMeasurement(slot: number): Promise<MeasurementRecord> {
+    return this.#measurement.evaluate('Get', decodeMeasurement, {
+      arguments: [String(slot), this.substation],
+    });
+  }
+}

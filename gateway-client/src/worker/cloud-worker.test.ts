@@ -108,9 +108,9 @@ function setup(): { feed: FakeFeed; board: FakeBoard } {
     event(7, 't5', 'RecomputeRequested', { taskId: 'A', provider: 'CloudA' }),
   ];
   const board = new FakeBoard();
-  board.owedTo.set('A', { taskId: 'A', round: 0, maskedTaskJson: 'a' });
-  board.owedTo.set('B', { taskId: 'B', round: 0, maskedTaskJson: 'b' });
-  board.owedTo.set('C', { taskId: 'C', round: 0, maskedTaskJson: 'c' });
+  board.owedTo.set('A', { taskId: 'A', round: 0, role: 'I', maskedTaskJson: 'a' });
+  board.owedTo.set('B', { taskId: 'B', round: 0, role: 'I', maskedTaskJson: 'b' });
+  board.owedTo.set('C', { taskId: 'C', round: 0, role: 'I', maskedTaskJson: 'c' });
   return { feed: new FakeFeed(events), board };
 }
 
@@ -195,7 +195,7 @@ describe('CloudWorker', () => {
   it('stops on a refusal that is not a duplicate', async () => {
     const { feed } = setup();
     const board = new FakeBoard();
-    board.owedTo.set('A', { taskId: 'A', round: 0, maskedTaskJson: 'a' });
+    board.owedTo.set('A', { taskId: 'A', round: 0, role: 'I', maskedTaskJson: 'a' });
     board.submit = () => Promise.reject(new ContractError('ACCESS_DENIED', 'not assigned', {}));
     const checkpoint = await FileCheckpointer.open(path.join(dir, 'w.json'));
     const worker = newCloudWorker({ taskEventNames: names, taskIdOf, feed, board, compute, checkpoint });

@@ -47,6 +47,8 @@ export interface OwedWork {
   readonly taskId: string;
   /** Round of the result (0 first answer, 1 recomputation, ...). */
   readonly round: number;
+  /** The provider's role in the task's arbitration (`I`, `II`, `III`). */
+  readonly role: string;
   /** The masked task, as published (canonical JSON). */
   readonly maskedTaskJson: string;
 }

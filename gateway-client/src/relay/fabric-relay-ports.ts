@@ -1,0 +1,160 @@
+/**
+ * The anchor relay's ports over Fabric: slave blocks from the HV peer's block events, and the
+ * master ledger through the HV substation client (anchor head, EA-DPoS schedule, idempotent
+ * recording of verification blocks and package digests).
+ */
+import type { Network } from '@hyperledger/fabric-gateway';
+import { CarbonTraceError } from '@carbontrace/chaincode';
+import type { HvSubstationClient, VerificationSchedule } from '../clients/hv-substation-client';
+import { isContractError } from '../sdk/client-errors';
+import { parseGatewayError } from '../sdk/error-parser';
+import type { AnchorEntry, AnchorHead, AnchorLedger, BlockStream, SlaveBlockSource } from './anchor-relay';
+import { decodeSlaveBlock } from './slave-block';
+
+/** Slave blocks from a peer's block event service (full blocks, so their events can be read). */
+export function newPeerBlockSource(network: Network): SlaveBlockSource {
+  return {
+    async open(startBlock: bigint): Promise<BlockStream> {
+      const site = { channel: network.getName(), chaincode: '-', transaction: 'BlockEvents' };
+      let events;
+      try {
+        events = await network.getBlockEvents({ startBlock });
+      } catch (error: unknown) {
+        throw parseGatewayError(error, { site, step: 'events' });
+      }
+      const source = events;
+      async function* headers(): AsyncGenerator<ReturnType<typeof decodeSlaveBlock>> {
+        try {
+          for await (const block of source) yield decodeSlaveBlock(block);
+        } catch (error: unknown) {
+          throw parseGatewayError(error, { site, step: 'events' });
+        }
+      }
+      const iterable = headers();
+      return {
+        [Symbol.asyncIterator]: () => iterable,
+        close: () => {
+          source.close();
+        },
+      };
+    },
+  };
+}
+
+/** Options of {@link newMasterAnchorLedger}. */
+export interface MasterAnchorLedgerOptions {
+  /** The HV substation's client. */
+  readonly hv: HvSubstationClient;
+  /**
+   * Longest wait between schedule polls, ms.
+   * @default 1000
+   */
+  readonly pollMs?: number;
+  /** Clock in seconds since 1970 (tests pass a fake). @default Date.now()/1000 */
+  readonly nowSeconds?: () => number;
+  /** Abortable sleep. @default a timer */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** The master ledger as the relay needs it, through an {@link HvSubstationClient}. */
+export function newMasterAnchorLedger(options: Readonly<MasterAnchorLedgerOptions>): AnchorLedger {
+  const { hv } = options;
+  const pollMs = options.pollMs ?? 1000;
+  const nowSeconds = options.nowSeconds ?? (() => Date.now() / 1000);
+  const sleep = options.sleep ?? abortableSleep;
+
+  const waitMs = (schedule: VerificationSchedule): number | undefined => {
+    switch (schedule.mode) {
+      case 'open':
+        return undefined;
+      case 'consensus':
+        return schedule.producers.includes(hv.nodeId) ? undefined : pollMs;
+      case 'slots': {
+        if (schedule.producer === hv.nodeId) return undefined;
+        const index = schedule.producers.indexOf(hv.nodeId);
+        const { slot, slotSeconds, activeSinceSeconds } = schedule;
+        if (index < 0 || slot === null || slotSeconds === undefined || activeSinceSeconds === undefined)
+          return pollMs;
+        const n = schedule.producers.length;
+        const nextSlot = slot + ((((index - slot) % n) + n) % n);
+        const untilMs = (activeSinceSeconds + nextSlot * slotSeconds - nowSeconds()) * 1000;
+        return Math.max(50, Math.min(pollMs, untilMs));
+      }
+    }
+  };
+
+  const awaitTurn = async (signal: AbortSignal): Promise<void> => {
+    for (;;) {
+      const wait = waitMs(await hv.schedule());
+      if (wait === undefined) return;
+      await sleep(wait, signal);
+    }
+  };
+
+  return {
+    async head(channel: string): Promise<AnchorHead | undefined> {
+      const head = await hv.anchorHead(channel);
+      return head === undefined ? undefined : { blockNumber: head.blockNumber, headerHash: head.headerHash };
+    },
+    awaitTurn,
+    async record(channel: string, entries: readonly AnchorEntry[]): Promise<AnchorHead> {
+      let head = await hv.anchorHead(channel);
+      const held = head;
+      const alreadyHeld = entries.find((e) => held !== undefined && e.blockNumber === held.blockNumber);
+      if (held !== undefined && alreadyHeld !== undefined && alreadyHeld.headerHash !== held.headerHash) {
+        throw new CarbonTraceError(
+          'ANCHOR_FORK',
+          `${channel} block ${held.blockNumber} is anchored with another hash`,
+          {
+            channel,
+            blockNumber: held.blockNumber,
+          },
+        );
+      }
+      const fresh = entries.filter((e) => held === undefined || e.blockNumber > held.blockNumber);
+      if (fresh.length > 0) {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            head = await hv.recordAnchors(channel, fresh);
+            break;
+          } catch (error: unknown) {
+            // The slot passed between the schedule query and endorsement: wait for the next turn.
+            if (!isContractError(error, 'INVALID_STATE') || attempt >= 20) throw error;
+            await awaitTurn(new AbortController().signal);
+          }
+        }
+      }
+      for (const entry of entries) {
+        for (const pkg of entry.packages) {
+          await hv.recordPackage(channel, {
+            slot: pkg.slot,
+            sha256: pkg.sha256,
+            blockNumber: entry.blockNumber,
+          });
+        }
+      }
+      if (head === undefined) {
+        throw new CarbonTraceError('INTERNAL', `${channel} has no anchor head after recording`, { channel });
+      }
+      return { blockNumber: head.blockNumber, headerHash: head.headerHash };
+    },
+  };
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(new Error('aborted'));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

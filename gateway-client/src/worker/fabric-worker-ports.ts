@@ -1,0 +1,85 @@
+/**
+ * The cloud worker's ports over Fabric: carbon-master chaincode events (from a checkpoint), and
+ * the task board through the {@link CloudProviderClient}.
+ */
+import type { Checkpointer, Network } from '@hyperledger/fabric-gateway';
+import type { CloudProviderClient } from '../clients/cloud-provider-client';
+import { parseGatewayError } from '../sdk/error-parser';
+import type { OwedWork, TaskBoard, TaskEvent, TaskEventFeed, TaskEventStream } from './cloud-worker';
+
+/** Events of carbon-master's `Trace` that can create work for a provider. */
+export const TASK_EVENT_NAMES: readonly string[] = ['TraceConditionA', 'TraceConditionB'];
+
+/** The task id of a Trace event payload (`{taskId, ...}`), or undefined. */
+export function taskIdOfTraceEvent(event: TaskEvent): string | undefined {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(event.payload));
+    if (typeof value !== 'object' || value === null) return undefined;
+    const taskId = (value as Record<string, unknown>)['taskId'];
+    return typeof taskId === 'string' ? taskId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Chaincode events of `chaincode` on a channel, resumed from the checkpoint (or from `startBlock`
+ * when it is empty, default block 0 so a fresh worker sees every task ever published).
+ */
+export function newChaincodeEventFeed(network: Network, chaincode: string, startBlock = 0n): TaskEventFeed {
+  return {
+    async open(checkpoint: Checkpointer): Promise<TaskEventStream> {
+      const site = { channel: network.getName(), chaincode, transaction: 'ChaincodeEvents' };
+      let events;
+      try {
+        events = await network.getChaincodeEvents(chaincode, { checkpoint, startBlock });
+      } catch (error: unknown) {
+        throw parseGatewayError(error, { site, step: 'events' });
+      }
+      const source = events;
+      async function* mapped(): AsyncGenerator<TaskEvent> {
+        try {
+          for await (const e of source) {
+            yield {
+              blockNumber: e.blockNumber,
+              transactionId: e.transactionId,
+              eventName: e.eventName,
+              payload: e.payload,
+            };
+          }
+        } catch (error: unknown) {
+          throw parseGatewayError(error, { site, step: 'events' });
+        }
+      }
+      const iterable = mapped();
+      return {
+        [Symbol.asyncIterator]: () => iterable,
+        close: () => {
+          source.close();
+        },
+      };
+    },
+  };
+}
+
+/** The task board over a cloud provider's client. */
+export function newTraceTaskBoard(cloud: CloudProviderClient): TaskBoard {
+  return {
+    async owed(taskId: string): Promise<OwedWork | undefined> {
+      const [answer] = await cloud.owed(taskId);
+      if (answer === undefined) return undefined;
+      const masked = await cloud.maskedTask(taskId, answer.role);
+      return {
+        taskId,
+        role: answer.role,
+        round: answer.kind === 'recompute' ? 1 : 0,
+        maskedTaskJson: masked.taskJson,
+      };
+    },
+    async submit(work: OwedWork, maskedResultJson: string): Promise<void> {
+      const role = work.role;
+      if (role !== 'I' && role !== 'II' && role !== 'III') throw new Error(`unknown role ${role}`);
+      await cloud.submitResult(work.taskId, role, maskedResultJson);
+    },
+  };
+}

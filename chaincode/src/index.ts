@@ -192,3 +192,24 @@ export { caseFromPackage } from './contracts/master/slot-case';
 export { carbonProposal, dataCenterTrace, problemOfPackage } from './contracts/master/trace-engine';
 export type { CarbonProposal, SlotProblem } from './contracts/master/trace-engine';
 // --- end contract record types ---
+
+// --- governance (issue 5): EA-DPoS (G.1–G.4) and improved-PBFT points (G.5), pure ---
+export {
+  accuracyScore,
+  applyCredit,
+  blockScore,
+  creditScore,
+  DEFAULT_EVALUATION_WEIGHTS,
+  evaluateNodes,
+} from './governance/evaluation';
+export type { AccuracySample, Evaluation, EvaluationInput, EvaluationWeights } from './governance/evaluation';
+export { powDigest, powTarget, selectAgents, solvePow, verifyPow } from './governance/pow-agent';
+export type { PowSolution, VerifiedPow } from './governance/pow-agent';
+export { consensusSet, equityOf, honestApprovals, tallyVotes } from './governance/voting';
+export type { Ballot, CandidateTally } from './governance/voting';
+export { epochRewards, nextRewardScore, supervisorRights } from './governance/reward-score';
+export { drawWithoutReplacement, finalityQuorum, topByWeight } from './governance/supervisor-draw';
+export { nextSlotOf, scheduledProducer, slotAt } from './governance/slot-schedule';
+export { applyPbftRound, initialPbftState, PBFT_POINTS, primaryOfView, settlePbft } from './governance/pbft-points';
+export type { PbftEvent, PbftEventKind, PbftParameters, PbftState } from './governance/pbft-points';
+// --- end governance ---

@@ -84,7 +84,7 @@ export function regionSlot(
     a.unit.busId !== b.unit.busId ? a.unit.busId - b.unit.busId : a.unit.unitId < b.unit.unitId ? -1 : 1,
   );
   const units = running.map(
-    ({ unit }) => ({ busId: unit.busId, unitId: unit.unitId, ...unit.carbon }) as UnitCarbonSpec,
+    ({ unit }) => ({ busId: unit.busId, unitId: unit.unitId, ...unit.carbon }),
   );
   const localCase = localCaseOf(region, hour, slot, measurements, running);
   const localSidecar = parseCarbonSidecar(

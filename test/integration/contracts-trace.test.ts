@@ -1,0 +1,370 @@
+/**
+ * The two chaincodes on the real test network (started by network/scripts/with-network.sh):
+ * a full outsourced trace of case4_carbon.m split across Lv1a and Lv1b on slave-hv1, with two
+ * honest providers, equal to the local engine's trace; a cheating provider caught by a third
+ * provider and struck; a tampered slave block and a tampered slot package detected by their anchors.
+ */
+import { randomBytes } from 'crypto';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import type { Contract, Network } from '@hyperledger/fabric-gateway';
+import {
+  computeMaskedResult,
+  parseCarbonSidecar,
+  parseMaskedTask,
+  parseMatpowerCase,
+  runProvider,
+  serializeMaskedResult,
+  solvePowerFlow,
+  traceCarbon,
+} from '@carbontrace/chaincode';
+import {
+  CASE4_TOPOLOGY_LV1A,
+  CASE4_TOPOLOGY_LV1B,
+  CASE4_UNITS,
+  case4MeasurementLv1a,
+  case4MeasurementLv1b,
+} from '../../chaincode/src/contracts/testing/case4-slot-fixture';
+import { connectGateway, getBlockHeader, loadTestNetwork } from './support';
+import type { OrgGateway } from './support';
+
+jest.setTimeout(600_000);
+
+const SLAVE = 'slave-hv1';
+const MASTER = 'master';
+const utf8 = new TextDecoder();
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const run = Date.now().toString(36);
+const SLOT = Math.floor(Date.now() / 1000);
+const TAMPERED_SLOT = SLOT + 1;
+
+/** The peer's complete refusal text (message and per-endorser details). */
+function errorText(error: unknown): string {
+  const e = error as { message?: string; details?: unknown };
+  return `${e.message ?? String(error)} ${JSON.stringify(e.details ?? [])}`;
+}
+
+async function json<T>(call: Promise<Uint8Array>): Promise<T> {
+  return JSON.parse(utf8.decode(await call)) as T;
+}
+
+describe('carbon-slave and carbon-master on the test network', () => {
+  const network = loadTestNetwork();
+  const gw: Record<string, OrgGateway> = {};
+  const cc = (org: string, channel: string, chaincode: string, contract: string): Contract =>
+    (gw[org] ?? fail(`no gateway for ${org}`)).gateway.getNetwork(channel).getContract(chaincode, contract);
+  const master = (org: string, contract: string): Contract => cc(org, MASTER, 'carbon-master', contract);
+  const slave = (org: string, contract: string): Contract => cc(org, SLAVE, 'carbon-slave', contract);
+  let sealBlock = 0n;
+  let packageSha256 = '';
+  let providers: string[] = [];
+
+  function fail(message: string): never {
+    throw new Error(message);
+  }
+
+  /** Anchors every slave-hv1 block up to `upTo` that is not anchored yet (Hv1, as its relay would). */
+  async function anchorUpTo(upTo: bigint): Promise<void> {
+    const slaveNetwork: Network = (gw['Hv1'] ?? fail('Hv1')).gateway.getNetwork(SLAVE);
+    let next = 0n;
+    try {
+      const head = await json<{ blockNumber: number }>(
+        master('Hv1', 'Anchor').evaluateTransaction('GetHead', SLAVE),
+      );
+      next = BigInt(head.blockNumber) + 1n;
+    } catch (error) {
+      if (!errorText(error).includes('NOT_FOUND')) throw error;
+    }
+    while (next <= upTo) {
+      const entries = [];
+      for (let n = next; n <= upTo && entries.length < 50; n += 1n) {
+        const h = await getBlockHeader(slaveNetwork, n);
+        entries.push({
+          blockNumber: Number(h.number),
+          previousHash: hex(h.previousHash),
+          dataHash: hex(h.dataHash),
+        });
+      }
+      await master('Hv1', 'Anchor').submitTransaction('RecordBatch', SLAVE, JSON.stringify(entries));
+      next += BigInt(entries.length);
+    }
+  }
+
+  /** Seals a slot on slave-hv1 and returns the block of the seal transaction and the package digest. */
+  async function seal(slot: number): Promise<{ block: bigint; sha256: string }> {
+    const commit = await slave('Hv1', 'Index').submitAsync('Seal', { arguments: [String(slot)] });
+    const sealed = JSON.parse(utf8.decode(commit.getResult())) as { sha256: string };
+    const status = await commit.getStatus();
+    expect(status.successful).toBe(true);
+    return { block: status.blockNumber, sha256: sealed.sha256 };
+  }
+
+  async function submitMeasurements(slot: number): Promise<void> {
+    const a = await json<{ sha256: string }>(
+      slave('Lv1a', 'Measurement').evaluateTransaction('GetTopology', `${CASE4_TOPOLOGY_LV1A.id}-${run}`),
+    );
+    const b = await json<{ sha256: string }>(
+      slave('Lv1b', 'Measurement').evaluateTransaction('GetTopology', `${CASE4_TOPOLOGY_LV1B.id}-${run}`),
+    );
+    const withId = (m: Record<string, unknown>, id: string): string =>
+      JSON.stringify({ ...m, topology: { ...(m['topology'] as Record<string, unknown>), id } });
+    await slave('Lv1a', 'Measurement').submitTransaction(
+      'Submit',
+      withId(case4MeasurementLv1a(slot, a.sha256), `${CASE4_TOPOLOGY_LV1A.id}-${run}`),
+    );
+    await slave('Lv1b', 'Measurement').submitTransaction(
+      'Submit',
+      withId(case4MeasurementLv1b(slot, b.sha256), `${CASE4_TOPOLOGY_LV1B.id}-${run}`),
+    );
+  }
+
+  async function request(taskId: string, chosen: readonly string[], slot = SLOT): Promise<void> {
+    await master('GridCo', 'Trace').submitTransaction(
+      'Request',
+      JSON.stringify({ taskId, channel: SLAVE, slot, units: CASE4_UNITS, providers: chosen }),
+    );
+  }
+
+  async function conditionA(taskId: string): Promise<{ assignment: Record<string, string | null> }> {
+    const result = await master('Hv1', 'Trace').submit('ConditionA', {
+      arguments: [taskId],
+      transientData: { seed: randomBytes(32) },
+      endorsingOrganizations: ['Hv1MSP'],
+    });
+    return JSON.parse(utf8.decode(result)) as { assignment: Record<string, string | null> };
+  }
+
+  async function conditionB(taskId: string): Promise<{
+    stage: string;
+    path: string[];
+    acceptedFrom: string | null;
+    assignment: Record<string, string | null>;
+    strikesThisTask: Record<string, number>;
+  }> {
+    const result = await master('Hv1', 'Trace').submit('ConditionB', {
+      arguments: [taskId],
+      endorsingOrganizations: ['Hv1MSP'],
+    });
+    return JSON.parse(utf8.decode(result)) as {
+      stage: string;
+      path: string[];
+      acceptedFrom: string | null;
+      assignment: Record<string, string | null>;
+      strikesThisTask: Record<string, number>;
+    };
+  }
+
+  /** A cloud worker: fetch its masked task, compute (honestly or not), submit. */
+  async function work(
+    provider: string,
+    taskId: string,
+    role: string,
+    behaviour: 'honest' | 'corrupt',
+  ): Promise<void> {
+    const record = await json<{ taskJson: string }>(
+      master(provider, 'Trace').evaluateTransaction('GetMaskedTask', taskId, role),
+    );
+    const task = parseMaskedTask(record.taskJson);
+    const result = behaviour === 'honest' ? computeMaskedResult(task) : runProvider('corrupt', task);
+    await master(provider, 'Trace').submitTransaction(
+      'SubmitResult',
+      taskId,
+      role,
+      serializeMaskedResult(result),
+    );
+  }
+
+  beforeAll(async () => {
+    for (const org of ['GridCo', 'Hv1', 'Lv1a', 'Lv1b', 'CloudA', 'CloudB', 'CloudC', 'Regulator']) {
+      gw[org] = await connectGateway({ org, network });
+    }
+    await slave('Lv1a', 'Measurement').submitTransaction(
+      'RegisterTopology',
+      JSON.stringify({ ...CASE4_TOPOLOGY_LV1A, id: `${CASE4_TOPOLOGY_LV1A.id}-${run}` }),
+    );
+    await slave('Lv1b', 'Measurement').submitTransaction(
+      'RegisterTopology',
+      JSON.stringify({ ...CASE4_TOPOLOGY_LV1B, id: `${CASE4_TOPOLOGY_LV1B.id}-${run}` }),
+    );
+    await submitMeasurements(SLOT);
+    await submitMeasurements(TAMPERED_SLOT);
+    const sealed = await seal(SLOT);
+    const tampered = await seal(TAMPERED_SLOT);
+    sealBlock = sealed.block;
+    packageSha256 = sealed.sha256;
+    await anchorUpTo(tampered.block);
+    await master('Hv1', 'Anchor').submitTransaction(
+      'RecordPackage',
+      SLAVE,
+      JSON.stringify({ slot: SLOT, sha256: sealed.sha256, blockNumber: Number(sealed.block) }),
+    );
+    // a compromised relay anchors a digest that is not the sealed package's
+    await master('Hv1', 'Anchor').submitTransaction(
+      'RecordPackage',
+      SLAVE,
+      JSON.stringify({ slot: TAMPERED_SLOT, sha256: 'ee'.repeat(32), blockNumber: Number(tampered.block) }),
+    );
+    for (const [org, fee] of [
+      ['CloudA', 1],
+      ['CloudB', 2],
+      ['CloudC', 3],
+    ] as const) {
+      try {
+        await master(org, 'Providers').submitTransaction('Register', JSON.stringify({ feePerTask: fee }));
+      } catch (error) {
+        if (!errorText(error).includes('ALREADY_EXISTS')) throw error;
+      }
+    }
+    const list = await json<{ id: string; blacklisted: boolean }[]>(
+      master('Regulator', 'Providers').evaluateTransaction('List'),
+    );
+    providers = list
+      .filter((p) => !p.blacklisted)
+      .map((p) => p.id)
+      .sort();
+  });
+
+  afterAll(() => {
+    for (const g of Object.values(gw)) g.close();
+  });
+
+  it('traces case4_carbon.m through every step with two honest providers, equal to the local engine', async () => {
+    expect(providers.length).toBeGreaterThanOrEqual(3);
+    const [p1, p2] = providers as [string, string];
+    const taskId = `it-${run}-honest`;
+    await request(taskId, [p1, p2]);
+    const a = await conditionA(taskId);
+    expect(a.assignment).toEqual({ I: p1, II: p2, III: null });
+    // a provider sees only its own masked task, and never the accepted (unmasked) result
+    await expect(master(p2, 'Trace').evaluateTransaction('GetMaskedTask', taskId, 'I')).rejects.toThrow();
+    await work(p1, taskId, 'I', 'honest');
+    await work(p2, taskId, 'II', 'honest');
+    const b = await conditionB(taskId);
+    expect(b.path).toEqual(['S0', 'S1', 'S2', 'END']);
+    expect(b.acceptedFrom).toBe(p1);
+    const cloudRead = await master(p1, 'Trace')
+      .evaluateTransaction('GetAccepted', taskId)
+      .then(
+        () => 'allowed',
+        (e: unknown) => errorText(e),
+      );
+    expect(cloudRead).toContain('ACCESS_DENIED');
+    await master('GridCo', 'Trace').submitTransaction('RecordCarbonFlow', taskId);
+
+    // the local engine on the same case (shared/cases copy in the engine's test cases)
+    const dir = join(__dirname, '../../chaincode/src/grid/test-cases');
+    const powerCase = parseMatpowerCase(readFileSync(join(dir, 'case4_carbon.m'), 'utf8'), 'case4_carbon.m');
+    const sidecar = parseCarbonSidecar(
+      readFileSync(join(dir, 'case4_carbon.carbon.json'), 'utf8'),
+      'case4_carbon.carbon.json',
+      powerCase,
+    );
+    const local = traceCarbon(powerCase, solvePowerFlow(powerCase), sidecar);
+    const ledger = await json<{ busId: number; intensityTco2PerMwh: number; loadTco2PerH: number }[]>(
+      master('Regulator', 'Audit').evaluateTransaction('SlotIntensities', SLAVE, String(SLOT)),
+    );
+    expect(ledger.map((r) => r.busId)).toEqual([...local.system.busIds]);
+    ledger.forEach((r, i) => {
+      const e = local.rates.nodeIntensityTco2PerMwh[i] ?? NaN;
+      const l = local.rates.loadTco2PerH[i] ?? NaN;
+      expect(Math.abs(r.intensityTco2PerMwh - e)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(e)));
+      expect(Math.abs(r.loadTco2PerH - l)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(l)));
+    });
+
+    // provenance down to the anchored slave block, which the regulator re-verifies from the peer
+    const provenance = await json<{
+      packageMatchesAnchor: boolean;
+      conditionA: { packageSha256: string };
+      anchoredBlock: { blockNumber: number; headerHash: string };
+    }>(master('Regulator', 'Audit').evaluateTransaction('Provenance', taskId));
+    expect(provenance.packageMatchesAnchor).toBe(true);
+    expect(provenance.conditionA.packageSha256).toBe(packageSha256);
+    expect(provenance.anchoredBlock.blockNumber).toBe(Number(sealBlock));
+    const header = await getBlockHeader(
+      (gw['Regulator'] ?? fail('Regulator')).gateway.getNetwork(SLAVE),
+      sealBlock,
+    );
+    const verdict = await json<{ valid: boolean; anchoredHeaderHash: string }>(
+      master('Regulator', 'Anchor').evaluateTransaction(
+        'VerifySlaveBlock',
+        SLAVE,
+        JSON.stringify({
+          blockNumber: Number(header.number),
+          previousHash: hex(header.previousHash),
+          dataHash: hex(header.dataHash),
+        }),
+      ),
+    );
+    expect(verdict.valid).toBe(true);
+    expect(verdict.anchoredHeaderHash).toBe(provenance.anchoredBlock.headerHash);
+  });
+
+  it('catches a cheating provider: recomputation, a third provider, a strike and no fee', async () => {
+    const [honest, cheater] = providers as [string, string];
+    const before = await json<{ wrongResults: number; earned: number }>(
+      master('Regulator', 'Providers').evaluateTransaction('Get', cheater),
+    );
+    const taskId = `it-${run}-cheat`;
+    await request(taskId, [honest, cheater]);
+    await conditionA(taskId);
+    await work(honest, taskId, 'I', 'honest');
+    await work(cheater, taskId, 'II', 'corrupt');
+    expect((await conditionB(taskId)).stage).toBe('S3');
+    await work(honest, taskId, 'I', 'honest');
+    await work(cheater, taskId, 'II', 'corrupt');
+    const s4 = await conditionB(taskId);
+    expect(s4.stage).toBe('S4');
+    const third = s4.assignment['III'] ?? fail('no third provider');
+    expect([honest, cheater]).not.toContain(third);
+    await work(third, taskId, 'III', 'honest');
+    const end = await conditionB(taskId);
+    expect(end.path).toEqual(['S0', 'S1', 'S2', 'S3', 'S4', 'END']);
+    expect(end.acceptedFrom).toBe(honest);
+    expect(end.strikesThisTask).toEqual({ [cheater]: 1 });
+    const after = await json<{ wrongResults: number; earned: number; penaltiesPaid: number }>(
+      master('Regulator', 'Providers').evaluateTransaction('Get', cheater),
+    );
+    expect(after.wrongResults).toBe(before.wrongResults + 1);
+    expect(after.earned).toBe(before.earned);
+    await master('GridCo', 'Trace').submitTransaction('RecordCarbonFlow', taskId);
+  });
+
+  it('detects a tampered slave block and a tampered slot package by their anchors', async () => {
+    // a slave block whose data was altered no longer matches its anchored header hash
+    const header = await getBlockHeader(
+      (gw['Regulator'] ?? fail('Regulator')).gateway.getNetwork(SLAVE),
+      sealBlock,
+    );
+    const altered = Buffer.from(header.dataHash);
+    altered[0] = (altered[0] ?? 0) ^ 0xff;
+    const verdict = await json<{ valid: boolean; reason: string }>(
+      master('Regulator', 'Anchor').evaluateTransaction(
+        'VerifySlaveBlock',
+        SLAVE,
+        JSON.stringify({
+          blockNumber: Number(header.number),
+          previousHash: hex(header.previousHash),
+          dataHash: hex(altered),
+        }),
+      ),
+    );
+    expect(verdict).toMatchObject({ valid: false, reason: 'header hash differs from the anchor' });
+    // a package whose anchored digest differs is refused by condition a, which writes nothing
+    const taskId = `it-${run}-tampered`;
+    await request(taskId, providers.slice(0, 2), TAMPERED_SLOT);
+    const refused = await conditionA(taskId).then(
+      () => 'accepted',
+      (e: unknown) => errorText(e),
+    );
+    expect(refused).toContain(
+      `HASH_MISMATCH: slot ${TAMPERED_SLOT} package of ${SLAVE} differs from its anchor`,
+    );
+    const arbitration = await master('Regulator', 'Trace')
+      .evaluateTransaction('GetArbitration', taskId)
+      .then(
+        () => 'found',
+        (e: unknown) => errorText(e),
+      );
+    expect(arbitration).toContain('NOT_FOUND');
+  });
+});

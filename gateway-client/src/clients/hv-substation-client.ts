@@ -14,7 +14,7 @@ import type {
 import type { ContractClient, Submitted } from '../sdk/contract-client';
 import { isContractError } from '../sdk/client-errors';
 import type { AnchorEntry } from '../relay/anchor-relay';
-import { arrayField, asObject, numberField, recordWith, stringField } from './result-decoders';
+import { arrayField, asObject, booleanField, numberField, recordWith, stringField } from './result-decoders';
 
 /** The verification-block schedule at the time of the query (`Governance:GetSchedule`). */
 export interface VerificationSchedule {
@@ -71,6 +71,8 @@ export interface HvSubstationClient {
   recordPackage(channel: string, digest: Readonly<AnchoredPackageDigest>): Promise<boolean>;
   /** The verification-block schedule now. */
   schedule(): Promise<VerificationSchedule>;
+  /** True when the package digest of `slot` on `channel` is anchored on master with this SHA-256. */
+  packageAnchored(channel: string, slot: number, sha256: string): Promise<boolean>;
   /**
    * Condition a: endorsed on its own peer with a fresh 32-byte seed (or `seed`) as transient data.
    * @throws {@link ContractError} HASH_MISMATCH / NOT_FOUND when the package is not anchored as read.
@@ -197,6 +199,16 @@ class HvSubstationClientImpl implements HvSubstationClient {
 
   schedule(): Promise<VerificationSchedule> {
     return this.#governance.evaluate('GetSchedule', decodeSchedule);
+  }
+
+  packageAnchored(channel: string, slot: number, sha256: string): Promise<boolean> {
+    return this.#anchor.evaluate(
+      'VerifyPackage',
+      (v) => booleanField(asObject(v, 'package verification'), 'valid'),
+      {
+        arguments: [channel, String(slot), sha256],
+      },
+    );
   }
 
   conditionA(taskId: string, seed: Uint8Array = randomBytes(32)): Promise<Submitted<ConditionAOutcome>> {

@@ -20,6 +20,8 @@ export interface LvSubstationClient {
    * @throws {@link ContractError} ALREADY_EXISTS when the id is taken; INVALID_ARGUMENT naming field and bus.
    */
   registerTopology(topology: Readonly<TopologySubmission>): Promise<TopologyReference>;
+  /** A registered topology's reference. @throws {@link ContractError} NOT_FOUND. */
+  topology(id: string): Promise<TopologyReference>;
   /**
    * Submits the first measurement of a slot.
    * @throws {@link ContractError} ALREADY_EXISTS for a second submission (use {@link amendMeasurement});
@@ -72,6 +74,17 @@ class LvSubstationClientImpl implements LvSubstationClient {
       { arguments: [JSON.stringify(topology)] },
     );
     return result;
+  }
+
+  topology(id: string): Promise<TopologyReference> {
+    return this.#measurement.evaluate(
+      'GetTopology',
+      (value) => {
+        const record = asObject(value, 'topology');
+        return { id: stringField(record, 'id'), sha256: stringField(record, 'sha256') };
+      },
+      { arguments: [id] },
+    );
   }
 
   submitMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>> {

@@ -83,9 +83,7 @@ export function regionSlot(
   running.sort((a, b) =>
     a.unit.busId !== b.unit.busId ? a.unit.busId - b.unit.busId : a.unit.unitId < b.unit.unitId ? -1 : 1,
   );
-  const units = running.map(
-    ({ unit }) => ({ busId: unit.busId, unitId: unit.unitId, ...unit.carbon }),
-  );
+  const units = running.map(({ unit }) => ({ busId: unit.busId, unitId: unit.unitId, ...unit.carbon }));
   const localCase = localCaseOf(region, hour, slot, measurements, running);
   const localSidecar = parseCarbonSidecar(
     JSON.stringify({ generators: running.map(({ unit }, row) => ({ gen: row + 1, ...unit.carbon })) }),

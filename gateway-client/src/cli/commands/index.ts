@@ -1,6 +1,7 @@
 /** The registry of `carbontrace` sub-commands, in the order `--help` lists them. */
 import type { CliCommand } from '../command';
 import { powerflowCommand } from './powerflow';
+import { outsourceCommand } from './outsource';
 import { traceCommand } from './trace';
 
-export const COMMANDS: readonly CliCommand[] = [powerflowCommand, traceCommand];
+export const COMMANDS: readonly CliCommand[] = [powerflowCommand, traceCommand, outsourceCommand];

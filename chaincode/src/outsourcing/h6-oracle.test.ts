@@ -200,3 +200,48 @@ describe.each([1, 2] as const)('§H.6 method %i', (method) => {
     });
   }
 });
+
+describe('§H.7 leakage demonstration (E.7-3)', () => {
+  // Nodes: 0..3 = buses 1..4, 4 = v12, 5 = v13, 6 = v14, 7 = v23, 8 = v34.
+  const odd: [number, number][] = [
+    [5, 0],
+    [2, 5],
+    [8, 2],
+    [3, 8],
+    [6, 6],
+  ];
+  const even: [number, number][] = [
+    [5, 5],
+    [2, 2],
+    [8, 8],
+    [3, 6],
+    [6, 0],
+  ];
+  function cycleProduct(entry: (row: number, col: number) => number): number {
+    return odd.reduce((p, [r, c]) => p * entry(r, c), 1) / even.reduce((p, [r, c]) => p * entry(r, c), 1);
+  }
+
+  it('the alternating cycle product of method 2 (monomial) Ã equals the true P^r13·P^r34/(P3·P^r14) = 0.185472', () => {
+    const key = maskKeyFromParts(h6Method2Key(), 9, 2) as MonomialMaskKey;
+    const task = maskTask(problem, key, { taskId: 'h7', provider: 2 });
+    if (task.matrix.layout !== 'coordinate') throw new Error('layout');
+    const { rows, cols, values } = task.matrix;
+    // Row y of A sits at row i of Ã with π(i) = y; the cloud finds the cycle from the pattern alone.
+    const rowOf = (y: number): number => key.permutation.indexOf(y);
+    const entry = (y: number, c: number): number => {
+      const i = rowOf(y);
+      const at = values.findIndex((_, e) => rows[e] === i && cols[e] === c);
+      return at < 0 ? Number.NaN : values[at]!;
+    };
+    expectClose(cycleProduct(entry), 0.185472, 'cycle product');
+  });
+
+  it('the dense method 1 Ã gives no such invariant at the same positions', () => {
+    const key = maskKeyFromParts(h6Method1Key(), 9, 2);
+    const task = maskTask(problem, key, { taskId: 'h7', provider: 1 });
+    if (task.matrix.layout !== 'dense') throw new Error('layout');
+    const values = task.matrix.values;
+    const product = cycleProduct((r, c) => values[r * 9 + c]!);
+    expect(Math.abs(product - 0.185472)).toBeGreaterThan(0.01);
+  });
+});

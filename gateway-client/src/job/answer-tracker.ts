@@ -34,7 +34,7 @@ export function startAnswerTracker(network: Network, chaincode: string, startBlo
   const counts = new Map<string, number>();
   const seenTransactions = new Set<string>();
   let waiters: (() => void)[] = [];
-  let closed = false;
+  const state = { closed: false };
   let stream: { close(): void } | undefined;
   let nextBlock = startBlock;
 
@@ -45,7 +45,7 @@ export function startAnswerTracker(network: Network, chaincode: string, startBlo
   };
 
   const follow = async (): Promise<void> => {
-    while (!closed) {
+    while (!state.closed) {
       try {
         const events = await network.getChaincodeEvents(chaincode, { startBlock: nextBlock });
         stream = events;
@@ -63,7 +63,7 @@ export function startAnswerTracker(network: Network, chaincode: string, startBlo
           notify();
         }
       } catch (error: unknown) {
-        if (closed) return;
+        if (state.closed) return;
         // Reconnect after a transport failure (transactions already seen are skipped).
         parseGatewayError(error, {
           site: { channel: network.getName(), chaincode, transaction: 'events' },
@@ -95,7 +95,7 @@ export function startAnswerTracker(network: Network, chaincode: string, startBlo
       }
     },
     close(): void {
-      closed = true;
+      state.closed = true;
       stream?.close();
       notify();
     },

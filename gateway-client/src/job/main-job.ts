@@ -1,0 +1,216 @@
+/**
+ * The main job (`npm start`): a day of hourly carbon traces of case33bw, split between the two HV
+ * substations, on the running network — LV submissions, anchor relays, outsourced computation with
+ * two honest providers and one that cheats now and then, condition b's arbitration, GridCo's carbon
+ * flow records, a regulator's audit of the anchors, and a comparison with the local engine.
+ */
+import { promises as fs } from 'fs';
+import * as path from 'path';
+import { parseMatpowerCase } from '@carbontrace/chaincode';
+import type { TopologyReference } from '@carbontrace/chaincode';
+import type { LvSubstationClient } from '../clients/lv-substation-client';
+import type { OpenedClient } from '../clients/open-clients';
+import { openGridCompany, openHvSubstation, openLvSubstation, openRegulator } from '../clients/open-clients';
+import type { AnchorVerification, ProviderView } from '../clients/regulator-client';
+import { isContractError } from '../sdk/client-errors';
+import { MASTER_CHAINCODE, MASTER_CHANNEL } from '../sdk/network-names';
+import type { RunningProcess } from '../process/running-process';
+import { startAnchorRelay } from '../process/start-anchor-relay';
+import { startCloudWorker } from '../process/start-cloud-worker';
+import type { ProviderConduct } from '../worker/provider-computation';
+import { startAnswerTracker } from './answer-tracker';
+import type { HvRegion } from './feeder-split';
+import { splitCase33bw } from './feeder-split';
+import { regionSlot } from './slot-data';
+import type { SlotTraceOutcome } from './slot-trace';
+import { traceRegionSlot } from './slot-trace';
+
+/** A cloud provider of the job. */
+export interface JobProvider {
+  readonly id: string;
+  readonly feePerTask: number;
+  readonly conduct: ProviderConduct;
+}
+
+/** The job's default providers: CloudC is the cheapest and cheats on about a third of its tasks. */
+export const DEFAULT_PROVIDERS: readonly JobProvider[] = [
+  { id: 'CloudA', feePerTask: 1.0, conduct: { kind: 'honest' } },
+  { id: 'CloudB', feePerTask: 1.2, conduct: { kind: 'honest' } },
+  {
+    id: 'CloudC',
+    feePerTask: 0.8,
+    conduct: { kind: 'cheats-sometimes', rate: 0.35, seed: 'carbontrace-main-job' },
+  },
+];
+
+/** Options of {@link runMainJob}. */
+export interface MainJobOptions {
+  /** Number of hourly slots, 1–24. */
+  readonly slots: number;
+  /** The case file (case33bw). */
+  readonly casePath: string;
+  /** Where checkpoints go. */
+  readonly workDir: string;
+  /** Network configuration directory. @default `.run/network/config` */
+  readonly configDir?: string;
+  /** Providers. @default {@link DEFAULT_PROVIDERS} */
+  readonly providers?: readonly JobProvider[];
+  /** Providers whose workers run outside this process (restart tests). @default none */
+  readonly externalWorkers?: readonly string[];
+  /** Slots per settlement cycle (GridCo advances the cycle after each). @default 8 */
+  readonly slotsPerCycle?: number;
+  /** First slot number. @default derived from the clock (unique per minute) */
+  readonly firstSlot?: number;
+  /** Progress lines. */
+  readonly progress?: (line: string) => void;
+}
+
+/** What the job found. */
+export interface MainJobResult {
+  readonly caseFile: string;
+  readonly firstSlot: number;
+  readonly outcomes: readonly SlotTraceOutcome[];
+  readonly providers: readonly ProviderView[];
+  readonly blacklist: unknown;
+  readonly anchors: readonly AnchorVerification[];
+  readonly cheats: readonly { readonly provider: string; readonly taskId: string; readonly round: number }[];
+  readonly seconds: number;
+}
+
+/**
+ * Runs the job on the running network.
+ * @throws the clients' typed errors; Error on a timeout.
+ */
+export async function runMainJob(options: Readonly<MainJobOptions>): Promise<MainJobResult> {
+  const started = Date.now();
+  const say = options.progress ?? (() => undefined);
+  const configDir = options.configDir === undefined ? {} : { configDir: options.configDir };
+  const providers = options.providers ?? DEFAULT_PROVIDERS;
+  const split = splitCase33bw(
+    parseMatpowerCase(await fs.readFile(options.casePath, 'utf8'), options.casePath),
+  );
+  const firstSlot = options.firstSlot ?? Math.floor(Date.now() / 60_000) * 100;
+  const opened: OpenedClient<unknown>[] = [];
+  const processes: RunningProcess[] = [];
+  const cheats: { provider: string; taskId: string; round: number }[] = [];
+  try {
+    const gridCo = await openGridCompany({ org: 'GridCo', ...configDir });
+    opened.push(gridCo);
+    const regulator = await openRegulator({ org: 'Regulator', ...configDir });
+    opened.push(regulator);
+    const regions = await Promise.all(
+      split.regions.map(async (region) => {
+        const hv = await openHvSubstation({ org: region.hv, ...configDir });
+        opened.push(hv);
+        const lvs = new Map<string, LvSubstationClient>();
+        const topologies = new Map<string, TopologyReference>();
+        for (const feeder of region.feeders) {
+          const lv = await openLvSubstation({ org: feeder.lv, slaveChannel: region.channel, ...configDir });
+          opened.push(lv);
+          lvs.set(feeder.lv, lv.client);
+          topologies.set(feeder.lv, await registerTopology(lv.client, feeder.topology));
+        }
+        return { region, hv: hv.client, lvs, topologies };
+      }),
+    );
+    say(
+      `registered the LV topologies of ${regions.map((r) => r.region.feeders.map((f) => f.lv).join('+')).join(', ')}`,
+    );
+    await fs.mkdir(options.workDir, { recursive: true });
+    for (const region of split.regions) {
+      processes.push(
+        await startAnchorRelay({
+          hv: region.hv,
+          checkpointPath: path.join(options.workDir, `relay-${region.hv}.json`),
+          ...configDir,
+          onEvent: (e) => {
+            if (e.kind === 'reconnecting') say(`relay ${region.hv}: reconnecting (${e.error.message})`);
+          },
+        }),
+      );
+    }
+    for (const provider of providers) {
+      if (options.externalWorkers?.includes(provider.id) === true) continue;
+      processes.push(
+        await startCloudWorker({
+          provider: provider.id,
+          feePerTask: provider.feePerTask,
+          conduct: provider.conduct,
+          checkpointPath: path.join(options.workDir, `worker-${provider.id}.json`),
+          ...configDir,
+          onDecision: (taskId, round, cheated) => {
+            if (cheated) cheats.push({ provider: provider.id, taskId, round });
+          },
+          onEvent: (e) => {
+            if (e.kind === 'reconnecting') say(`worker ${provider.id}: reconnecting (${e.error.message})`);
+          },
+        }),
+      );
+    }
+    say(`started ${processes.map((p) => p.name).join(', ')}`);
+    const failed = Promise.race(processes.map((p) => p.done.then(() => new Promise<never>(() => undefined))));
+    failed.catch(() => undefined);
+    const answers = startAnswerTracker(gridCo.connection.network(MASTER_CHANNEL), MASTER_CHAINCODE, 0n);
+    const outcomes: SlotTraceOutcome[] = [];
+    try {
+      for (let hour = 0; hour < options.slots; hour++) {
+        const slot = firstSlot + hour;
+        const hourOutcomes = await Promise.race([
+          failed,
+          Promise.all(
+            regions.map(({ region, hv, lvs, topologies }) =>
+              traceRegionSlot(
+                { gridCo: gridCo.client, hv, lvs, answers },
+                regionSlot(region, hour, slot, topologies),
+                `ct-${slot}-${region.hv.toLowerCase()}`,
+                (step) => {
+                  say(`[slot ${hour + 1}/${options.slots} ${pad(hour)}:00 ${region.hv}] ${step}`);
+                },
+              ),
+            ),
+          ),
+        ]);
+        outcomes.push(...hourOutcomes);
+        if ((hour + 1) % (options.slotsPerCycle ?? 8) === 0 && hour + 1 < options.slots) {
+          say(`settlement cycle ${await gridCo.client.advanceCycle()} begins`);
+        }
+      }
+    } finally {
+      answers.close();
+    }
+    say('regulator: verifying the anchored slave blocks of every traced package');
+    const anchors: AnchorVerification[] = [];
+    for (const outcome of outcomes) {
+      anchors.push(await regulator.client.verifyAnchor(outcome.channel, outcome.sealBlock));
+    }
+    return {
+      caseFile: options.casePath,
+      firstSlot,
+      outcomes,
+      providers: await regulator.client.providers(),
+      blacklist: await regulator.client.blacklist(),
+      anchors,
+      cheats,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await Promise.all(processes.map((p) => p.stop()));
+    for (const o of opened) o.close();
+  }
+}
+
+async function registerTopology(
+  lv: LvSubstationClient,
+  topology: HvRegion['feeders'][number]['topology'],
+): Promise<TopologyReference> {
+  try {
+    return await lv.registerTopology(topology);
+  } catch (error: unknown) {
+    if (isContractError(error, 'ALREADY_EXISTS')) return lv.topology(topology.id);
+    throw error;
+  }
+}
+
+function pad(hour: number): string {
+  return String(hour).padStart(2, '0');
+}

@@ -1,0 +1,133 @@
+/**
+ * One region's trace of one slot, end to end on the network (DESIGN.md §3): LV substations submit,
+ * the HV substation seals the package, waits until its relay has anchored it, GridCo requests the
+ * trace, the HV substation runs condition a, the cloud workers answer (separately), condition b
+ * runs each time the expected answers are in until the arbitration ends, and GridCo records the
+ * carbon flow. The result is compared with the local engine.
+ */
+import type { ArbitrationSummary, CarbonFlowRecord } from '@carbontrace/chaincode';
+import type { GridCompanyClient } from '../clients/grid-company-client';
+import type { HvSubstationClient } from '../clients/hv-substation-client';
+import type { LvSubstationClient } from '../clients/lv-substation-client';
+import type { AnswerTracker, ExpectedAnswer } from './answer-tracker';
+import type { LedgerComparison, LocalTrace } from './local-reference';
+import { compareWithLedger, localTrace } from './local-reference';
+import type { RegionSlot } from './slot-data';
+
+/** The clients one region's trace needs. */
+export interface RegionClients {
+  readonly gridCo: GridCompanyClient;
+  readonly hv: HvSubstationClient;
+  /** By LV organization id. */
+  readonly lvs: ReadonlyMap<string, LvSubstationClient>;
+  readonly answers: AnswerTracker;
+}
+
+/** Timing and limits of a slot trace. */
+export interface SlotTraceLimits {
+  /** Longest wait for the relay to anchor a sealed package, ms. @default 120000 */
+  readonly anchorTimeoutMs?: number;
+  /** Longest wait for the expected provider answers of one round, ms. @default 600000 */
+  readonly answerTimeoutMs?: number;
+}
+
+/** Outcome of one region's slot. */
+export interface SlotTraceOutcome {
+  readonly hv: string;
+  readonly channel: string;
+  readonly hour: number;
+  readonly slot: number;
+  readonly taskId: string;
+  readonly packageSha256: string;
+  /** Slave block that sealed the package (anchored on master). */
+  readonly sealBlock: number;
+  readonly arbitration: ArbitrationSummary;
+  readonly carbonFlow: CarbonFlowRecord;
+  readonly local: LocalTrace;
+  readonly comparison: LedgerComparison;
+  /** Wall-clock seconds of the whole slot. */
+  readonly seconds: number;
+}
+
+/**
+ * Traces one region's slot.
+ * @throws the typed errors of the clients; Error on a timeout (naming what was awaited).
+ */
+export async function traceRegionSlot(
+  clients: RegionClients,
+  slot: RegionSlot,
+  taskId: string,
+  progress: (step: string) => void,
+  limits: Readonly<SlotTraceLimits> = {},
+): Promise<SlotTraceOutcome> {
+  const started = Date.now();
+  await Promise.all(
+    slot.measurements.map(async (m) => {
+      const lv = clients.lvs.get(m.substation);
+      if (lv === undefined) throw new Error(`no client for LV substation ${m.substation}`);
+      await lv.submitMeasurement(m);
+    }),
+  );
+  progress(`${slot.measurements.length} LV submissions`);
+  const sealed = await clients.hv.sealSlot(slot.slot);
+  progress(`sealed in ${slot.channel} block ${sealed.blockNumber}`);
+  const anchorDeadline = Date.now() + (limits.anchorTimeoutMs ?? 120_000);
+  while (!(await clients.hv.packageAnchored(slot.channel, slot.slot, sealed.result.sha256))) {
+    if (Date.now() > anchorDeadline) {
+      throw new Error(
+        `package of slot ${slot.slot} on ${slot.channel} was not anchored within ${limits.anchorTimeoutMs ?? 120_000} ms`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  progress('package anchored on master');
+  await clients.gridCo.requestTrace({
+    taskId,
+    channel: slot.channel,
+    slot: slot.slot,
+    units: slot.units,
+    profile: 'monomial',
+  });
+  const conditionA = await clients.hv.conditionA(taskId);
+  const { I, II } = conditionA.result.assignment;
+  progress(`condition a: I=${I ?? '-'} II=${II ?? '-'}`);
+  let summary = await clients.hv.arbitration(taskId);
+  for (let round = 0; summary.stage !== 'END'; round++) {
+    if (round > 12)
+      throw new Error(`task ${taskId} did not settle after ${round} rounds (stage ${summary.stage})`);
+    const expected: ExpectedAnswer[] = summary.expected.flatMap((e) =>
+      e.type === 'submit' || e.type === 'recompute'
+        ? [
+            {
+              taskId,
+              role: e.role,
+              kind: e.type === 'recompute' ? ('recompute' as const) : ('first' as const),
+            },
+          ]
+        : [],
+    );
+    await clients.answers.waitFor(expected, limits.answerTimeoutMs ?? 600_000);
+    summary = (await clients.hv.conditionB(taskId)).result;
+    progress(`condition b: ${summary.path.join('→')}`);
+  }
+  const carbonFlow = (await clients.gridCo.recordCarbonFlow(taskId)).result;
+  const local = localTrace(slot);
+  const comparison = compareWithLedger(carbonFlow.proposal, local);
+  progress(
+    `carbon flow recorded (accepted from ${carbonFlow.acceptedFrom}); max rel. error vs local ${comparison.maxRelError.toExponential(2)}`,
+  );
+  return {
+    hv: slot.hv,
+    channel: slot.channel,
+    hour: slot.hour,
+    slot: slot.slot,
+    taskId,
+    packageSha256: sealed.result.sha256,
+    sealBlock: Number(sealed.blockNumber),
+    arbitration: summary,
+    carbonFlow,
+    local,
+    comparison,
+    seconds: (Date.now() - started) / 1000,
+  };
+}

@@ -35,6 +35,7 @@ export function startAnswerTracker(network: Network, chaincode: string, startBlo
   const seenTransactions = new Set<string>();
   let waiters: (() => void)[] = [];
   const state = { closed: false };
+  const isClosed = (): boolean => state.closed;
   let stream: { close(): void } | undefined;
   let nextBlock = startBlock;
 
@@ -63,7 +64,7 @@ export function startAnswerTracker(network: Network, chaincode: string, startBlo
           notify();
         }
       } catch (error: unknown) {
-        if (state.closed) return;
+        if (isClosed()) return;
         // Reconnect after a transport failure (transactions already seen are skipped).
         parseGatewayError(error, {
           site: { channel: network.getName(), chaincode, transaction: 'events' },

@@ -96,6 +96,24 @@ describe('carbontrace trace', () => {
   });
 });
 
+describe('generated feeders', () => {
+  it('trace --feeder traces a generated radial feeder with its own sidecar', async () => {
+    const { code, out } = await run(traceCommand, ['--feeder', '300:6:t', '--method', 'bfs', '--json']);
+    expect(code).toBe(0);
+    const json = JSON.parse(out);
+    expect(json.buses).toHaveLength(300);
+    expect(json.generators).toHaveLength(7);
+    expect(json.generators[0].intensityTco2PerMwh).toBe(0.58);
+    expect(Math.abs(json.totals.balanceErrorTco2PerH)).toBeLessThan(1e-9);
+  });
+
+  it('rejects a case path together with --feeder', async () => {
+    const { code, err } = await run(powerflowCommand, [case4, '--feeder', '10:1']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/either <case\.m> or --feeder/);
+  });
+});
+
 describe('bad input: exit 2 and one line naming the file and the problem', () => {
   const dir = mkdtempSync(join(tmpdir(), 'carbontrace-cli-'));
   const write = (name: string, text: string): string => {

@@ -8,9 +8,11 @@
 import { readFileSync } from 'node:fs';
 
 import {
+  generateRadialFeeder,
   isCarbonTraceError,
   parseMatpowerCase,
   solvePowerFlow,
+  type CarbonSidecar,
   type PowerCase,
   type PowerFlowMethod,
   type PowerFlowResult,
@@ -20,6 +22,7 @@ import type { CliCommand, CliIo } from '../command';
 import { EXIT_BAD_INPUT } from '../command';
 
 const USAGE = `Usage: carbontrace powerflow <case.m> [--method nr|bfs] [--json]
+       carbontrace powerflow --feeder <buses>:<dgs>[:<seed>] ...   (a generated radial feeder)
 
 Solves the AC power flow of a MATPOWER (version 2) case.
   --method  nr = Newton-Raphson, any topology (default); bfs = backward/forward sweep, radial feeders
@@ -47,9 +50,19 @@ export function readInputFile(path: string, what: string): string {
   }
 }
 
-/** Reads and parses a MATPOWER case file. */
-export function loadCase(path: string): PowerCase {
-  return parseMatpowerCase(readInputFile(path, 'case file'), path);
+/** The case of the command line: a parsed MATPOWER file, or a generated feeder with its sidecar. */
+export function loadCase(parsed: EngineArgs): {
+  powerCase: PowerCase;
+  generatedSidecar: CarbonSidecar | undefined;
+} {
+  if (parsed.feeder !== undefined) {
+    const { powerCase, sidecar } = generateRadialFeeder(parsed.feeder);
+    return { powerCase, generatedSidecar: sidecar };
+  }
+  return {
+    powerCase: parseMatpowerCase(readInputFile(parsed.casePath, 'case file'), parsed.casePath),
+    generatedSidecar: undefined,
+  };
 }
 
 /**
@@ -68,7 +81,10 @@ export function reportFailure(io: CliIo, command: string, file: string, error: u
 
 /** Flags common to `powerflow` and `trace`. */
 export interface EngineArgs {
+  /** The case file, or a label `feeder:<n>:<k>:<seed>` for a generated feeder. */
   readonly casePath: string;
+  /** A generated radial feeder instead of a case file (`--feeder <buses>:<dgs>[:<seed>]`). */
+  readonly feeder: { readonly busCount: number; readonly dgCount: number; readonly seed: string } | undefined;
   readonly method: PowerFlowMethod;
   readonly json: boolean;
   /** Values of extra `--name value` flags the command accepts. */
@@ -81,6 +97,7 @@ export interface EngineArgs {
  */
 export function parseEngineArgs(args: readonly string[], extraFlags: readonly string[] = []): EngineArgs {
   let casePath: string | undefined;
+  let feeder: EngineArgs['feeder'];
   let method: PowerFlowMethod = 'nr';
   let json = false;
   const extra = new Map<string, string>();
@@ -97,13 +114,22 @@ export function parseEngineArgs(args: readonly string[], extraFlags: readonly st
       const m = value();
       if (m !== 'nr' && m !== 'bfs') throw new BadInputError(`--method must be nr or bfs (got '${m}')`);
       method = m;
+    } else if (arg === '--feeder') {
+      const spec = value();
+      const match = /^(\d+):(\d+)(?::(.+))?$/.exec(spec);
+      if (match === null) throw new BadInputError(`--feeder must be <buses>:<dgs>[:<seed>] (got '${spec}')`);
+      feeder = { busCount: Number(match[1]), dgCount: Number(match[2]), seed: match[3] ?? 'carbontrace' };
     } else if (extraFlags.includes(arg)) extra.set(arg, value());
     else if (arg.startsWith('-')) throw new BadInputError(`unknown option '${arg}'`);
     else if (casePath === undefined) casePath = arg;
     else throw new BadInputError(`unexpected argument '${arg}'`);
   }
+  if (feeder !== undefined) {
+    if (casePath !== undefined) throw new BadInputError('give either <case.m> or --feeder, not both');
+    casePath = `feeder:${feeder.busCount}:${feeder.dgCount}:${feeder.seed}`;
+  }
   if (casePath === undefined) throw new BadInputError('missing <case.m>');
-  return { casePath, method, json, extra };
+  return { casePath, feeder, method, json, extra };
 }
 
 /** Fixed-point text without a negative sign on values that round to zero. */
@@ -215,7 +241,7 @@ export const powerflowCommand: CliCommand = {
     try {
       const parsed = parseEngineArgs(args);
       file = parsed.casePath;
-      const powerCase = loadCase(parsed.casePath);
+      const { powerCase } = loadCase(parsed);
       const step = progress(io, powerCase.buses.length > 5000);
       step(`solving ${powerCase.buses.length} buses by ${parsed.method}`);
       const result = solvePowerFlow(powerCase, { method: parsed.method });

@@ -14,7 +14,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_tools jq peer node tar sha256sum
-[ -f "$net_json" ] && [ -n "$(running_names)" ] || die "the network is not running; start it with: npm run network:up"
+network_is_up || die "the network is not running; start it with: npm run network:up"
 t0=$(date +%s%N)
 node_bin="$(command -v node)"
 shim_cli="$root/node_modules/fabric-shim/cli.js"
@@ -71,13 +71,10 @@ for cc in $(nj '.chaincodes[].name'); do
   jq -n --arg name "$cc" --arg version "0.0.0-$hash" --arg main "$entry" \
     '{name: $name, version: $version, private: true, main: $main}' >"$module_dir/package.json"
 
-  # --- per org: package, install, chaincode server ----------------------------------------
-  declare -A package_of=()
-  for org in $(nj '.orgs[] | select(any(.chaincodeServers[]; .chaincode == $c)) | .name' --arg c "$cc"); do
-    server_name="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .name' --arg o "$org" --arg c "$cc")"
+  # --- per org (orgs in parallel): package and install; then one chaincode server per org ---
+  package_and_install() {
+    local org="$1" server_address pkg package_id
     server_address="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .address' --arg o "$org" --arg c "$cc")"
-    server_log="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .log' --arg o "$org" --arg c "$cc")"
-    msp="$(nj '.orgs[] | select(.name == $o) | .mspId' --arg o "$org")"
     pkg="$cc_dir/$cc/$org-$hash"
     rm -rf "$pkg" && mkdir -p "$pkg/src"
     jq -n --arg address "$server_address" '{address: $address, dial_timeout: "10s", tls_required: false}' >"$pkg/src/connection.json"
@@ -87,40 +84,52 @@ for cc in $(nj '.chaincodes[].name'); do
     deterministic_tgz "$pkg/src" "$pkg/code.tar.gz" connection.json
     deterministic_tgz "$pkg" "$pkg/$label.tar.gz" metadata.json code.tar.gz
     package_id="$(peer lifecycle chaincode calculatepackageid "$pkg/$label.tar.gz")"
-    package_of[$org]="$package_id"
-    if ! as_org_admin "$org" peer lifecycle chaincode queryinstalled -O json 2>>"$deploy_log" \
+    if ! as_org_admin "$org" peer lifecycle chaincode queryinstalled -O json 2>>"$pkg/install.log" \
         | jq -e --arg id "$package_id" '.installed_chaincodes // [] | any(.package_id == $id)' >/dev/null; then
-      as_org_admin "$org" peer lifecycle chaincode install "$pkg/$label.tar.gz" >>"$deploy_log" 2>&1 \
-        || { tail -n 5 "$deploy_log" >&2; die "install of $label on $org's peer failed (log: $deploy_log)"; }
+      as_org_admin "$org" peer lifecycle chaincode install "$pkg/$label.tar.gz" >>"$pkg/install.log" 2>&1 \
+        || { cat "$pkg/install.log" >>"$deploy_log"; tail -n 5 "$pkg/install.log" >&2
+             die "install of $label on $org's peer failed (log: $deploy_log)"; }
     fi
-    # One server per org and chaincode; replace it when the package changed or it is not running.
+    echo "$package_id" >"$pkg/package-id"
+  }
+  declare -A package_of=()
+  hosts="$(nj '.orgs[] | select(any(.chaincodeServers[]; .chaincode == $c)) | .name' --arg c "$cc")"
+  install_jobs=()
+  for org in $hosts; do
+    package_and_install "$org" &
+    install_jobs+=("$!")
+  done
+  for job in "${install_jobs[@]}"; do wait "$job" || die "packaging or installing $cc failed (log: $deploy_log)"; done
+  for org in $hosts; do
+    package_id="$(cat "$cc_dir/$cc/$org-$hash/package-id")"
+    package_of[$org]="$package_id"
+    server_name="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .name' --arg o "$org" --arg c "$cc")"
+    # Replace the server when the package changed or it is not running.
     current="$(cat "$pid_dir/$server_name.package" 2>/dev/null || true)"
     if [ "$current" != "$package_id" ] || [ -z "$(pid_of "$server_name")" ]; then
       stop_process "$server_name"
-      node_env=(CORE_CHAINCODE_ID="$package_id" CORE_CHAINCODE_ADDRESS="$server_address" CORE_PEER_LOCALMSPID="$msp"
+      node_env=(CORE_CHAINCODE_ID="$package_id"
+        CORE_CHAINCODE_ADDRESS="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .address' --arg o "$org" --arg c "$cc")"
+        CORE_PEER_LOCALMSPID="$(nj '.orgs[] | select(.name == $o) | .mspId' --arg o "$org")"
         CORE_CHAINCODE_LOGGING_LEVEL="${CHAINCODE_LOGGING_LEVEL:-info}")
-      start_process "$server_name" "$server_log" "$node_bin" "$shim_cli" server --module-path "$module_dir"
+      start_process "$server_name" "$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .log' --arg o "$org" --arg c "$cc")" \
+        "$node_bin" "$shim_cli" server --module-path "$module_dir"
       echo "$package_id" >"$pid_dir/$server_name.package"
     fi
   done
-  for org in "${!package_of[@]}"; do
-    server_name="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .name' --arg o "$org" --arg c "$cc")"
-    wait_port "$server_name" "$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .address' --arg o "$org" --arg c "$cc")" \
-      "$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .log' --arg o "$org" --arg c "$cc")" 60 \
-      || die "chaincode server $server_name did not start"
-  done
 
-  # --- per channel: approve (orgs in parallel), commit -------------------------------------
-  for channel in $(nj '.chaincodes[] | select(.name == $c) | .channels[]' --arg c "$cc"); do
+  # --- per channel (channels in parallel): approve (orgs in parallel), then commit ---------
+  deploy_to_channel() {
+    local channel="$1" policy committed sequence org entry_pid
+    local -a pids=() peer_args=()
     policy="$(endorsement_policy "$channel")"
     committed="$(as_org_admin "$(nj '.channels[] | select(.name == $c) | .peerOrgs[0]' --arg c "$channel")" \
       peer lifecycle chaincode querycommitted -C "$channel" -n "$cc" -O json 2>/dev/null || echo '{}')"
     if [ "$(jq -r '.version // ""' <<<"$committed")" = "0.0.0-$hash" ]; then
       log "$cc on $channel: version 0.0.0-$hash already committed (sequence $(jq -r .sequence <<<"$committed"))"
-      continue
+      return 0
     fi
     sequence=$(( $(jq -r '.sequence // 0' <<<"$committed") + 1 ))
-    pids=()
     for org in $(nj '.channels[] | select(.name == $c) | .peerOrgs[]' --arg c "$channel"); do
       # shellcheck disable=SC2046
       as_org_admin "$org" peer lifecycle chaincode approveformyorg -C "$channel" -n "$cc" -v "0.0.0-$hash" \
@@ -136,7 +145,6 @@ for cc in $(nj '.chaincodes[].name'); do
         die "approval of $cc sequence $sequence on $channel by $org failed (log: $deploy_log)"
       fi
     done
-    peer_args=()
     for org in $(nj '.channels[] | select(.name == $c) | .peerOrgs[]' --arg c "$channel"); do
       peer_args+=(--peerAddresses "$(nj '.orgs[] | select(.name == $o) | .peer.address' --arg o "$org")"
         --tlsRootCertFiles "$(nj '.orgs[] | select(.name == $o) | .tlsCaCert' --arg o "$org")")
@@ -147,9 +155,23 @@ for cc in $(nj '.chaincodes[].name'); do
       --signature-policy "$policy" $(orderer_cli_args) "${peer_args[@]}" >>"$deploy_log" 2>&1 \
       || { tail -n 5 "$deploy_log" >&2; die "commit of $cc sequence $sequence on $channel failed (log: $deploy_log)"; }
     log "$cc on $channel: committed version 0.0.0-$hash, sequence $sequence, endorsement $policy"
+  }
+  channel_jobs=()
+  for channel in $(nj '.chaincodes[] | select(.name == $c) | .channels[]' --arg c "$cc"); do
+    deploy_to_channel "$channel" &
+    channel_jobs+=("$!")
   done
+  for job in "${channel_jobs[@]}"; do wait "$job" || die "deployment of $cc failed (log: $deploy_log)"; done
+
+  # --- chaincode servers answer (they started while the definitions were approved) ---------
+  for org in "${!package_of[@]}"; do
+    server_name="$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .name' --arg o "$org" --arg c "$cc")"
+    wait_port "$server_name" "$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .address' --arg o "$org" --arg c "$cc")" \
+      "$(nj '.orgs[] | select(.name == $o) | .chaincodeServers[] | select(.chaincode == $c) | .log' --arg o "$org" --arg c "$cc")" 60 \
+      || die "chaincode server $server_name did not start"
+  done
+
   unset package_of
 done
 
-# Stop chaincode servers whose package is no longer the one deployed (none in normal use).
 log "deployed in $(( ($(date +%s%N) - t0) / 1000000 )) ms; chaincode servers: $(ls "$pid_dir" | grep -c '\.package$')"

@@ -9,6 +9,13 @@ purge=0
 [ "${1:-}" = "--purge" ] && purge=1
 
 stopped=0
+if [ -f "$run_dir/compose-mode" ]; then
+  # Started by network/scripts/compose.sh: stop the containers too.
+  if command -v docker >/dev/null 2>&1; then
+    CARBONTRACE_ROOT="$root" docker compose -f "$root/network/docker-compose.yaml" down -v || true
+  fi
+  rm -f "$run_dir/compose-mode"
+fi
 if [ -d "$pid_dir" ]; then
   # Chaincode servers first (they are clients of the peers), then peers, then orderers.
   for group in chaincode peer orderer; do

@@ -53,6 +53,11 @@ running_names() {
   return 0
 }
 
+# network_is_up: true when processes we started are alive, or the compose network is up.
+network_is_up() {
+  [ -f "$net_json" ] && { [ -n "$(running_names)" ] || [ -f "$run_dir/compose-mode" ]; }
+}
+
 # start_process <name> <log> <program> [args...]: runs the program detached (own session), output
 # appended to <log>, with the caller's environment plus the assignments in the array node_env.
 start_process() {

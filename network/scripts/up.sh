@@ -9,6 +9,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 require_tools jq curl peer orderer osnadmin configtxgen cryptogen
 
+[ -f "$run_dir/compose-mode" ] && die "the compose network is up; stop it with: bash network/scripts/compose.sh down"
 running="$(running_names | tr '\n' ' ')"
 if [ -n "$running" ]; then
   die "the network is already running (processes: $running). Use it as is, or stop it first with: npm run network:down"
@@ -28,6 +29,15 @@ rm -rf "$config_dir" "$run_dir/nodes" "$pid_dir" "$log_dir" "$run_dir/chaincode"
 mkdir -p "$log_dir" "$pid_dir" "$run_dir/nodes"
 bash "$root/test-network-config/generate.sh" --out "$config_dir" 2>"$log_dir/generate.log" \
   || { cat "$log_dir/generate.log" >&2; die "configuration generation failed (log: $log_dir/generate.log)"; }
+
+# --- ports: refuse early, naming the node, when one of ours is taken ---------------------------
+while IFS=$'\t' read -r node what address; do
+  if (exec 3<>"/dev/tcp/${address%:*}/${address##*:}") 2>/dev/null; then
+    die "port ${address##*:} ($node $what, $address) is already in use by another program; free it or change basePort in test-network-config/topology.json"
+  fi
+done < <(nj '(.orderers[] | [.name, "listen", .address], [.name, "admin", .adminAddress], [.name, "operations", .operationsAddress]),
+             (.orgs[] | select(.peer != null) | .peer | [.name, "listen", .address], [.name, "chaincode", .chaincodeAddress], [.name, "operations", .operationsAddress]),
+             (.orgs[].chaincodeServers[] | [.name, "server", .address]) | @tsv')
 
 # --- orderers ------------------------------------------------------------------------------
 orderer_tlsca="$(nj '.ordererOrg.tlsCaCert')"
@@ -83,38 +93,8 @@ for org in $(nj '.orgs[] | select(.peer != null) | .name'); do
 done
 log "orderers and peers healthy"
 
-# --- channels --------------------------------------------------------------------------------
-admin_tls_cert="$(nj '.ordererOrg.users.admin.tlsCert')"
-admin_tls_key="$(nj '.ordererOrg.users.admin.tlsKey')"
-for channel in $(nj '.channels[].name'); do
-  block="$config_dir/channel-artifacts/$channel.block"
-  for i in $(seq 0 $(($(nj '.orderers | length') - 1))); do
-    osnadmin channel join --channelID "$channel" --config-block "$block" -o "$(nj ".orderers[$i].adminAddress")" \
-      --ca-file "$orderer_tlsca" --client-cert "$admin_tls_cert" --client-key "$admin_tls_key" >>"$log_dir/channels.log" 2>&1 \
-      || { tail -n 5 "$log_dir/channels.log" >&2; die "orderer $(nj ".orderers[$i].name") could not join $channel (log: $(nj ".orderers[$i].log"))"; }
-  done
-  for org in $(nj '.channels[] | select(.name == $c) | .peerOrgs[]' --arg c "$channel"); do
-    joined=0
-    for attempt in 1 2 3 4 5 6 7 8 9 10; do
-      if as_org_admin "$org" peer channel join -b "$block" >>"$log_dir/channels.log" 2>&1; then joined=1; break; fi
-      sleep 1
-    done
-    [ "$joined" -eq 1 ] || { tail -n 5 "$log_dir/channels.log" >&2
-      die "peer of $org could not join $channel (log: $(nj '.orgs[] | select(.name == $o) | .peer.log' --arg o "$org"))"; }
-  done
-  log "channel $channel: orderers and peers joined"
-done
-
-# Each peer pulls blocks from the orderers; wait until every member peer has the genesis block.
-for channel in $(nj '.channels[].name'); do
-  for org in $(nj '.channels[] | select(.name == $c) | .peerOrgs[]' --arg c "$channel"); do
-    for attempt in $(seq 1 60); do
-      as_org_admin "$org" peer channel getinfo -c "$channel" >/dev/null 2>&1 && break
-      [ "$attempt" -eq 60 ] && die "peer of $org does not see channel $channel"
-      sleep 0.5
-    done
-  done
-done
+# --- channels ------------------------------------------------------------------------------
+bash "$root/network/scripts/join-channels.sh"
 started_ok=1
 log "network up in $(( ($(date +%s%N) - t0) / 1000000 )) ms: $(nj '.orderers | length') orderers, $(nj '[.orgs[] | select(.peer != null)] | length') peers, channels: $(nj '[.channels[].name] | join(", ")')"
 log "configuration: $net_json; logs: $log_dir; stop with: npm run network:down"

@@ -3,5 +3,14 @@ import type { CliCommand } from '../command';
 import { powerflowCommand } from './powerflow';
 import { outsourceCommand } from './outsource';
 import { traceCommand } from './trace';
+import { regulatorCommand } from './regulator';
+import { relayCommand, workerCommand } from './process-commands';
 
-export const COMMANDS: readonly CliCommand[] = [powerflowCommand, traceCommand, outsourceCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  powerflowCommand,
+  traceCommand,
+  outsourceCommand,
+  regulatorCommand,
+  relayCommand,
+  workerCommand,
+];

@@ -90,6 +90,16 @@ describe('case4_carbon extended network (MATH.md §H.3)', () => {
       [0.116436, 0.274454, 0.282871, 0, 0.273473, 0.273574, 0, 0.274454, 1],
     ];
     const { inverse } = solveSharesByDenseInverse(system);
+    // ‖B·P_G − P‖ ≈ 0 (H.3 reports 6e-14 MW).
+    const pG = [408.82541, 114];
+    inverse.forEach((row, x) => {
+      const bp = system.generators.reduce(
+        (sum, unit, g) => sum + row[unit.node]! * system.generators[g]!.pMw,
+        0,
+      );
+      expect(Math.abs(bp - system.throughFlowMw[x]!)).toBeLessThan(1e-12 * 408.8);
+    });
+    expect(system.generators.map((g) => g.pMw)).toEqual([expect.closeTo(pG[0]!, 6), pG[1]]);
     B.forEach((row, x) => {
       row.forEach((b, y) => {
         expect(Math.abs(inverse[x]![y]! - b)).toBeLessThan(SIX);

@@ -152,7 +152,8 @@ describe('case4_carbon carbon trace (MATH.md §H.5)', () => {
     expect(() => traceCarbon(idle, idleFlow, sidecar)).toThrow(
       expect.objectContaining({
         code: 'INVALID_SIDECAR',
-        message: expect.stringMatching(/generator 2 \(coal/),
+        generator: 2,
+        message: expect.stringMatching(/\(generator 2\): coal unit at bus 2 has output 0 MW/),
       }),
     );
   });

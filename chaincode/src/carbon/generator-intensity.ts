@@ -10,8 +10,8 @@
  * A coal unit must produce: one that is in service at zero or negative output has no defined
  * intensity (w = ζF/P) and is an error naming the generator.
  */
-import { CarbonTraceError } from '../common/errors';
 import type { CarbonSidecar, CoalUnitCarbon, UnitCarbon } from '../grid/carbon-sidecar';
+import { InvalidSidecarError } from '../grid/invalid-case-error';
 import type { PowerFlowResult } from '../powerflow/power-flow-result';
 import type { DistributionSystem } from '../tracing/distribution-system';
 import { unitCoalConsumptionTPerMwh } from './pecc';
@@ -36,7 +36,7 @@ export interface GeneratorCarbon {
 
 /**
  * (C3–C4) for each unit of the distribution system, in its generator order.
- * @throws CarbonTraceError INVALID_SIDECAR when an in-service coal unit has zero or negative output.
+ * @throws InvalidSidecarError (INVALID_SIDECAR) when an in-service coal unit has zero or negative output.
  */
 export function generatorCarbon(
   system: DistributionSystem,
@@ -45,17 +45,18 @@ export function generatorCarbon(
 ): GeneratorCarbon[] {
   const byRow = new Map<number, UnitCarbon>();
   for (const unit of sidecar.units) byRow.set(unit.genRow, unit);
-  for (const unit of sidecar.units) {
-    if (unit.kind !== 'coal') continue;
+  sidecar.units.forEach((unit, index) => {
+    if (unit.kind !== 'coal') return;
     const output = flow.generators[unit.genRow];
     if (output !== undefined && output.inService && !(output.pMw > 0)) {
-      throw new CarbonTraceError(
-        'INVALID_SIDECAR',
-        `${sidecar.file}: generator ${unit.genRow + 1} (coal, bus ${output.busId}) has output ${output.pMw} MW; a coal unit's intensity needs P > 0`,
-        { file: sidecar.file, field: 'kind', generator: unit.genRow + 1, value: output.pMw },
+      throw new InvalidSidecarError(
+        sidecar.file,
+        `generators[${index}]`,
+        unit.genRow + 1,
+        `coal unit at bus ${output.busId} has output ${output.pMw} MW; its intensity ζ·F(P)/P needs P > 0`,
       );
     }
-  }
+  });
   return system.generators.map((traced): GeneratorCarbon => {
     const unit = traced.source === 'gen' ? byRow.get(traced.genIndex) : undefined;
     if (unit === undefined || unit.kind === 'zero-carbon') {

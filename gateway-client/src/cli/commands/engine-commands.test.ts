@@ -141,7 +141,7 @@ describe('bad input: exit 2 and one line naming the file and the problem', () =>
     [
       'trace',
       [idle, '--carbon', sidecar4],
-      /case4_carbon\.carbon\.json: generator 2 \(coal, bus 2\) has output 0 MW/,
+      /case4_carbon\.carbon\.json: generators\[1\] \(generator 2\): coal unit at bus 2 has output 0 MW/,
     ],
     ['powerflow', [case4, '--method', 'gs'], /--method must be nr or bfs/],
   ] as const)('%s %s', async (name, args, message) => {

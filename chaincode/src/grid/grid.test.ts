@@ -20,7 +20,8 @@ mpc.bus = [
 mpc.gen = [ 1 0 0 99 -99 1.02 100 1 99 0; 3 2 0 9 -9 1 100 0 9 0; ];
 mpc.branch = [
   1 2 0.01 0.02 0.001 0 0 0 0 0 1 -360 360;
-  2 3 0.02 0.04 0 0 0 0 0.95 -3 1 -360 360;
+  2 3 0.02 0.04 0 0 0 0 ...  continued row
+     0.95 -3 1 -360 360;
   1 3 0.02 0.04 0 0 0 0 0 0 0 -360 360;
 ];
 mpc.gencost = [
@@ -40,7 +41,7 @@ function expectCaseError(text: string, expected: { line?: number; field?: string
 }
 
 describe('parseMatpowerCase', () => {
-  it('reads buses, generators, branches, taps, shifts and statuses', () => {
+  it('reads buses, generators, branches, taps, shifts, statuses and continued rows', () => {
     const c = parseMatpowerCase(MINI, 'mini.m');
     expect(c.name).toBe('mini');
     expect(c.baseMva).toBe(100);
@@ -73,10 +74,13 @@ describe('parseMatpowerCase', () => {
   });
 
   it('rejects a truncated row', () => {
-    expectCaseError(MINI.replace('2 3 0.02 0.04 0 0 0 0 0.95 -3 1 -360 360;', '2 3 0.02 0.04 0;'), {
-      field: 'mpc.branch',
-      line: 14,
-    });
+    expectCaseError(
+      MINI.replace('2 3 0.02 0.04 0 0 0 0 ...  continued row\n     0.95 -3 1 -360 360;', '2 3 0.02 0.04 0;'),
+      {
+        field: 'mpc.branch',
+        line: 14,
+      },
+    );
   });
 
   it('rejects a non-number, naming line, field and value', () => {

@@ -103,9 +103,10 @@ function scan(text: string, file: string): RawCase {
   lines.forEach((rawLine, index) => {
     const lineNo = index + 1;
     let content = stripComment(rawLine);
-    if (content.includes('...')) content = content.slice(0, content.indexOf('...'));
+    const continued = content.includes('...');
+    if (continued) content = content.slice(0, content.indexOf('...'));
     if (open !== undefined) {
-      consumeMatrixText(content, lineNo);
+      consumeMatrixText(content, lineNo, continued);
       return;
     }
     const trimmed = content.trim();
@@ -136,13 +137,13 @@ function scan(text: string, file: string): RawCase {
       const block: MatrixBlock = { line: lineNo, rows: [] };
       if (closer === ']') raw.matrices.set(name, block);
       open = { name, block, closer, pending: '', pendingLine: lineNo };
-      consumeMatrixText(rhs.slice(1), lineNo);
+      consumeMatrixText(rhs.slice(1), lineNo, continued);
       return;
     }
     raw.scalars.set(name, { line: lineNo, text: rhs.replace(/;\s*$/, '').trim() });
   });
 
-  function consumeMatrixText(content: string, lineNo: number): void {
+  function consumeMatrixText(content: string, lineNo: number, continued: boolean): void {
     if (open === undefined) return;
     const end = content.indexOf(open.closer);
     const body = end >= 0 ? content.slice(0, end) : content;
@@ -158,8 +159,10 @@ function scan(text: string, file: string): RawCase {
       }
     });
     // A line break also ends a row (MATLAB semantics), unless the line was a continuation.
-    flushRow(open.pending, open.pendingLine);
-    open.pending = '';
+    if (!continued || end >= 0) {
+      flushRow(open.pending, open.pendingLine);
+      open.pending = '';
+    }
     if (end >= 0) open = undefined;
   }
 

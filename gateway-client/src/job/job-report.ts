@@ -20,6 +20,9 @@ export interface JobSummary {
   readonly anchorsChecked: number;
   readonly maxRelErrorVsLocal: number;
   readonly cheatedAnswers: number;
+  /** Provider answers submitted, and how many of them were submitted more than once (should be 0). */
+  readonly answersSubmitted: number;
+  readonly duplicateAnswers: number;
   readonly seconds: number;
 }
 
@@ -41,6 +44,8 @@ export function summarize(result: MainJobResult, slots: number): JobSummary {
     anchorsChecked: result.anchors.length,
     maxRelErrorVsLocal: Math.max(0, ...result.outcomes.map((o) => o.comparison.maxRelError)),
     cheatedAnswers: result.cheats.length,
+    answersSubmitted: result.answerCounts.size,
+    duplicateAnswers: [...result.answerCounts.values()].filter((n) => n > 1).length,
     seconds: Math.round(result.seconds * 10) / 10,
   };
 }

@@ -18,7 +18,9 @@ import type { RunningProcess } from '../process/running-process';
 import { startAnchorRelay } from '../process/start-anchor-relay';
 import { startCloudWorker } from '../process/start-cloud-worker';
 import type { ProviderConduct } from '../worker/provider-computation';
+import type { AnswerTracker } from './answer-tracker';
 import { startAnswerTracker } from './answer-tracker';
+import { newLedgerWaiter } from '../sdk/ledger-height';
 import type { HvRegion } from './feeder-split';
 import { splitCase33bw } from './feeder-split';
 import { regionSlot } from './slot-data';
@@ -74,6 +76,8 @@ export interface MainJobResult {
   readonly blacklist: unknown;
   readonly anchors: readonly AnchorVerification[];
   readonly cheats: readonly { readonly provider: string; readonly taskId: string; readonly round: number }[];
+  /** `TraceResultSubmitted` events per `taskId/role/kind` (1 each: no answer was submitted twice). */
+  readonly answerCounts: ReadonlyMap<string, number>;
   readonly seconds: number;
 }
 
@@ -93,6 +97,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
   const opened: OpenedClient<unknown>[] = [];
   const processes: RunningProcess[] = [];
   const cheats: { provider: string; taskId: string; round: number }[] = [];
+  let answerCounts = new Map<string, number>();
   try {
     const gridCo = await openGridCompany({ org: 'GridCo', ...configDir });
     opened.push(gridCo);
@@ -110,7 +115,8 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
           lvs.set(feeder.lv, lv.client);
           topologies.set(feeder.lv, await registerTopology(lv.client, feeder.topology));
         }
-        return { region, hv: hv.client, lvs, topologies };
+        const hvLedger = newLedgerWaiter((channel) => hv.connection.network(channel));
+        return { region, hv: hv.client, hvConnection: hv.connection, hvLedger, lvs, topologies };
       }),
     );
     say(
@@ -150,7 +156,17 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     say(`started ${processes.map((p) => p.name).join(', ')}`);
     const failed = Promise.race(processes.map((p) => p.done.then(() => new Promise<never>(() => undefined))));
     failed.catch(() => undefined);
-    const answers = startAnswerTracker(gridCo.connection.network(MASTER_CHANNEL), MASTER_CHAINCODE, 0n);
+    const gridLedger = newLedgerWaiter((channel) => gridCo.connection.network(channel));
+    // Each HV substation follows the answers on its own peer (so condition b sees them).
+    const trackers = await Promise.all(
+      regions.map(async (r) =>
+        startAnswerTracker(
+          r.hvConnection.network(MASTER_CHANNEL),
+          MASTER_CHAINCODE,
+          await r.hvLedger.height(MASTER_CHANNEL),
+        ),
+      ),
+    );
     const outcomes: SlotTraceOutcome[] = [];
     try {
       for (let hour = 0; hour < options.slots; hour++) {
@@ -158,9 +174,9 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
         const hourOutcomes = await Promise.race([
           failed,
           Promise.all(
-            regions.map(({ region, hv, lvs, topologies }) =>
+            regions.map(({ region, hv, hvLedger, lvs, topologies }, i) =>
               traceRegionSlot(
-                { gridCo: gridCo.client, hv, lvs, answers },
+                { gridCo: gridCo.client, hv, lvs, answers: trackerAt(trackers, i), hvLedger, gridLedger },
                 regionSlot(region, hour, slot, topologies),
                 `ct-${slot}-${region.hv.toLowerCase()}`,
                 (step) => {
@@ -176,8 +192,11 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
         }
       }
     } finally {
-      answers.close();
+      for (const t of trackers) t.close();
     }
+    answerCounts = new Map(trackers.flatMap((t) => [...t.counts]));
+    const regulatorLedger = newLedgerWaiter((channel) => regulator.connection.network(channel));
+    await regulatorLedger.waitForBlock(MASTER_CHANNEL, (await gridLedger.height(MASTER_CHANNEL)) - 1n);
     say('regulator: verifying the anchored slave blocks of every traced package');
     const anchors: AnchorVerification[] = [];
     for (const outcome of outcomes) {
@@ -191,6 +210,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
       blacklist: await regulator.client.blacklist(),
       anchors,
       cheats,
+      answerCounts,
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
@@ -209,6 +229,12 @@ async function registerTopology(
     if (isContractError(error, 'ALREADY_EXISTS')) return lv.topology(topology.id);
     throw error;
   }
+}
+
+function trackerAt(trackers: readonly AnswerTracker[], i: number): AnswerTracker {
+  const tracker = trackers[i];
+  if (tracker === undefined) throw new Error(`no answer tracker for region ${i}`);
+  return tracker;
 }
 
 function pad(hour: number): string {

@@ -9,6 +9,8 @@ import type { ArbitrationSummary, CarbonFlowRecord } from '@carbontrace/chaincod
 import type { GridCompanyClient } from '../clients/grid-company-client';
 import type { HvSubstationClient } from '../clients/hv-substation-client';
 import type { LvSubstationClient } from '../clients/lv-substation-client';
+import type { LedgerWaiter } from '../sdk/ledger-height';
+import { MASTER_CHANNEL } from '../sdk/network-names';
 import type { AnswerTracker, ExpectedAnswer } from './answer-tracker';
 import type { LedgerComparison, LocalTrace } from './local-reference';
 import { compareWithLedger, localTrace } from './local-reference';
@@ -20,7 +22,12 @@ export interface RegionClients {
   readonly hv: HvSubstationClient;
   /** By LV organization id. */
   readonly lvs: ReadonlyMap<string, LvSubstationClient>;
+  /** Answers as the HV substation's own peer commits them. */
   readonly answers: AnswerTracker;
+  /** Blocks committed on the HV substation's peer. */
+  readonly hvLedger: LedgerWaiter;
+  /** Blocks committed on GridCo's peer. */
+  readonly gridLedger: LedgerWaiter;
 }
 
 /** Timing and limits of a slot trace. */
@@ -61,12 +68,17 @@ export async function traceRegionSlot(
   limits: Readonly<SlotTraceLimits> = {},
 ): Promise<SlotTraceOutcome> {
   const started = Date.now();
-  await Promise.all(
+  const submitted = await Promise.all(
     slot.measurements.map(async (m) => {
       const lv = clients.lvs.get(m.substation);
       if (lv === undefined) throw new Error(`no client for LV substation ${m.substation}`);
-      await lv.submitMeasurement(m);
+      return (await lv.submitMeasurement(m)).blockNumber;
     }),
+  );
+  // The HV peer must hold every LV submission before it seals the slot.
+  await clients.hvLedger.waitForBlock(
+    slot.channel,
+    submitted.reduce((a, b) => (a > b ? a : b), 0n),
   );
   progress(`${slot.measurements.length} LV submissions`);
   const sealed = await clients.hv.sealSlot(slot.slot);
@@ -92,6 +104,7 @@ export async function traceRegionSlot(
   const { I, II } = conditionA.result.assignment;
   progress(`condition a: I=${I ?? '-'} II=${II ?? '-'}`);
   let summary = await clients.hv.arbitration(taskId);
+  let lastBlock = conditionA.blockNumber;
   for (let round = 0; summary.stage !== 'END'; round++) {
     if (round > 12)
       throw new Error(`task ${taskId} did not settle after ${round} rounds (stage ${summary.stage})`);
@@ -107,9 +120,12 @@ export async function traceRegionSlot(
         : [],
     );
     await clients.answers.waitFor(expected, limits.answerTimeoutMs ?? 600_000);
-    summary = (await clients.hv.conditionB(taskId)).result;
+    const conditionB = await clients.hv.conditionB(taskId);
+    summary = conditionB.result;
+    lastBlock = conditionB.blockNumber;
     progress(`condition b: ${summary.path.join('→')}`);
   }
+  await clients.gridLedger.waitForBlock(MASTER_CHANNEL, lastBlock);
   const carbonFlow = (await clients.gridCo.recordCarbonFlow(taskId)).result;
   const local = localTrace(slot);
   const comparison = compareWithLedger(carbonFlow.proposal, local);

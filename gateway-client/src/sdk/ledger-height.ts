@@ -1,0 +1,47 @@
+/**
+ * Waits until a peer has committed a given block. A transaction submitted through one org's
+ * gateway peer is committed there when `submit` returns, but another org's peer may still be a
+ * block behind; a step that must read the result through *its own* peer (the HV substation
+ * sealing the LV measurements, condition a reading GridCo's request) waits for it first.
+ * Uses `qscc GetChainInfo`, which any channel member may call.
+ */
+import { common } from '@hyperledger/fabric-protos';
+import type { Network } from '@hyperledger/fabric-gateway';
+import { parseGatewayError } from './error-parser';
+
+/** Waits for blocks on the peer behind a gateway connection. */
+export interface LedgerWaiter {
+  /** The channel's height on the peer (number of blocks). */
+  height(channel: string): Promise<bigint>;
+  /**
+   * Resolves once block `blockNumber` of `channel` is committed on the peer.
+   * @throws Error after `timeoutMs` (default 60 s).
+   */
+  waitForBlock(channel: string, blockNumber: bigint, timeoutMs?: number): Promise<void>;
+}
+
+/** A {@link LedgerWaiter} for the peer behind `networkOf`'s gateway. */
+export function newLedgerWaiter(networkOf: (channel: string) => Network): LedgerWaiter {
+  const height = async (channel: string): Promise<bigint> => {
+    try {
+      const bytes = await networkOf(channel).getContract('qscc').evaluateTransaction('GetChainInfo', channel);
+      return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
+    } catch (error: unknown) {
+      throw parseGatewayError(error, {
+        site: { channel, chaincode: 'qscc', transaction: 'GetChainInfo' },
+        step: 'evaluate',
+      });
+    }
+  };
+  return {
+    height,
+    async waitForBlock(channel: string, blockNumber: bigint, timeoutMs = 60_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      for (let delayMs = 20; (await height(channel)) <= blockNumber; delayMs = Math.min(500, delayMs * 2)) {
+        if (Date.now() > deadline)
+          throw new Error(`block ${blockNumber} of ${channel} was not committed within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, delayMs));
+      }
+    },
+  };
+}

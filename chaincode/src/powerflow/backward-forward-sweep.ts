@@ -16,10 +16,14 @@
  */
 import { at, item } from '../sparse/checked-access';
 import { type BranchAdmittance, type Complex, complex } from './branch-admittance';
-import { hasConverged, initialVoltages, type SolverOptions, type VoltageSolution } from './newton-raphson';
-import { PowerFlowDivergedError, SweepNotApplicableError } from './power-flow-errors';
+import { SweepNotApplicableError } from './power-flow-errors';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
-import { powerFlowResidual } from './rectangular-residual';
+import {
+  initialVoltages,
+  iterateToConvergence,
+  type SolverOptions,
+  type VoltageSolution,
+} from './solver-iteration';
 import type { Ybus } from './ybus';
 
 interface Tree {
@@ -99,17 +103,8 @@ export function solveBackwardForwardSweep(
   const drawRe = new Float64Array(n);
   const drawIm = new Float64Array(n);
   const seriesCurrent: Complex[] = new Array<Complex>(n).fill({ re: 0, im: 0 });
-  let iterations = 0;
-  let previousMismatchPu = Number.POSITIVE_INFINITY;
-  for (;;) {
-    const residual = powerFlowResidual(network, ybus, e, f);
-    if (hasConverged(residual.maxMismatchPu, previousMismatchPu, tolerance)) {
-      return { ePu: e, fPu: f, iterations, maxMismatchPu: residual.maxMismatchPu };
-    }
-    previousMismatchPu = residual.maxMismatchPu;
-    if (iterations >= maxIterations || !Number.isFinite(residual.maxMismatchPu)) {
-      throw new PowerFlowDivergedError('backward/forward sweep', iterations, residual.maxMismatchPu);
-    }
+  const limits = { tolerancePu: tolerance, maxIterations: maxIterations };
+  return iterateToConvergence('backward/forward sweep', network, ybus, { e, f }, limits, () => {
     // Backward: own draw of every bus, then accumulate from the leaves.
     for (let i = 0; i < n; i += 1) {
       const v: Complex = { re: at(e, i), im: at(f, i) };
@@ -161,6 +156,5 @@ export function solveBackwardForwardSweep(
       e[c] = vc.re;
       f[c] = vc.im;
     }
-    iterations += 1;
-  }
+  });
 }

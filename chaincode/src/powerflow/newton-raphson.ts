@@ -17,58 +17,14 @@
 import { at } from '../sparse/checked-access';
 import { TripletBuilder } from '../sparse/csr-matrix';
 import { SparseLu } from '../sparse/sparse-lu';
-import { PowerFlowDivergedError } from './power-flow-errors';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
-import { powerFlowResidual } from './rectangular-residual';
+import {
+  initialVoltages,
+  iterateToConvergence,
+  type SolverOptions,
+  type VoltageSolution,
+} from './solver-iteration';
 import type { Ybus } from './ybus';
-
-/** Options of the iterative solvers. */
-export interface SolverOptions {
-  /**
-   * Convergence tolerance on the largest mismatch, pu.
-   * @default 1e-10
-   */
-  readonly tolerancePu?: number;
-  /**
-   * Iteration limit.
-   * @default 30 for Newton–Raphson, 500 for the sweep
-   */
-  readonly maxIterations?: number;
-}
-
-/** A converged rectangular solution. */
-export interface VoltageSolution {
-  readonly ePu: Float64Array;
-  readonly fPu: Float64Array;
-  readonly iterations: number;
-  readonly maxMismatchPu: number;
-}
-
-/**
- * Convergence test shared by the solvers: the mismatch is below the tolerance, or it has reached
- * the floating-point floor of a large network (below 100 × tolerance and no longer falling by at
- * least 10 % per iteration), where further iterations only exchange rounding errors.
- */
-export function hasConverged(mismatchPu: number, previousMismatchPu: number, tolerancePu: number): boolean {
-  if (mismatchPu < tolerancePu) return true;
-  return mismatchPu < 100 * tolerancePu && mismatchPu > 0.9 * previousMismatchPu;
-}
-
-/** Initial voltages: slack as set; PV at V_set; PQ at the case's Vm; all angles flat. */
-export function initialVoltages(network: PowerFlowNetwork): { e: Float64Array; f: Float64Array } {
-  const e = new Float64Array(network.busCount);
-  const f = new Float64Array(network.busCount);
-  for (let i = 0; i < network.busCount; i += 1) {
-    const role = at(network.roles, i);
-    if (role === BusRole.Slack) {
-      e[i] = at(network.slackEPu, i);
-      f[i] = at(network.slackFPu, i);
-    } else if (role !== BusRole.Isolated) {
-      e[i] = at(network.vmSetPu, i);
-    }
-  }
-  return { e, f };
-}
 
 /**
  * Solves the power flow by Newton–Raphson.
@@ -96,17 +52,8 @@ export function solveNewtonRaphson(
   const { e, f } = initialVoltages(network);
   const { conductance: gm, susceptance: bm } = ybus;
   let columnOrder: Int32Array | undefined;
-  let iterations = 0;
-  let previousMismatchPu = Number.POSITIVE_INFINITY;
-  for (;;) {
-    const residual = powerFlowResidual(network, ybus, e, f);
-    if (hasConverged(residual.maxMismatchPu, previousMismatchPu, tolerance)) {
-      return { ePu: e, fPu: f, iterations, maxMismatchPu: residual.maxMismatchPu };
-    }
-    previousMismatchPu = residual.maxMismatchPu;
-    if (iterations >= maxIterations || !Number.isFinite(residual.maxMismatchPu)) {
-      throw new PowerFlowDivergedError('Newton-Raphson', iterations, residual.maxMismatchPu);
-    }
+  const limits = { tolerancePu: tolerance, maxIterations: maxIterations };
+  return iterateToConvergence('Newton-Raphson', network, ybus, { e, f }, limits, (residual) => {
     const { currentRe, currentIm, pPu, qPu } = residual.injections;
     const jacobian = new TripletBuilder(unknowns, unknowns);
     const mismatch = new Float64Array(unknowns);
@@ -159,6 +106,5 @@ export function solveNewtonRaphson(
       f[i] = at(f, i) + at(step, k);
       e[i] = at(e, i) + at(step, k + 1);
     }
-    iterations += 1;
-  }
+  });
 }

@@ -7,7 +7,7 @@ import type { PowerCase } from '../grid/power-case';
 import { at, item } from '../sparse/checked-access';
 import { type Complex, complex } from './branch-admittance';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
-import type { VoltageSolution } from './newton-raphson';
+import type { VoltageSolution } from './solver-iteration';
 import type { BusInjections } from './ybus';
 
 /** Which solver produced a result. */

@@ -4,7 +4,8 @@
  */
 import type { PowerCase } from '../grid/power-case';
 import { solveBackwardForwardSweep } from './backward-forward-sweep';
-import { solveNewtonRaphson, type SolverOptions } from './newton-raphson';
+import { solveNewtonRaphson } from './newton-raphson';
+import type { SolverOptions } from './solver-iteration';
 import { preparePowerFlowNetwork } from './power-flow-network';
 import { assemblePowerFlowResult, type PowerFlowMethod, type PowerFlowResult } from './power-flow-result';
 import { powerFlowResidual } from './rectangular-residual';

@@ -332,7 +332,12 @@ class AnchorRelayImpl implements AnchorRelay {
     const entries = pending.splice(0, pending.length);
     const head = await this.#ledger.record(this.channel, entries);
     const last = entries.at(-1);
-    if (last === undefined || head.blockNumber !== last.blockNumber || head.headerHash !== last.headerHash) {
+    // The head may be further on when another recorder anchored later blocks meanwhile.
+    if (
+      last === undefined ||
+      head.blockNumber < last.blockNumber ||
+      (head.blockNumber === last.blockNumber && head.headerHash !== last.headerHash)
+    ) {
       throw new CarbonTraceError('INTERNAL', `${this.channel}: master head after recording does not match`, {
         channel: this.channel,
         headBlock: head.blockNumber,

@@ -99,29 +99,35 @@ export function newMasterAnchorLedger(options: Readonly<MasterAnchorLedgerOption
     awaitTurn,
     async record(channel: string, entries: readonly AnchorEntry[]): Promise<AnchorHead> {
       let head = await hv.anchorHead(channel);
-      const held = head;
-      const alreadyHeld = entries.find((e) => held !== undefined && e.blockNumber === held.blockNumber);
-      if (held !== undefined && alreadyHeld !== undefined && alreadyHeld.headerHash !== held.headerHash) {
-        throw new CarbonTraceError(
-          'ANCHOR_FORK',
-          `${channel} block ${held.blockNumber} is anchored with another hash`,
-          {
-            channel,
-            blockNumber: held.blockNumber,
-          },
-        );
-      }
-      const fresh = entries.filter((e) => held === undefined || e.blockNumber > held.blockNumber);
-      if (fresh.length > 0) {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            head = await hv.recordAnchors(channel, fresh);
-            break;
-          } catch (error: unknown) {
+      for (let attempt = 0; ; attempt++) {
+        const held = head;
+        const alreadyHeld = entries.find((e) => held !== undefined && e.blockNumber === held.blockNumber);
+        if (held !== undefined && alreadyHeld !== undefined && alreadyHeld.headerHash !== held.headerHash) {
+          throw new CarbonTraceError(
+            'ANCHOR_FORK',
+            `${channel} block ${held.blockNumber} is anchored with another hash`,
+            {
+              channel,
+              blockNumber: held.blockNumber,
+            },
+          );
+        }
+        const fresh = entries.filter((e) => held === undefined || e.blockNumber > held.blockNumber);
+        if (fresh.length === 0) break;
+        try {
+          head = await hv.recordAnchors(channel, fresh);
+          break;
+        } catch (error: unknown) {
+          if (attempt >= 20) throw error;
+          if (isContractError(error, 'INVALID_STATE')) {
             // The slot passed between the schedule query and endorsement: wait for the next turn.
-            if (!isContractError(error, 'INVALID_STATE') || attempt >= 20) throw error;
             await awaitTurn(new AbortController().signal);
+          } else if (!isContractError(error, 'ANCHOR_FORK')) {
+            throw error;
           }
+          // ANCHOR_FORK "already anchored": another recorder got there first; re-read the head
+          // (a real fork, a different hash at the same height, is refused above).
+          head = await hv.anchorHead(channel);
         }
       }
       for (const entry of entries) {

@@ -13,6 +13,7 @@
 # Build first (npx tsc -b). Stop with: npm run network:down (stops the chaincode servers too).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lock_network deploy
 require_tools jq peer node tar sha256sum
 network_is_up || die "the network is not running; start it with: npm run network:up"
 t0=$(date +%s%N)
@@ -62,7 +63,10 @@ endorsement_policy() {
     --arg c "$1"
 }
 
-for cc in $(nj '.chaincodes[].name'); do
+# deploy_chaincode <name>: everything for one chaincode (both chaincodes deploy in parallel).
+deploy_chaincode() {
+  local cc="$1" entry hash label module_dir hosts org package_id server_name current job
+  local -a install_jobs=() channel_jobs=()
   entry="$(resolve_entry "$cc")"
   hash="$(code_hash "$entry")"
   label="${cc}_${hash}"
@@ -94,7 +98,6 @@ for cc in $(nj '.chaincodes[].name'); do
   }
   declare -A package_of=()
   hosts="$(nj '.orgs[] | select(any(.chaincodeServers[]; .chaincode == $c)) | .name' --arg c "$cc")"
-  install_jobs=()
   for org in $hosts; do
     package_and_install "$org" &
     install_jobs+=("$!")
@@ -156,7 +159,6 @@ for cc in $(nj '.chaincodes[].name'); do
       || { tail -n 5 "$deploy_log" >&2; die "commit of $cc sequence $sequence on $channel failed (log: $deploy_log)"; }
     log "$cc on $channel: committed version 0.0.0-$hash, sequence $sequence, endorsement $policy"
   }
-  channel_jobs=()
   for channel in $(nj '.chaincodes[] | select(.name == $c) | .channels[]' --arg c "$cc"); do
     deploy_to_channel "$channel" &
     channel_jobs+=("$!")
@@ -171,7 +173,16 @@ for cc in $(nj '.chaincodes[].name'); do
       || die "chaincode server $server_name did not start"
   done
 
-  unset package_of
+}
+
+cc_jobs=()
+for cc in $(nj '.chaincodes[].name'); do
+  resolve_entry "$cc" >/dev/null   # fail fast, before anything starts
+  deploy_chaincode "$cc" &
+  cc_jobs+=("$!")
 done
+failed=0
+for job in "${cc_jobs[@]}"; do wait "$job" || failed=1; done
+[ "$failed" -eq 0 ] || die "deployment failed (log: $deploy_log; chaincode server logs in $log_dir)"
 
 log "deployed in $(( ($(date +%s%N) - t0) / 1000000 )) ms; chaincode servers: $(ls "$pid_dir" | grep -c '\.package$')"

@@ -5,6 +5,7 @@
 # remove them too). Idempotent: with nothing running it only cleans up.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lock_network down
 purge=0
 [ "${1:-}" = "--purge" ] && purge=1
 

@@ -53,6 +53,24 @@ running_names() {
   return 0
 }
 
+# lock_network <action>: serializes up, deploy and down of this checkout (flock on
+# .run/network.lock, fd 8). Outside a with-network.sh run, also refuses to touch the network while
+# a with-network.sh run (npm run test:integration) is using it, instead of pulling it away.
+lock_network() {
+  [ "${CARBONTRACE_NETWORK_LOCKED:-0}" = "1" ] && return 0   # a parent script holds the lock
+  mkdir -p "$root/.run"
+  if [ "${CARBONTRACE_IN_WITH_NETWORK:-0}" != "1" ] && [ -e "$root/.run/with-network.lock" ] \
+      && ! flock -n "$root/.run/with-network.lock" true; then
+    die "a with-network.sh run (npm run test:integration) is using the network; not running $1 now (retry when it ends)"
+  fi
+  exec 8>"$root/.run/network.lock"
+  if ! flock -n 8; then
+    log "another network command is running; waiting for it before $1"
+    flock -w 900 8 || die "timed out waiting for .run/network.lock"
+  fi
+  export CARBONTRACE_NETWORK_LOCKED=1
+}
+
 # network_is_up: true when processes we started are alive, or the compose network is up.
 network_is_up() {
   [ -f "$net_json" ] && { [ -n "$(running_names)" ] || [ -f "$run_dir/compose-mode" ]; }
@@ -64,7 +82,7 @@ start_process() {
   local name="$1" logfile="$2" program="$3"; shift 3
   mkdir -p "$pid_dir" "$(dirname "$logfile")"
   echo "=== $(date -u +%FT%TZ) starting $name: $program $*" >>"$logfile"
-  setsid env "${node_env[@]}" "$program" "$@" >>"$logfile" 2>&1 </dev/null 9>&- &
+  setsid env "${node_env[@]}" "$program" "$@" >>"$logfile" 2>&1 </dev/null 8>&- 9>&- &
   echo "$! $program" >"$pid_dir/$name.pid"
 }
 

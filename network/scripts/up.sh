@@ -7,6 +7,7 @@
 # Stop with: npm run network:down
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+lock_network up
 require_tools jq curl peer orderer osnadmin configtxgen cryptogen
 
 [ -f "$run_dir/compose-mode" ] && die "the compose network is up; stop it with: bash network/scripts/compose.sh down"

@@ -19,6 +19,7 @@ if ! flock -n 9; then
   flock 9
 fi
 
+export CARBONTRACE_IN_WITH_NETWORK=1
 bash "$root/network/scripts/install-fabric.sh" >/dev/null
 # Build so the chaincode servers run the current code. `tsc -b` still emits when some file has a
 # type error, so a failing build only warns here (npm test runs the build as its own gate first).
@@ -52,7 +53,7 @@ trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-CARBONTRACE_MEMORY_PEAK_FILE="$peak_file" bash "$root/network/scripts/memory-sampler.sh" 0.5 9>&- &
+CARBONTRACE_MEMORY_PEAK_FILE="$peak_file" bash "$root/network/scripts/memory-sampler.sh" 0.5 8>&- 9>&- &
 sampler_pid=$!
 
 t0=$(date +%s%N)

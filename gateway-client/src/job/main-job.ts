@@ -59,6 +59,8 @@ export interface MainJobOptions {
   readonly providers?: readonly JobProvider[];
   /** Providers whose workers run outside this process (restart tests). @default none */
   readonly externalWorkers?: readonly string[];
+  /** Providers I and II to request for every task. @default the cheapest eligible (contract's choice) */
+  readonly requestedProviders?: readonly [string, string];
   /** Slots per settlement cycle (GridCo advances the cycle after each). @default 8 */
   readonly slotsPerCycle?: number;
   /** First slot number. @default derived from the clock (unique per minute) */
@@ -179,6 +181,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
                 { gridCo: gridCo.client, hv, lvs, answers: trackerAt(trackers, i), hvLedger, gridLedger },
                 regionSlot(region, hour, slot, topologies),
                 `ct-${slot}-${region.hv.toLowerCase()}`,
+                options.requestedProviders,
                 (step) => {
                   say(`[slot ${hour + 1}/${options.slots} ${pad(hour)}:00 ${region.hv}] ${step}`);
                 },

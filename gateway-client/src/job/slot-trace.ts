@@ -64,6 +64,7 @@ export async function traceRegionSlot(
   clients: RegionClients,
   slot: RegionSlot,
   taskId: string,
+  providers: readonly [string, string] | undefined,
   progress: (step: string) => void,
   limits: Readonly<SlotTraceLimits> = {},
 ): Promise<SlotTraceOutcome> {
@@ -99,6 +100,7 @@ export async function traceRegionSlot(
     slot: slot.slot,
     units: slot.units,
     profile: 'monomial',
+    ...(providers === undefined ? {} : { providers }),
   });
   const conditionA = await clients.hv.conditionA(taskId);
   const { I, II } = conditionA.result.assignment;

@@ -120,9 +120,12 @@ export function parseGatewayError(error: unknown, context: Readonly<ParseContext
     };
     if (failure !== undefined) return new ContractError(failure.code, failure.message, common);
     const statusName = grpcStatusName(error.code);
+    const fromNodes = nodeDetails.map((d) => `${d.mspId}@${d.address}: ${d.message}`).join('; ');
     return new TransportError(statusName, step, {
       ...common,
-      message: `${site.transaction} on ${site.channel}: ${step} failed (${statusName}): ${stripGrpcPrefix(error.message)}`,
+      message:
+        `${site.transaction} on ${site.channel}: ${step} failed (${statusName}): ${stripGrpcPrefix(error.message)}` +
+        (fromNodes === '' ? '' : ` [${fromNodes}]`),
     });
   }
   if (isServiceError(error)) {

@@ -1,0 +1,115 @@
+/**
+ * A cloud worker killed mid-run (SIGKILL, no clean shutdown) and restarted from its checkpoint
+ * loses no task and submits nothing twice: the main job runs two slots with CloudA's worker as a
+ * separate process (`carbontrace worker`), which is killed right after its first submission and
+ * restarted a few seconds later; every trace must still be accepted, every answer on the ledger
+ * exactly once.
+ */
+import { spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { runMainJob } from '../../gateway-client/src/job/main-job';
+
+jest.setTimeout(1_200_000);
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'gateway-client', 'dist', 'cli', 'main.js');
+const casePath = path.join(root, 'test-network-config', 'cases', 'case33bw.m');
+
+interface WorkerLife {
+  readonly child: ChildProcess;
+  readonly lines: string[];
+  /** Resolves at the first line matching `pattern`. */
+  waitFor(pattern: RegExp): Promise<string>;
+}
+
+function startWorker(checkpoint: string): WorkerLife {
+  const child = spawn(process.execPath, [cli, 'worker', '--provider', 'CloudA', '--fee', '1', '--checkpoint', checkpoint], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const lines: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  let buffered = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    buffered += chunk;
+    const parts = buffered.split('\n');
+    buffered = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      for (const w of waiters.filter((x) => x.pattern.test(line))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(line);
+      }
+    }
+  });
+  return {
+    child,
+    lines,
+    waitFor: (pattern) =>
+      new Promise((resolve) => {
+        const seen = lines.find((l) => pattern.test(l));
+        if (seen !== undefined) resolve(seen);
+        else waiters.push({ pattern, resolve });
+      }),
+  };
+}
+
+describe('cloud worker killed and restarted mid-run', () => {
+  let dir: string;
+  const lives: WorkerLife[] = [];
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'ct-worker-restart-'));
+  });
+  afterAll(() => {
+    for (const life of lives) if (life.child.exitCode === null) life.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loses no task and answers each exactly once', async () => {
+    const checkpoint = path.join(dir, 'worker-CloudA.json');
+    const first = startWorker(checkpoint);
+    lives.push(first);
+    await first.waitFor(/running/);
+    const job = runMainJob({
+      slots: 2,
+      casePath,
+      workDir: path.join(dir, 'job'),
+      externalWorkers: ['CloudA'],
+      requestedProviders: ['CloudA', 'CloudB'],
+      progress: () => undefined,
+    });
+    const firstSubmission = await Promise.race([first.waitFor(/submitted/), job.then(() => 'job ended first')]);
+    expect(firstSubmission).toMatch(/submitted/);
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+    await new Promise((r) => setTimeout(r, 3000));
+    const second = startWorker(checkpoint);
+    lives.push(second);
+    const result = await job;
+    second.child.kill('SIGTERM');
+    await new Promise((resolve) => second.child.once('exit', resolve));
+
+    expect(result.outcomes).toHaveLength(4);
+    for (const outcome of result.outcomes) {
+      expect(outcome.arbitration.stage).toBe('END');
+      expect(outcome.carbonFlow.acceptedFrom).not.toBeNull();
+      expect(outcome.comparison.maxRelError).toBeLessThanOrEqual(1e-9);
+    }
+    // Every answer on the ledger exactly once.
+    expect([...result.answerCounts.values()].every((n) => n === 1)).toBe(true);
+    // CloudA's answers: some by the first life, the rest by the second; each task it was
+    // assigned got its answer (otherwise the job would not have settled every task).
+    const submittedFirst = first.lines.filter((l) => l.includes('submitted')).length;
+    const submittedSecond = second.lines.filter((l) => l.includes('submitted')).length;
+    expect(submittedFirst).toBeGreaterThanOrEqual(1);
+    const cloudAAnswers = [...result.outcomes].flatMap((o) =>
+      o.arbitration.verdicts.filter((v) => v.provider === 'CloudA').map((v) => `${o.taskId}/${v.role}/${v.kind}`),
+    );
+    expect(new Set(cloudAAnswers).size).toBe(cloudAAnswers.length);
+    expect(submittedFirst + submittedSecond).toBeGreaterThanOrEqual(new Set(cloudAAnswers).size);
+  });
+});

@@ -30,8 +30,8 @@ export {
   MAX_MASK_CONDITION,
 } from './outsourcing/mask-key';
 export type { MaskKey, MaskKeyParts, MaskKeyRequest, MaskProfile } from './outsourcing/mask-key';
-export { maskTask } from './outsourcing/mask-task';
-export type { MaskTaskOptions } from './outsourcing/mask-task';
+export { generateTaskKey, maskTask } from './outsourcing/mask-task';
+export type { MaskTaskOptions, TaskKeyRequest } from './outsourcing/mask-task';
 export {
   MAX_PAYLOAD_BYTES,
   parseMaskedResult,

@@ -95,11 +95,12 @@ export interface MaskKeyRequest {
   /** K. */
   readonly generatorCount: number;
   /**
-   * Scale of the hardened additive mask Z, MW (typically the largest generator output), so that
-   * Z hides X·Λ without swamping it in rounding.
+   * Scale of the hardened additive mask Z, MW: one number for every row, or one per row (length
+   * N). Per-row through-flows P_x (what {@link import('./mask-task').generateTaskKey} uses) make
+   * Z hide X·Λ row by row while the rounding error of X stays relative to each row's own size.
    * @default 1
    */
-  readonly offsetScaleMw?: number;
+  readonly offsetScaleMw?: number | readonly number[];
 }
 
 /** The derivation label of a provider's key: `task/<id>/provider/<n>`. */
@@ -112,6 +113,30 @@ function signedMagnitudes(rng: SeededRandom, length: number, scale = 1): Float64
   const out = new Float64Array(length);
   for (let i = 0; i < length; i += 1) out[i] = rng.nextSign() * rng.nextLogUniform(lo, hi) * scale;
   return out;
+}
+
+function offsetMask(
+  rng: SeededRandom,
+  size: number,
+  generatorCount: number,
+  scale: number | readonly number[],
+): Float64Array {
+  if (typeof scale !== 'number' && scale.length !== size) {
+    throw new CarbonTraceError('DIMENSION_MISMATCH', 'per-row offset scale must have N entries', {
+      length: scale.length,
+      size,
+    });
+  }
+  const z = signedMagnitudes(rng, size * generatorCount);
+  for (let x = 0; x < size; x += 1) {
+    const f = typeof scale === 'number' ? scale : (scale[x] ?? 1);
+    if (!(f > 0) || !Number.isFinite(f)) {
+      throw new CarbonTraceError('INVALID_ARGUMENT', 'offset scale must be positive and finite', { row: x });
+    }
+    for (let g = 0; g < generatorCount; g += 1)
+      z[x * generatorCount + g] = (z[x * generatorCount + g] ?? 0) * f;
+  }
+  return z;
 }
 
 /**
@@ -163,7 +188,7 @@ export function generateMaskKey(request: Readonly<MaskKeyRequest>): MaskKey {
         q: drawDenseQ(rng, size),
         outputPermutation: Int32Array.from(rng.derive('mu').permutation(size)),
         outputScale: signedMagnitudes(rng.derive('m'), size),
-        offset: signedMagnitudes(rng.derive('Z'), size * generatorCount, request.offsetScaleMw ?? 1),
+        offset: offsetMask(rng.derive('Z'), size, generatorCount, request.offsetScaleMw ?? 1),
       };
   }
 }

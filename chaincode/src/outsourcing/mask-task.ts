@@ -9,7 +9,7 @@
  * conditioning check made when the key was drawn).
  */
 import { CarbonTraceError } from '../common/errors';
-import type { MaskKey } from './mask-key';
+import { generateMaskKey, type MaskKey, type MaskProfile } from './mask-key';
 import type { MaskedCarbonInputs, MaskedMatrix, MaskedTask } from './masked-payloads';
 import type { OutsourcingProblem } from './outsourcing-problem';
 
@@ -202,4 +202,29 @@ export function maskTask(
     carbon: maskCarbon(problem, key),
     returnInverse: options.returnInverse ?? false,
   };
+}
+
+/** What {@link generateTaskKey} needs besides the problem. */
+export interface TaskKeyRequest {
+  /** Caller seed (transient data); the same seed gives the same key on every endorser. */
+  readonly seed: Uint8Array | string;
+  readonly taskId: string;
+  /** Provider number j. */
+  readonly provider: number;
+  readonly profile: MaskProfile;
+}
+
+/**
+ * The one-time key of a task and provider, sized for the problem, with the hardened additive
+ * mask scaled row by row by the through-flow P_x (so it hides X·Λ at every node without costing
+ * accuracy on small flows). The one place that sets this policy: the chaincode and the local
+ * simulation both call it.
+ */
+export function generateTaskKey(problem: OutsourcingProblem, request: Readonly<TaskKeyRequest>): MaskKey {
+  return generateMaskKey({
+    ...request,
+    size: problem.size,
+    generatorCount: problem.generatorCount,
+    offsetScaleMw: Array.from(problem.throughFlowMw),
+  });
 }

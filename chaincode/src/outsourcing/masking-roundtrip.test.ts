@@ -12,7 +12,7 @@ import { computeMaskedResult } from './cloud-worker';
 import { estimateConditionNumber } from './dense-linear-algebra';
 import { computeLocalTrace } from './local-trace';
 import { generateMaskKey, maskKeyFromParts, MASK_PROFILES, type MaskProfile } from './mask-key';
-import { maskTask } from './mask-task';
+import { generateTaskKey, maskTask } from './mask-task';
 import {
   parseMaskedResult,
   parseMaskedTask,
@@ -159,6 +159,29 @@ describe('keys', () => {
     expect(estimate).toBeGreaterThan(exact / 3);
     const nearSingular = Float64Array.from([1, 1, 1, 1 + 1e-9]);
     expect(estimateConditionNumber(nearSingular, 2)).toBeGreaterThan(1e9);
+  });
+
+  it('generateTaskKey scales the hardened offset row by row with the through-flow', () => {
+    const key = generateTaskKey(problem, { seed: 's', taskId: 't', provider: 1, profile: 'hardened' });
+    if (key.profile !== 'hardened') throw new Error('profile');
+    for (let x = 0; x < problem.size; x += 1) {
+      for (let g = 0; g < problem.generatorCount; g += 1) {
+        const ratio = Math.abs(key.offset[x * problem.generatorCount + g]!) / problem.throughFlowMw[x]!;
+        expect(ratio).toBeGreaterThanOrEqual(0.1 * (1 - 1e-12));
+        expect(ratio).toBeLessThanOrEqual(10 * (1 + 1e-12));
+      }
+    }
+    expect(() =>
+      generateMaskKey({
+        seed: 's',
+        taskId: 't',
+        provider: 1,
+        profile: 'hardened',
+        size: 9,
+        generatorCount: 2,
+        offsetScaleMw: [1, 2],
+      }),
+    ).toThrow(/N entries/);
   });
 
   it('explicit keys are validated', () => {

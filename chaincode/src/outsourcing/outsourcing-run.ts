@@ -16,8 +16,8 @@ import {
   type Submission,
 } from './arbitration';
 import { computeLocalTrace, type LocalSolver } from './local-trace';
-import { generateMaskKey, type MaskKey, type MaskProfile } from './mask-key';
-import { maskTask } from './mask-task';
+import type { MaskKey, MaskProfile } from './mask-key';
+import { generateTaskKey, maskTask } from './mask-task';
 import {
   MAX_PAYLOAD_BYTES,
   parseMaskedResult,
@@ -128,23 +128,13 @@ export function runOutsourcing(options: Readonly<OutsourcingRunOptions>): Outsou
   const local = timed('local', () => computeLocalTrace(problem, options.localSolver));
   const localComparable = toComparable(local);
 
-  let maxGeneratorMw = 0;
-  for (const p of problem.generatorMw) maxGeneratorMw = Math.max(maxGeneratorMw, Math.abs(p));
   const prepared = new Map<string, { key: MaskKey; taskJson: string; task: MaskedTask }>();
   const taskBytes: Record<string, number> = {};
   const prepare = (id: string, provider: number) => {
     const existing = prepared.get(id);
     if (existing !== undefined) return existing;
     const entry = timed('client', () => {
-      const key = generateMaskKey({
-        seed,
-        taskId,
-        provider,
-        profile,
-        size: problem.size,
-        generatorCount: problem.generatorCount,
-        offsetScaleMw: maxGeneratorMw,
-      });
+      const key = generateTaskKey(problem, { seed, taskId, provider, profile });
       const task = maskTask(problem, key, {
         taskId,
         provider,

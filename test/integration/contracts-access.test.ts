@@ -41,51 +41,52 @@ describe('access and validation on the test network', () => {
     const master = (org: string, contract: string) =>
       get(org).gateway.getNetwork('master').getContract('carbon-master', contract);
     const entry = JSON.stringify([{ blockNumber: 0, previousHash: '', dataHash: 'ab'.repeat(32) }]);
-    const cases: [string, Promise<unknown>, string][] = [
+    const cases: [string, () => Promise<unknown>, string][] = [
       [
         'GridCo',
-        master('GridCo', 'Anchor').submitTransaction('RecordBatch', 'slave-hv1', entry),
+        () => master('GridCo', 'Anchor').submitTransaction('RecordBatch', 'slave-hv1', entry),
         'Anchor:RecordBatch is not allowed for GridCoMSP',
       ],
       [
         'Hv2',
-        master('Hv2', 'Anchor').submitTransaction('RecordBatch', 'slave-hv1', entry),
+        () => master('Hv2', 'Anchor').submitTransaction('RecordBatch', 'slave-hv1', entry),
         'Hv2MSP cannot anchor data of slave-hv1',
       ],
       [
         'Lv1a',
-        get('Lv1a')
-          .gateway.getNetwork('slave-hv1')
-          .getContract('carbon-slave', 'Measurement')
-          .submitTransaction(
-            'Submit',
-            JSON.stringify({
-              slot,
-              substation: 'Lv1b',
-              loads: [{ busId: 4, pMw: 1, qMvar: 0 }],
-              branches: [{ fromBusId: 3, toBusId: 4, rPu: 0.01, xPu: 0.05 }],
-            }),
-          ),
+        () =>
+          get('Lv1a')
+            .gateway.getNetwork('slave-hv1')
+            .getContract('carbon-slave', 'Measurement')
+            .submitTransaction(
+              'Submit',
+              JSON.stringify({
+                slot,
+                substation: 'Lv1b',
+                loads: [{ busId: 4, pMw: 1, qMvar: 0 }],
+                branches: [{ fromBusId: 3, toBusId: 4, rPu: 0.01, xPu: 0.05 }],
+              }),
+            ),
         'Lv1aMSP cannot write data of substation Lv1b',
       ],
       [
         'CloudA',
-        master('CloudA', 'Providers').submitTransaction('AdvanceCycle'),
+        () => master('CloudA', 'Providers').submitTransaction('AdvanceCycle'),
         'Providers:AdvanceCycle is not allowed for CloudAMSP',
       ],
       [
         'Regulator',
-        master('Regulator', 'Providers').submitTransaction('AdvanceCycle'),
+        () => master('Regulator', 'Providers').submitTransaction('AdvanceCycle'),
         'Providers:AdvanceCycle is not allowed for RegulatorMSP',
       ],
       [
         'Hv1',
-        master('Hv1', 'Trace').submitTransaction('Request', '{}'),
+        () => master('Hv1', 'Trace').submitTransaction('Request', '{}'),
         'Trace:Request is not allowed for Hv1MSP',
       ],
     ];
     for (const [org, call, text] of cases) {
-      const message = await refusal(call);
+      const message = await refusal(call());
       expect(`${org}: ${message}`).toContain(`ACCESS_DENIED: ${text}`);
     }
   });

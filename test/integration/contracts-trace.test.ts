@@ -61,6 +61,7 @@ async function retrying<T>(call: () => Promise<T>, attempts = 8): Promise<T> {
       return await call();
     } catch (error) {
       const text = errorText(error);
+      console.warn(`attempt ${attempt}: ${text.slice(0, 600)}`);
       if (attempt >= attempts || !transient.some((t) => text.includes(t))) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1500));
     }

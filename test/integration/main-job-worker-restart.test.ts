@@ -26,15 +26,19 @@ interface WorkerLife {
 }
 
 function startWorker(checkpoint: string): WorkerLife {
-  const child = spawn(process.execPath, [cli, 'worker', '--provider', 'CloudA', '--fee', '1', '--checkpoint', checkpoint], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [cli, 'worker', '--provider', 'CloudA', '--fee', '1', '--checkpoint', checkpoint],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const lines: string[] = [];
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   let buffered = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
     buffered += chunk;
     const parts = buffered.split('\n');
     buffered = parts.pop() ?? '';
@@ -82,7 +86,10 @@ describe('cloud worker killed and restarted mid-run', () => {
       requestedProviders: ['CloudA', 'CloudB'],
       progress: () => undefined,
     });
-    const firstSubmission = await Promise.race([first.waitFor(/submitted/), job.then(() => 'job ended first')]);
+    const firstSubmission = await Promise.race([
+      first.waitFor(/submitted/),
+      job.then(() => 'job ended first'),
+    ]);
     expect(firstSubmission).toMatch(/submitted/);
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
@@ -107,7 +114,9 @@ describe('cloud worker killed and restarted mid-run', () => {
     const submittedSecond = second.lines.filter((l) => l.includes('submitted')).length;
     expect(submittedFirst).toBeGreaterThanOrEqual(1);
     const cloudAAnswers = [...result.outcomes].flatMap((o) =>
-      o.arbitration.verdicts.filter((v) => v.provider === 'CloudA').map((v) => `${o.taskId}/${v.role}/${v.kind}`),
+      o.arbitration.verdicts
+        .filter((v) => v.provider === 'CloudA')
+        .map((v) => `${o.taskId}/${v.role}/${v.kind}`),
     );
     expect(new Set(cloudAAnswers).size).toBe(cloudAAnswers.length);
     expect(submittedFirst + submittedSecond).toBeGreaterThanOrEqual(new Set(cloudAAnswers).size);

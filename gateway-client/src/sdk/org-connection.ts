@@ -82,6 +82,9 @@ export async function connectOrg(options: Readonly<ConnectOrgOptions>): Promise<
   const channelOptions: grpc.ChannelOptions = {
     'grpc.keepalive_time_ms': 120_000,
     'grpc.keepalive_timeout_ms': 20_000,
+    // Reconnect quickly after a peer restart (grpc-js backs off up to 120 s by default).
+    'grpc.initial_reconnect_backoff_ms': 500,
+    'grpc.max_reconnect_backoff_ms': 5_000,
     ...(config.peerHostAlias === undefined ? {} : { 'grpc.ssl_target_name_override': config.peerHostAlias }),
   };
   const client = new grpc.Client(

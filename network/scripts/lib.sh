@@ -8,6 +8,8 @@
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 run_dir="${CARBONTRACE_NETWORK_DIR:-$root/.run/network}"
+# Lock files and the memory-peak file live beside the run directory (default: .run/).
+state_dir="$(dirname "$run_dir")"
 config_dir="$run_dir/config"
 net_json="$config_dir/network.json"
 pid_dir="$run_dir/pids"
@@ -36,7 +38,7 @@ pid_of() {
   [ -f "$file" ] || return 0
   read -r pid program <"$file" || true
   [ -n "${pid:-}" ] || return 0
-  if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$program"; then
+  if alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$program"; then
     echo "$pid"
   fi
 }
@@ -53,20 +55,20 @@ running_names() {
   return 0
 }
 
-# lock_network <action>: serializes up, deploy and down of this checkout (flock on
-# .run/network.lock, fd 8). Outside a with-network.sh run, also refuses to touch the network while
+# lock_network <action>: serializes up, deploy and down of this run directory (flock on
+# <state dir>/network.lock, fd 8). Outside a with-network.sh run, also refuses to touch the network while
 # a with-network.sh run (npm run test:integration) is using it, instead of pulling it away.
 lock_network() {
   [ "${CARBONTRACE_NETWORK_LOCKED:-0}" = "1" ] && return 0   # a parent script holds the lock
-  mkdir -p "$root/.run"
-  if [ "${CARBONTRACE_IN_WITH_NETWORK:-0}" != "1" ] && [ -e "$root/.run/with-network.lock" ] \
-      && ! flock -n "$root/.run/with-network.lock" true; then
+  mkdir -p "$state_dir"
+  if [ "${CARBONTRACE_IN_WITH_NETWORK:-0}" != "1" ] && [ -e "$state_dir/with-network.lock" ] \
+      && ! flock -n "$state_dir/with-network.lock" true; then
     die "a with-network.sh run (npm run test:integration) is using the network; not running $1 now (retry when it ends)"
   fi
-  exec 8>"$root/.run/network.lock"
+  exec 8>"$state_dir/network.lock"
   if ! flock -n 8; then
     log "another network command is running; waiting for it before $1"
-    flock -w 900 8 || die "timed out waiting for .run/network.lock"
+    flock -w 900 8 || die "timed out waiting for $state_dir/network.lock"
   fi
   export CARBONTRACE_NETWORK_LOCKED=1
 }
@@ -86,6 +88,15 @@ start_process() {
   echo "$! $program" >"$pid_dir/$name.pid"
 }
 
+# alive <pid>: the process exists and is not a zombie. (Our processes are re-parented to PID 1
+# when the script that started them exits; in containers PID 1 may never reap them, so an exited
+# process can linger as a zombie that `kill -0` still finds.)
+alive() {
+  local state
+  state="$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)"
+  [ -n "$state" ] && [ "$state" != "Z" ] && [ "$state" != "X" ]
+}
+
 # stop_process <name>: SIGTERM, wait up to 10 s, then SIGKILL; removes the pid file.
 stop_process() {
   local name="$1" pid i
@@ -93,10 +104,10 @@ stop_process() {
   if [ -n "$pid" ]; then
     kill -TERM "$pid" 2>/dev/null || true
     for i in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
+      alive "$pid" || break
       sleep 0.1
     done
-    if kill -0 "$pid" 2>/dev/null; then
+    if alive "$pid"; then
       log "$name (pid $pid) did not stop in 10 s; sending SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
     fi

@@ -6,7 +6,7 @@
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 interval="${1:-0.5}"
-out="${CARBONTRACE_MEMORY_PEAK_FILE:-$root/.run/network-memory-peak}"
+out="${CARBONTRACE_MEMORY_PEAK_FILE:-$state_dir/network-memory-peak}"
 peak=0
 echo "0 0 -" >"$out"
 while true; do

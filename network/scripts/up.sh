@@ -28,7 +28,8 @@ trap cleanup_on_failure EXIT
 t0=$(date +%s%N)
 rm -rf "$config_dir" "$run_dir/nodes" "$pid_dir" "$log_dir" "$run_dir/chaincode"
 mkdir -p "$log_dir" "$pid_dir" "$run_dir/nodes"
-bash "$root/test-network-config/generate.sh" --out "$config_dir" 2>"$log_dir/generate.log" \
+bash "$root/test-network-config/generate.sh" --topology "${CARBONTRACE_TOPOLOGY:-$root/test-network-config/topology.json}" \
+  --out "$config_dir" 2>"$log_dir/generate.log" \
   || { cat "$log_dir/generate.log" >&2; die "configuration generation failed (log: $log_dir/generate.log)"; }
 
 # --- ports: refuse early, naming the node, when one of ours is taken ---------------------------

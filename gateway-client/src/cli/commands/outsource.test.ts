@@ -121,6 +121,21 @@ describe('carbontrace outsource', () => {
     expect(out).toMatch(/provider2 \(corrupt, first\): rejected \[residual/);
   });
 
+  it('--return-inverse: Freivalds accepts the honest inverse and rejects the corrupt one', async () => {
+    const [c, s] = SHARED[0];
+    const { code, out } = await run([
+      c,
+      '--carbon',
+      s,
+      '--providers',
+      'honest,corrupt,honest',
+      '--return-inverse',
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/provider1 \(honest, first\): valid/);
+    expect(out).toMatch(/provider2 \(corrupt, first\): rejected \[residual, freivalds\]/);
+  });
+
   it.each([
     [['--providers', 'honest,honest'], /exactly one of <case\.m> or --feeder/],
     [[join(cases, 'case14.m')], /--providers is required/],

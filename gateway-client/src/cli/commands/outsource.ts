@@ -65,7 +65,8 @@ function loadTracedCase(source: OutsourceArgs['source'], carbonPath: string | un
 }
 
 const USAGE = `Usage: carbontrace outsource <case.m> [--carbon <sidecar.json>] --providers <p1>,<p2>[,<p3>]
-                           [--mask dense|monomial|hardened] [--seed S] [--max-payload-bytes N] [--json]
+                           [--mask dense|monomial|hardened] [--seed S] [--max-payload-bytes N]
+                           [--return-inverse] [--json]
        carbontrace outsource --feeder <buses>[:<dgs>] ...   (a generated radial feeder instead of a case)
 
 Runs one outsourced carbon trace with simulated cloud providers (MATH.md §E-F).
@@ -75,6 +76,8 @@ Runs one outsourced carbon trace with simulated cloud providers (MATH.md §E-F).
   --carbon     carbon sidecar (units not listed are zero-carbon; without it every unit is)
   --seed       caller seed of the one-time keys (default "carbontrace")
   --max-payload-bytes  ledger cap on one masked task (default ${MAX_PAYLOAD_BYTES})
+  --return-inverse     providers also return the dense inverse of the masked matrix, checked by
+                       Freivalds (20 rounds of random +-1 vectors)
   --json       machine-readable output: accepted, acceptedFrom, path, strikes, fees,
                maxRelErrorVsLocal, clientSeconds, cloudSeconds, localSeconds
 Exit codes: 0 accepted, 1 failure, 2 bad input.`;
@@ -89,6 +92,7 @@ interface OutsourceArgs {
   readonly profile: MaskProfile;
   readonly seed: string;
   readonly maxPayloadBytes: number;
+  readonly returnInverse: boolean;
   readonly json: boolean;
 }
 
@@ -105,6 +109,7 @@ function parseArgs(args: readonly string[]): OutsourceArgs {
   let seed = 'carbontrace';
   let maxPayloadBytes = MAX_PAYLOAD_BYTES;
   let json = false;
+  let returnInverse = false;
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i] ?? '';
     const value = (): string => {
@@ -149,6 +154,9 @@ function parseArgs(args: readonly string[]): OutsourceArgs {
       case '--json':
         json = true;
         break;
+      case '--return-inverse':
+        returnInverse = true;
+        break;
       default:
         if (arg.startsWith('-')) throw new BadInput(`unknown option ${arg}`);
         if (casePath !== undefined) throw new BadInput(`unexpected argument ${arg}`);
@@ -177,6 +185,7 @@ function parseArgs(args: readonly string[]): OutsourceArgs {
     profile,
     seed,
     maxPayloadBytes,
+    returnInverse,
     json,
   };
 }
@@ -245,6 +254,7 @@ function runSync(args: readonly string[], io: CliIo): number {
       profile: parsed.profile,
       behaviours: parsed.behaviours,
       maxPayloadBytes: parsed.maxPayloadBytes,
+      returnInverse: parsed.returnInverse,
       clock: () => performance.now() / 1000,
     });
     const size = `n=${loaded.system.busCount}, m=${loaded.system.branchCount}, N=${loaded.system.size}, K=${loaded.system.generators.length}`;

@@ -237,7 +237,8 @@ export class AnchorContract extends CarbonContract {
     entries: readonly VerificationBlockSubmission[],
   ): Promise<AnchorHead> {
     const headKey = anchorHeadKey(ctx, channel);
-    let head = await getJson<AnchorHead>(ctx, headKey);
+    const before = await getJson<AnchorHead>(ctx, headKey);
+    let head = before;
     const stored: VerificationBlock[] = [];
     for (const entry of entries) {
       const headerHash = checkExtendsChain(head, entry);
@@ -256,7 +257,9 @@ export class AnchorContract extends CarbonContract {
     }
     if (head === undefined) throw new CarbonTraceError('INTERNAL', 'no entries recorded', {});
     await putJson(ctx, headKey, head);
-    await restrictKeyToOrgs(ctx, headKey, caller.mspId);
+    // pin the head to its HV organization once: changing a key's policy in every transaction would
+    // turn a concurrent anchor in the same block into an endorsement-policy failure, not a conflict
+    if (before === undefined) await restrictKeyToOrgs(ctx, headKey, caller.mspId);
     await noteVerificationBlock(ctx, caller, stored.length);
     emitEvent(ctx, ANCHOR_EVENTS.recorded, {
       channel,

@@ -271,7 +271,7 @@ export class TraceContract extends CarbonContract {
     const key = traceKeys.conditionA(ctx, task.taskId);
     await putJson(ctx, key, record);
     await restrictKeyToOrgs(ctx, key, caller.mspId);
-    await this.#saveState(ctx, caller, task, { seed, arbitration: state, verdicts: [] });
+    await this.#saveState(ctx, caller, task, { seed, arbitration: state, verdicts: [] }, true);
     emitEvent(ctx, TRACE_EVENTS.conditionA, {
       taskId: task.taskId,
       assignment: state.assignment,
@@ -494,7 +494,7 @@ export class TraceContract extends CarbonContract {
     }
     const published = await this.#publishTasks(ctx, task, slot, secret.seed, state);
     if (state.stage === 'END') await this.#settle(ctx, task, slot, secret.seed, state, decrypted, caller);
-    await this.#saveState(ctx, caller, task, { seed: secret.seed, arbitration: state, verdicts });
+    await this.#saveState(ctx, caller, task, { seed: secret.seed, arbitration: state, verdicts }, false);
     const summary = summaryOf(task.taskId, state, verdicts);
     emitEvent(ctx, TRACE_EVENTS.conditionB, {
       taskId: task.taskId,
@@ -712,7 +712,13 @@ export class TraceContract extends CarbonContract {
     return published;
   }
 
-  async #saveState(ctx: Context, caller: Caller, task: TraceTask, state: PrivateTraceState): Promise<void> {
+  async #saveState(
+    ctx: Context,
+    caller: Caller,
+    task: TraceTask,
+    state: PrivateTraceState,
+    first: boolean,
+  ): Promise<void> {
     await putPrivateJson(
       ctx,
       implicitCollectionOf(caller.mspId),
@@ -721,7 +727,8 @@ export class TraceContract extends CarbonContract {
     );
     const key = traceKeys.arbitration(ctx, task.taskId);
     await putJson(ctx, key, summaryOf(task.taskId, state.arbitration, state.verdicts));
-    await restrictKeyToOrgs(ctx, key, caller.mspId);
+    // pinned to the HV organization when created; later writes keep that policy
+    if (first) await restrictKeyToOrgs(ctx, key, caller.mspId);
   }
 
   /** END: provider records (fees, penalties, strikes, blacklist), the accepted proposal, accuracy. */

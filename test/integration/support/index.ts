@@ -17,6 +17,7 @@ export {
   slaveChannels,
 } from './network-config';
 export type {
+  ChaincodeServer,
   IdentityFiles,
   NetworkChannel,
   NetworkOrg,

@@ -30,6 +30,17 @@ export interface PeerNode {
   readonly log: string;
 }
 
+/** A chaincode-as-a-service server process run for an org (one per org and chaincode). */
+export interface ChaincodeServer {
+  /** `carbon-master` or `carbon-slave`. */
+  readonly chaincode: string;
+  /** Process name used for its pid file and log, e.g. `hv1-carbon-slave`. */
+  readonly name: string;
+  /** `host:port` the server listens on (the package's connection.json). */
+  readonly address: string;
+  readonly log: string;
+}
+
 /** The role of an organization (DESIGN.md §2). */
 export type OrgRole = 'gridCompany' | 'hvSubstation' | 'lvSubstation' | 'cloudProvider' | 'regulator';
 
@@ -50,6 +61,8 @@ export interface NetworkOrg {
   readonly peer: PeerNode | null;
   /** For client-only orgs: the org whose peer they use as their gateway. */
   readonly gatewayPeerOrg?: string;
+  /** Chaincode servers run for this org (empty for client-only orgs). */
+  readonly chaincodeServers: readonly ChaincodeServer[];
 }
 
 /** A channel and its members. */

@@ -10,6 +10,7 @@ import type { ChildProcess } from 'child_process';
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { openRegulator } from '../../gateway-client/src/clients/open-clients';
 import { runMainJob } from '../../gateway-client/src/job/main-job';
 
 jest.setTimeout(1_200_000);
@@ -74,16 +75,30 @@ describe('cloud worker killed and restarted mid-run', () => {
   });
 
   it('loses no task and answers each exactly once', async () => {
-    const checkpoint = path.join(dir, 'worker-CloudA.json');
-    const first = startWorker(checkpoint);
+    // Other test files share this network and may have blacklisted a provider: use two eligible
+    // ones, all honest here; the first one's worker is the one killed.
+    const regulator = await openRegulator({ org: 'Regulator' });
+    const blacklisted = new Set(
+      (await regulator.client.providers()).filter((p) => p.blacklisted).map((p) => p.id),
+    );
+    regulator.close();
+    const [killed, partner] = ['CloudA', 'CloudB', 'CloudC'].filter((id) => !blacklisted.has(id));
+    if (killed === undefined || partner === undefined) throw new Error('need two eligible providers');
+    const checkpoint = path.join(dir, `worker-${killed}.json`);
+    const first = startWorker(killed, checkpoint);
     lives.push(first);
     await first.waitFor(/running/);
     const job = runMainJob({
       slots: 2,
       casePath,
       workDir: path.join(dir, 'job'),
-      externalWorkers: ['CloudA'],
-      requestedProviders: ['CloudA', 'CloudB'],
+      providers: ['CloudA', 'CloudB', 'CloudC'].map((id) => ({
+        id,
+        feePerTask: 1,
+        conduct: { kind: 'honest' } as const,
+      })),
+      externalWorkers: [killed],
+      requestedProviders: [killed, partner],
       progress: () => undefined,
     });
     const firstSubmission = await Promise.race([
@@ -94,7 +109,7 @@ describe('cloud worker killed and restarted mid-run', () => {
     first.child.kill('SIGKILL');
     await new Promise((resolve) => first.child.once('exit', resolve));
     await new Promise((r) => setTimeout(r, 3000));
-    const second = startWorker(checkpoint);
+    const second = startWorker(killed, checkpoint);
     lives.push(second);
     const result = await job;
     second.child.kill('SIGTERM');
@@ -108,11 +123,15 @@ describe('cloud worker killed and restarted mid-run', () => {
     }
     // Every answer on the ledger exactly once.
     expect([...result.answerCounts.values()].every((n) => n === 1)).toBe(true);
-    // CloudA's answers: some by the first life, the rest by the second; each task it was
+    // The killed provider's answers: some by the first life, the rest by the second; each task it was
     // assigned got its answer (otherwise the job would not have settled every task).
     const submittedFirst = first.lines.filter((l) => l.includes('submitted')).length;
     const submittedSecond = second.lines.filter((l) => l.includes('submitted')).length;
     expect(submittedFirst).toBeGreaterThanOrEqual(1);
+    process.stderr.write(
+      `worker ${killed} killed after ${submittedFirst} submission(s); restarted life: ${submittedSecond} submitted, ` +
+        `${second.lines.filter((l) => l.includes('skipped')).length} skipped; answers on the ledger: ${result.answerCounts.size}, all once\n`,
+    );
     const cloudAAnswers = [...result.outcomes].flatMap((o) =>
       o.arbitration.verdicts
         .filter((v) => v.provider === 'CloudA')

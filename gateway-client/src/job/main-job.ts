@@ -63,7 +63,7 @@ export interface MainJobOptions {
   readonly requestedProviders?: readonly [string, string];
   /** Slots per settlement cycle (GridCo advances the cycle after each). @default 8 */
   readonly slotsPerCycle?: number;
-  /** First slot number. @default derived from the clock (unique per minute) */
+  /** First slot number. @default the start time in seconds × 100 (unique per run) */
   readonly firstSlot?: number;
   /** Progress lines. */
   readonly progress?: (line: string) => void;
@@ -95,7 +95,8 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
   const split = splitCase33bw(
     parseMatpowerCase(await fs.readFile(options.casePath, 'utf8'), options.casePath),
   );
-  const firstSlot = options.firstSlot ?? Math.floor(Date.now() / 60_000) * 100;
+  // Slots are unique per run: the start second × 100 (+ hour), within the contracts' MAX_SLOT.
+  const firstSlot = options.firstSlot ?? Math.floor(Date.now() / 1000) * 100;
   const opened: OpenedClient<unknown>[] = [];
   const processes: RunningProcess[] = [];
   const cheats: { provider: string; taskId: string; round: number }[] = [];

@@ -60,7 +60,7 @@ import {
   ROLE_NUMBER,
   sameResult,
 } from './trace-engine';
-import type { SlotProblem } from './trace-engine';
+import type { EvaluatedAnswer, SlotProblem } from './trace-engine';
 import { traceKeys } from './trace-records';
 import type {
   AcceptedRecord,
@@ -82,6 +82,7 @@ export const TRACE_EVENTS = {
   requested: 'TraceRequested',
   conditionA: 'TraceConditionA',
   resultSubmitted: 'TraceResultSubmitted',
+  timeoutReported: 'TraceTimeoutReported',
   conditionB: 'TraceConditionB',
   carbonFlowRecorded: 'CarbonFlowRecorded',
 } as const;
@@ -402,6 +403,60 @@ export class TraceContract extends CarbonContract {
   }
 
   /**
+   * GridCo declares that the provider of `role` did not answer in time: the expected answer is
+   * recorded as a timeout, which condition b counts as a wrong result (MATH.md F.3, S1).
+   */
+  @Transaction()
+  @Returns('string')
+  async ReportTimeout(ctx: Context, taskId: string, role: string): Promise<string> {
+    requireRole(ctx, 'Trace:ReportTimeout', 'gridco');
+    const id = asString(taskId, 'taskId', TASK_ID);
+    const r = parseRole(role);
+    const summary = await mustGetJson<ArbitrationSummary>(
+      ctx,
+      traceKeys.arbitration(ctx, id),
+      `arbitration of task ${id}`,
+    );
+    const expected = summary.expected.find(
+      (e) => e.type !== 'dispatch' && e.type !== 'data-center' && e.role === r,
+    );
+    if (expected === undefined || expected.type === 'dispatch' || expected.type === 'data-center') {
+      throw new CarbonTraceError(
+        'INVALID_STATE',
+        `task ${id} expects no answer from role ${r} (stage ${summary.stage})`,
+        {
+          taskId: id,
+          stage: summary.stage,
+        },
+      );
+    }
+    const kind: AnswerKind = expected.type === 'recompute' ? 'recompute' : 'first';
+    const key = traceKeys.result(ctx, id, r, kind);
+    if (await exists(ctx, key)) {
+      throw new CarbonTraceError(
+        'ALREADY_EXISTS',
+        `role ${r} already submitted its ${kind} answer to task ${id}`,
+        {
+          taskId: id,
+        },
+      );
+    }
+    const record: ResultRecord = {
+      taskId: id,
+      role: r,
+      kind,
+      provider: expected.provider,
+      resultJson: '',
+      sha256: sha256Hex(''),
+      txId: ctx.stub.getTxID(),
+      timedOut: true,
+    };
+    await putJson(ctx, key, record);
+    emitEvent(ctx, TRACE_EVENTS.timeoutReported, { taskId: id, role: r, kind, provider: expected.provider });
+    return canonicalJson({ taskId: id, role: r, kind, provider: expected.provider, timedOut: true });
+  }
+
+  /**
    * Condition b (HV organization of the task's channel, on its own peer): decrypts and verifies the
    * answers that arrived, advances the arbitration (compare, recompute, third provider, internal
    * data center), and at the end settles fees, strikes and blacklists and publishes the accepted
@@ -461,7 +516,15 @@ export class TraceContract extends CarbonContract {
           ROLE_NUMBER[e.role],
           task.profile,
         );
-        const answer = evaluateAnswer(slot.problem, key, masked, stored.resultJson);
+        const answer: EvaluatedAnswer =
+          stored.timedOut === true
+            ? {
+                submission: { kind: 'failed', reason: 'timeout' },
+                groups: undefined,
+                residualRelative: null,
+                failures: ['timeout'],
+              }
+            : evaluateAnswer(slot.problem, key, masked, stored.resultJson);
         if (answer.groups !== undefined) decrypted.set(`${e.provider}/${kind}/${e.role}`, answer.groups);
         verdicts.push({
           role: e.role,

@@ -356,4 +356,35 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
     expect(outcome.writeSet.state.length).toBeGreaterThan(3);
     expect(x).toBe(y);
   });
+
+  it('a provider that never answers is reported by GridCo and counts as wrong (third provider decides)', async () => {
+    const { master } = await setUp();
+    await master.submit('Trace', 'Request', ORGS.gridco, [request('t11')]);
+    await master.submit('Trace', 'ConditionA', ORGS.hv1, ['t11'], { transient: SEED });
+    await work(master, 't11', 'I', 'CloudA', 'honest');
+    expect((await master.invoke('Trace', 'ReportTimeout', ORGS.hv1, ['t11', 'II'])).error).toMatch(
+      /^ACCESS_DENIED/,
+    );
+    const reported = await master.invoke('Trace', 'ReportTimeout', ORGS.gridco, ['t11', 'II']);
+    expect(reported.event?.name).toBe('TraceTimeoutReported');
+    expect((await master.invoke('Trace', 'ReportTimeout', ORGS.gridco, ['t11', 'I'])).error).toMatch(
+      /^ALREADY_EXISTS/,
+    );
+    const s3 = (await master.submit('Trace', 'ConditionB', ORGS.hv1, ['t11'])) as {
+      stage: string;
+      verdicts: { failures: string[] }[];
+    };
+    expect(s3.stage).toBe('S3');
+    expect(s3.verdicts[1]?.failures).toEqual(['timeout']);
+    await work(master, 't11', 'I', 'CloudA', 'honest');
+    await master.submit('Trace', 'ReportTimeout', ORGS.gridco, ['t11', 'II']);
+    await master.submit('Trace', 'ConditionB', ORGS.hv1, ['t11']);
+    await work(master, 't11', 'III', 'CloudC', 'honest');
+    const end = (await master.submit('Trace', 'ConditionB', ORGS.hv1, ['t11'])) as {
+      acceptedFrom: string;
+      strikesThisTask: Record<string, number>;
+    };
+    expect(end.acceptedFrom).toBe('CloudA');
+    expect(end.strikesThisTask).toEqual({ CloudB: 1 });
+  });
 });

@@ -79,6 +79,8 @@ export interface ResultRecord {
   readonly resultJson: string;
   readonly sha256: string;
   readonly txId: string;
+  /** Set when GridCo declared the answer missing (`Trace:ReportTimeout`): a wrong result (F.3). */
+  readonly timedOut?: boolean;
 }
 
 /** How condition b judged one answer (public; no decrypted values). */

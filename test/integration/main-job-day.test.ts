@@ -8,6 +8,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { openGridCompany, openRegulator } from '../../gateway-client/src/clients/open-clients';
 
 jest.setTimeout(1_200_000);
 
@@ -16,8 +17,20 @@ const driver = path.join(root, 'gateway-client', 'dist', 'job', 'run-main-job.js
 
 describe('npm start -- --slots 3 --json (main job driver)', () => {
   let out: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     out = mkdtempSync(path.join(tmpdir(), 'ct-main-job-'));
+    // Other test files share this network and may have blacklisted providers (for 3 cycles);
+    // GridCo closes settlement cycles until every provider is eligible again, as on a new day.
+    const gridCo = await openGridCompany({ org: 'GridCo' });
+    const regulator = await openRegulator({ org: 'Regulator' });
+    try {
+      for (let i = 0; i < 4 && (await regulator.client.providers()).some((p) => p.blacklisted); i++) {
+        await gridCo.client.advanceCycle();
+      }
+    } finally {
+      gridCo.close();
+      regulator.close();
+    }
   });
   afterAll(() => {
     rmSync(out, { recursive: true, force: true });
@@ -30,9 +43,9 @@ describe('npm start -- --slots 3 --json (main job driver)', () => {
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
     });
+    if (run.status !== 0) process.stderr.write(run.stderr.slice(-4000));
     const lines = run.stdout.trim().split('\n');
     const summary = JSON.parse(lines[lines.length - 1] ?? '{}');
-    if (run.status !== 0) process.stderr.write(run.stderr.slice(-4000));
     expect(run.status).toBe(0);
     expect(summary.slots).toBe(3);
     expect(summary.traces).toBe(6);
@@ -52,10 +65,18 @@ describe('npm start -- --slots 3 --json (main job driver)', () => {
       const p = slot.carbonFlow.proposal;
       const sum = (v: number[]): number => v.reduce((a, b) => a + b, 0);
       const emission = sum(p.emissionTco2PerH);
-      expect(Math.abs(emission - sum(p.loadTco2PerH) - sum(p.lossTco2PerH))).toBeLessThanOrEqual(1e-9 * emission);
+      expect(Math.abs(emission - sum(p.loadTco2PerH) - sum(p.lossTco2PerH))).toBeLessThanOrEqual(
+        1e-9 * emission,
+      );
     }
     const markdown = readFileSync(path.join(out, 'report.md'), 'utf8');
-    for (const section of ['## Per-slot intensities', '## Per-consumer carbon', '## Provider outcomes', '## Blacklist', '## Anchor verification']) {
+    for (const section of [
+      '## Per-slot intensities',
+      '## Per-consumer carbon',
+      '## Provider outcomes',
+      '## Blacklist',
+      '## Anchor verification',
+    ]) {
       expect(markdown).toContain(section);
     }
   });

@@ -7,7 +7,7 @@
 #   chaincode/ ccaas packages and chaincode server module directories
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-run_dir="${CARBONTRACE_NETWORK_DIR:-$root/.run/network}"
+run_dir="$(realpath -m "${CARBONTRACE_NETWORK_DIR:-$root/.run/network}")"
 # Lock files and the memory-peak file live beside the run directory (default: .run/).
 state_dir="$(dirname "$run_dir")"
 config_dir="$run_dir/config"

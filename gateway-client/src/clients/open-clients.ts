@@ -62,7 +62,13 @@ async function open(options: Readonly<OpenClientOptions>): Promise<OrgConnection
 }
 
 function opened<T>(connection: OrgConnection, client: T): OpenedClient<T> {
-  return { client, connection, close: () => { connection.close(); } };
+  return {
+    client,
+    connection,
+    close: () => {
+      connection.close();
+    },
+  };
 }
 
 /**

@@ -46,7 +46,9 @@ export async function startAnchorRelay(options: Readonly<StartAnchorRelayOptions
     ...runningProcess(
       `relay ${options.hv}`,
       (signal) => relay.run(signal),
-      () => { hv.close(); },
+      () => {
+        hv.close();
+      },
     ),
     relay,
   };

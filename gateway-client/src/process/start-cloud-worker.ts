@@ -68,6 +68,8 @@ export async function startCloudWorker(options: Readonly<StartCloudWorkerOptions
   return runningProcess(
     `worker ${options.provider}`,
     (signal) => worker.run(signal),
-    () => { cloud.close(); },
+    () => {
+      cloud.close();
+    },
   );
 }

@@ -195,26 +195,40 @@ describe('carbon-slave and carbon-master on the test network', () => {
     return JSON.parse(utf8.decode(result)) as { assignment: Record<string, string | null> };
   }
 
+  /** Verdicts seen so far per task: condition b must judge at least one new answer per call. */
+  const judged = new Map<string, number>();
+
   async function conditionB(taskId: string): Promise<{
     stage: string;
     path: string[];
     acceptedFrom: string | null;
     assignment: Record<string, string | null>;
     strikesThisTask: Record<string, number>;
+    verdicts: unknown[];
   }> {
-    const result = await retrying(() =>
-      master('Hv1', 'Trace').submit('ConditionB', {
-        arguments: [taskId],
-        endorsingOrganizations: ['Hv1MSP'],
-      }),
-    );
-    return JSON.parse(utf8.decode(result)) as {
-      stage: string;
-      path: string[];
-      acceptedFrom: string | null;
-      assignment: Record<string, string | null>;
-      strikesThisTask: Record<string, number>;
-    };
+    // Hv1's peer may not have committed the answers yet: it then returns the unchanged summary
+    // (writing nothing), and we ask again
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await retrying(() =>
+        master('Hv1', 'Trace').submit('ConditionB', {
+          arguments: [taskId],
+          endorsingOrganizations: ['Hv1MSP'],
+        }),
+      );
+      const summary = JSON.parse(utf8.decode(result)) as {
+        stage: string;
+        path: string[];
+        acceptedFrom: string | null;
+        assignment: Record<string, string | null>;
+        strikesThisTask: Record<string, number>;
+        verdicts: unknown[];
+      };
+      if (summary.verdicts.length > (judged.get(taskId) ?? 0) || attempt >= 10) {
+        judged.set(taskId, summary.verdicts.length);
+        return summary;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 
   /** A cloud worker: fetch its masked task, compute (honestly or not), submit. */

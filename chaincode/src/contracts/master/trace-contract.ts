@@ -544,16 +544,9 @@ export class TraceContract extends CarbonContract {
       if (!progressed) break;
     }
     if (state.path.length === secret.arbitration.path.length && verdicts.length === secret.verdicts.length) {
-      // nothing arrived yet: write nothing, say what the task waits for
-      const waiting = expectedEvents(state)
-        .map((e) =>
-          e.type === 'dispatch' || e.type === 'data-center' ? e.type : `${e.type} ${e.role} (${e.provider})`,
-        )
-        .join(', ');
-      throw new CarbonTraceError('INVALID_STATE', `task ${task.taskId} is waiting for: ${waiting}`, {
-        taskId: task.taskId,
-        stage: state.stage,
-      });
+      // nothing arrived yet (or this peer has not committed it yet): write nothing, emit nothing,
+      // and return the unchanged summary, whose `expected` says what the task waits for
+      return canonicalJson(summaryOf(task.taskId, state, verdicts));
     }
     const published = await this.#publishTasks(ctx, task, slot, secret.seed, state);
     if (state.stage === 'END') await this.#settle(ctx, task, slot, secret.seed, state, decrypted, caller);

@@ -1,9 +1,17 @@
 /**
  * The grid company's client: requests traces (`Trace:Request`, whose event is the master's index
  * instruction to the HV substation), records the accepted carbon flow (`Trace:RecordCarbonFlow`),
- * advances the settlement cycle (`Providers:AdvanceCycle`) and reads tasks and results.
+ * advances the settlement cycle (`Providers:AdvanceCycle`), runs the EA-DPoS epoch steps that are
+ * GridCo's (`Governance:Initialize`, `CloseAgentSelection`, `CloseVoting`) and reads tasks and results.
  */
-import type { ArbitrationSummary, CarbonFlowRecord, TraceTask, UnitCarbonSpec } from '@carbontrace/chaincode';
+import type {
+  ArbitrationSummary,
+  CarbonFlowRecord,
+  GovernanceState,
+  TraceTask,
+  UnitCarbonSpec,
+} from '@carbontrace/chaincode';
+import { isContractError } from '../sdk/client-errors';
 import type { ContractClient, Submitted } from '../sdk/contract-client';
 import { asObject, numberField, recordWith } from './result-decoders';
 
@@ -46,6 +54,29 @@ export interface GridCompanyClient {
   arbitration(taskId: string): Promise<ArbitrationSummary>;
   /** Starts the next settlement cycle (blacklists count down per cycle); returns the new cycle. */
   advanceCycle(): Promise<number>;
+  /**
+   * Starts EA-DPoS governance (epoch 1, PoW phase) with the HV candidates.
+   * @returns false when governance was initialized before.
+   */
+  initializeGovernance(setup: Readonly<GovernanceSetup>): Promise<boolean>;
+  /** Closes the PoW window: the best solutions become agents (voting phase). */
+  closeAgentSelection(): Promise<GovernanceState>;
+  /** Closes the vote: consensus set, supervisors, slot schedule (active phase). */
+  closeVoting(): Promise<GovernanceState>;
+  /** The governance state, or null before initialization. */
+  governanceState(): Promise<GovernanceState | null>;
+}
+
+/** Setup of EA-DPoS governance (MATH.md G.1–G.4). */
+export interface GovernanceSetup {
+  /** HV substation ids, e.g. `["Hv1", "Hv2"]`. */
+  readonly candidates: readonly string[];
+  /** Parameter overrides; `slotSeconds` > 0 gives the verification-block schedule time slots. */
+  readonly parameters?: {
+    readonly slotSeconds?: number;
+    readonly consensusSize?: number;
+    readonly agentCount?: number;
+  };
 }
 
 /** Options of {@link newGridCompanyClient}. */
@@ -54,6 +85,8 @@ export interface GridCompanyClientOptions {
   readonly trace: ContractClient;
   /** carbon-master `Providers`. */
   readonly providers: ContractClient;
+  /** carbon-master `Governance`. */
+  readonly governance: ContractClient;
 }
 
 /** Creates a {@link GridCompanyClient}. */
@@ -63,13 +96,44 @@ export function newGridCompanyClient(options: Readonly<GridCompanyClientOptions>
 
 const decodeCarbonFlow = recordWith<CarbonFlowRecord>('carbon flow', 'taskId', 'proposal', 'acceptedFrom');
 
+const decodeGovernance = recordWith<GovernanceState>('governance', 'epoch', 'phase');
+
 class GridCompanyClientImpl implements GridCompanyClient {
   readonly #trace: ContractClient;
   readonly #providers: ContractClient;
+  readonly #governance: ContractClient;
 
   constructor(options: Readonly<GridCompanyClientOptions>) {
     this.#trace = options.trace;
     this.#providers = options.providers;
+    this.#governance = options.governance;
+  }
+
+  async initializeGovernance(setup: Readonly<GovernanceSetup>): Promise<boolean> {
+    try {
+      await this.#governance.submit('Initialize', decodeGovernance, { arguments: [JSON.stringify(setup)] });
+      return true;
+    } catch (error: unknown) {
+      if (isContractError(error, 'ALREADY_EXISTS')) return false;
+      throw error;
+    }
+  }
+
+  async closeAgentSelection(): Promise<GovernanceState> {
+    return (await this.#governance.submit('CloseAgentSelection', decodeGovernance)).result;
+  }
+
+  async closeVoting(): Promise<GovernanceState> {
+    return (await this.#governance.submit('CloseVoting', decodeGovernance)).result;
+  }
+
+  async governanceState(): Promise<GovernanceState | null> {
+    try {
+      return await this.#governance.evaluate('GetState', decodeGovernance);
+    } catch (error: unknown) {
+      if (isContractError(error, 'NOT_FOUND') || isContractError(error, 'INVALID_STATE')) return null;
+      throw error;
+    }
   }
 
   requestTrace(request: Readonly<TraceRequest>): Promise<Submitted<TraceTask>> {

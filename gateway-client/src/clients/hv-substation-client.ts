@@ -85,6 +85,13 @@ export interface HvSubstationClient {
   conditionB(taskId: string): Promise<Submitted<ArbitrationSummary>>;
   /** The public arbitration summary of a task. */
   arbitration(taskId: string): Promise<ArbitrationSummary>;
+  /**
+   * Submits this candidate's proof-of-work nonce for the current epoch (verified on chain).
+   * @throws {@link ContractError} VERIFICATION_FAILED when the nonce misses the target.
+   */
+  submitPow(nonce: number): Promise<void>;
+  /** Casts this agent's ballot (approved candidates). */
+  vote(approvals: readonly string[]): Promise<void>;
 }
 
 /** Options of {@link newHvSubstationClient}. */
@@ -224,6 +231,14 @@ class HvSubstationClientImpl implements HvSubstationClient {
       arguments: [taskId],
       endorsingOrganizations: [this.mspId],
     });
+  }
+
+  async submitPow(nonce: number): Promise<void> {
+    await this.#governance.submit('SubmitPow', (v) => v, { arguments: [String(nonce)] });
+  }
+
+  async vote(approvals: readonly string[]): Promise<void> {
+    await this.#governance.submit('Vote', (v) => v, { arguments: [JSON.stringify(approvals)] });
   }
 
   arbitration(taskId: string): Promise<ArbitrationSummary> {

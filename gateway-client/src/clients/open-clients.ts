@@ -84,6 +84,7 @@ export async function openGridCompany(
     newGridCompanyClient({
       trace: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Trace'),
       providers: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Providers'),
+      governance: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Governance'),
     }),
   );
 }

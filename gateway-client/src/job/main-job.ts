@@ -23,6 +23,7 @@ import { startAnswerTracker } from './answer-tracker';
 import { newLedgerWaiter } from '../sdk/ledger-height';
 import type { HvRegion } from './feeder-split';
 import { splitCase33bw } from './feeder-split';
+import { ensureActiveEpoch } from './governance-epoch';
 import { regionSlot } from './slot-data';
 import type { SlotTraceOutcome } from './slot-trace';
 import { traceRegionSlot } from './slot-trace';
@@ -61,6 +62,8 @@ export interface MainJobOptions {
   readonly externalWorkers?: readonly string[];
   /** Providers I and II to request for every task. @default the cheapest eligible (contract's choice) */
   readonly requestedProviders?: readonly [string, string];
+  /** Length of a verification-block slot when governance is initialized here, s. @default 2 */
+  readonly slotSeconds?: number;
   /** Slots per settlement cycle (GridCo advances the cycle after each). @default 8 */
   readonly slotsPerCycle?: number;
   /** First slot number. @default the start time in seconds × 100 (unique per run) */
@@ -121,6 +124,15 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
         const hvLedger = newLedgerWaiter((channel) => hv.connection.network(channel));
         return { region, hv: hv.client, hvConnection: hv.connection, hvLedger, lvs, topologies };
       }),
+    );
+    const epoch = await ensureActiveEpoch(
+      gridCo.client,
+      regions.map((r) => r.hv),
+      options.slotSeconds ?? 2,
+    );
+    say(
+      `EA-DPoS epoch ${epoch.state.epoch} ${epoch.opened ? 'opened' : 'already active'}: consensus ${epoch.state.consensus.join(', ')}, ` +
+        `supervisors ${epoch.state.supervisors.join(', ')}, verification-block slots of ${epoch.state.parameters.slotSeconds} s`,
     );
     say(
       `registered the LV topologies of ${regions.map((r) => r.region.feeders.map((f) => f.lv).join('+')).join(', ')}`,

@@ -1,0 +1,222 @@
+import { Metadata, status } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+import { CommitStatusError, EndorseError, GatewayError, StatusCode } from '@hyperledger/fabric-gateway';
+import type { Contract, Status, SubmittedTransaction } from '@hyperledger/fabric-gateway';
+import { ConflictError, ContractError, TransportError } from './client-errors';
+import { newContractClient } from './contract-client';
+import { resolveRetryPolicy } from './retry-policy';
+
+// A scripted fake of fabric-gateway's Contract (unit tests only): each submit/evaluate takes the
+// next scripted outcome.
+type Outcome =
+  | {
+      readonly kind: 'commit';
+      readonly code: number;
+      readonly result: unknown;
+      readonly statusFailures?: number;
+    }
+  | { readonly kind: 'throw'; readonly error: Error };
+
+const encoder = new TextEncoder();
+
+function serviceError(code: status, text: string): ServiceError {
+  return Object.assign(new Error(`${code} ${status[code]}: ${text}`), {
+    code,
+    details: text,
+    metadata: new Metadata(),
+  });
+}
+
+function fakeContract(outcomes: Outcome[]): {
+  contract: Contract;
+  calls: string[];
+  statusPolls: () => number;
+} {
+  const calls: string[] = [];
+  let polls = 0;
+  let tx = 0;
+  const next = (): Outcome => {
+    const o = outcomes.shift();
+    if (o === undefined) throw new Error('no scripted outcome left');
+    return o;
+  };
+  const contract = {
+    getChaincodeName: () => 'carbon-master',
+    getContractName: () => undefined,
+    submitAsync: (name: string, options?: { arguments?: string[] }): Promise<SubmittedTransaction> => {
+      calls.push(`submit ${name} ${JSON.stringify(options?.arguments ?? [])}`);
+      const o = next();
+      if (o.kind === 'throw') return Promise.reject(o.error);
+      const id = `tx${++tx}`;
+      let failures = o.statusFailures ?? 0;
+      const submitted = {
+        getTransactionId: () => id,
+        getResult: () => encoder.encode(JSON.stringify(o.result)),
+        getStatus: (): Promise<Status> => {
+          polls++;
+          if (failures > 0) {
+            failures--;
+            const cause = serviceError(status.DEADLINE_EXCEEDED, 'Deadline exceeded');
+            return Promise.reject(
+              new CommitStatusError({
+                code: status.DEADLINE_EXCEEDED,
+                details: [],
+                cause,
+                transactionId: id,
+              }),
+            );
+          }
+          return Promise.resolve({
+            blockNumber: 42n,
+            code: o.code as Status['code'],
+            successful: o.code === StatusCode.VALID,
+            transactionId: id,
+          });
+        },
+      };
+      return Promise.resolve(submitted as unknown as SubmittedTransaction);
+    },
+    evaluate: (name: string): Promise<Uint8Array> => {
+      calls.push(`evaluate ${name}`);
+      const o = next();
+      if (o.kind === 'throw') return Promise.reject(o.error);
+      return Promise.resolve(encoder.encode(JSON.stringify(o.result)));
+    },
+  } as unknown as Contract;
+  return { contract, calls, statusPolls: () => polls };
+}
+
+const fast = resolveRetryPolicy({ maxAttempts: 4, initialDelayMs: 0, maxDelayMs: 0 });
+const client = (contract: Contract) =>
+  newContractClient({
+    contract,
+    channel: 'master',
+    contractName: 'Trace',
+    retry: fast,
+    commitStatusRetry: fast,
+  });
+const asObject = (v: unknown) => v as Record<string, unknown>;
+
+describe('ContractClient.submit', () => {
+  it('calls `<Contract>:<Transaction>` and returns the decoded result with transaction id and block', async () => {
+    const fake = fakeContract([{ kind: 'commit', code: StatusCode.VALID, result: { taskId: 'T1' } }]);
+    const submitted = await client(fake.contract).submit('Request', asObject, {
+      arguments: ['{"taskId":"T1"}'],
+    });
+    expect(fake.calls).toEqual(['submit Trace:Request ["{\\"taskId\\":\\"T1\\"}"]']);
+    expect(submitted).toEqual({ result: { taskId: 'T1' }, transactionId: 'tx1', blockNumber: 42n });
+  });
+
+  it('resubmits with a fresh proposal after an MVCC read conflict', async () => {
+    const fake = fakeContract([
+      { kind: 'commit', code: StatusCode.MVCC_READ_CONFLICT, result: null },
+      { kind: 'commit', code: StatusCode.VALID, result: { ok: true } },
+    ]);
+    const submitted = await client(fake.contract).submit('ConditionB', asObject);
+    expect(fake.calls).toHaveLength(2);
+    expect(submitted.transactionId).toBe('tx2');
+  });
+
+  it('gives up on persistent phantom-read conflicts with a ConflictError', async () => {
+    const fake = fakeContract(
+      Array.from(
+        { length: 4 },
+        () => ({ kind: 'commit', code: StatusCode.PHANTOM_READ_CONFLICT, result: null }) as const,
+      ),
+    );
+    await expect(client(fake.contract).submit('Request', asObject)).rejects.toBeInstanceOf(ConflictError);
+    expect(fake.calls).toHaveLength(4);
+  });
+
+  it('re-polls the same transaction after a commit-status deadline instead of resubmitting', async () => {
+    const fake = fakeContract([{ kind: 'commit', code: StatusCode.VALID, result: {}, statusFailures: 2 }]);
+    const submitted = await client(fake.contract).submit('Request', asObject);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.statusPolls()).toBe(3);
+    expect(submitted.transactionId).toBe('tx1');
+  });
+
+  it('does not retry a chaincode refusal', async () => {
+    const cause = serviceError(
+      status.ABORTED,
+      'failed to endorse transaction, see attached details for more info',
+    );
+    const refusal = new EndorseError({
+      code: status.ABORTED,
+      details: [
+        {
+          address: 'peer0.gridco:8001',
+          mspId: 'GridCoMSP',
+          message: 'chaincode response 500, ALREADY_EXISTS: task T1 already exists',
+        },
+      ],
+      cause,
+      transactionId: 'tx-x',
+    });
+    const fake = fakeContract([{ kind: 'throw', error: refusal }]);
+    const error = await client(fake.contract)
+      .submit('Request', asObject)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ContractError);
+    expect(error).toMatchObject({ code: 'ALREADY_EXISTS', transactionId: 'tx-x' });
+    expect(fake.calls).toHaveLength(1);
+  });
+
+  it('retries an unavailable gateway on evaluate, then succeeds', async () => {
+    const cause = serviceError(status.UNAVAILABLE, 'No connection established');
+    const fake = fakeContract([
+      { kind: 'throw', error: new GatewayError({ code: status.UNAVAILABLE, details: [], cause }) },
+      { kind: 'commit', code: StatusCode.VALID, result: { stage: 'END' } },
+    ]);
+    expect(await client(fake.contract).evaluate('GetArbitration', asObject)).toEqual({ stage: 'END' });
+    expect(fake.calls).toEqual(['evaluate Trace:GetArbitration', 'evaluate Trace:GetArbitration']);
+  });
+
+  it('reports a result it cannot decode as a typed error naming the transaction', async () => {
+    const fake = fakeContract([{ kind: 'commit', code: StatusCode.VALID, result: [1, 2] }]);
+    const decode = (v: unknown) => {
+      if (!Array.isArray(v) || v.length !== 3) throw new Error('expected three numbers');
+      return v.map(Number);
+    };
+    await expect(client(fake.contract).evaluate('GetTask', decode)).rejects.toThrow(
+      'unexpected result of Trace:GetTask: expected three numbers',
+    );
+    const unavailable = fakeContract([
+      {
+        kind: 'throw',
+        error: new GatewayError({
+          code: status.UNAVAILABLE,
+          details: [],
+          cause: serviceError(status.UNAVAILABLE, 'x'),
+        }),
+      },
+      {
+        kind: 'throw',
+        error: new GatewayError({
+          code: status.UNAVAILABLE,
+          details: [],
+          cause: serviceError(status.UNAVAILABLE, 'x'),
+        }),
+      },
+      {
+        kind: 'throw',
+        error: new GatewayError({
+          code: status.UNAVAILABLE,
+          details: [],
+          cause: serviceError(status.UNAVAILABLE, 'x'),
+        }),
+      },
+      {
+        kind: 'throw',
+        error: new GatewayError({
+          code: status.UNAVAILABLE,
+          details: [],
+          cause: serviceError(status.UNAVAILABLE, 'x'),
+        }),
+      },
+    ]);
+    await expect(client(unavailable.contract).evaluate('GetTask', decode)).rejects.toBeInstanceOf(
+      TransportError,
+    );
+  });
+});

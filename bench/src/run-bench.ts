@@ -106,8 +106,8 @@ async function main(): Promise<void> {
     `| OS | ${machine.kernel} |`,
     `| runtimes | Node ${machine.node}; ${machine.python} (pandapower, numpy, scipy, numba pinned in bench/python/requirements*.txt) |`,
     '',
-    engine === undefined ? '' : renderAnalysis(engine, network),
-    engine === undefined ? '' : renderEngineReport(engine),
+    engine === undefined ? '' : `${renderAnalysis(engine, network)}\n`,
+    engine === undefined ? '' : `${renderEngineReport(engine)}\n`,
     renderNetworkReport(
       network ??
         emptyNetworkResults(

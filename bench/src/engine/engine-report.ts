@@ -260,6 +260,6 @@ export function renderEngineReport(results: EngineResults): string {
     tracingSection(results),
     outsourcingSection(results),
     `Baseline process (engine loaded, small case built, nothing solved): peak RSS ${peak(results.baseline)}.`,
-    failed.length === 0 ? '' : ['### Measurements that did not run', '', ...failed].join('\n'),
+    failed.length === 0 ? '' : ['### Measurements that did not run', '', ...failed, ''].join('\n'),
   ].join('\n\n');
 }

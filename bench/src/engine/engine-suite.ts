@@ -102,8 +102,8 @@ function finiteOrNull(value: number): number | null {
 /** Runs every engine measurement. */
 export async function runEngineSuite(options: EngineSuiteOptions): Promise<EngineResults> {
   const { quick, python, log } = options;
-  const timing: MeasureOptions = quick ? { minSeconds: 0.2, maxReps: 10 } : { minSeconds: 1, maxReps: 25 };
-  const pyTiming = quick ? ['0.2', '10'] : ['1', '25'];
+  const timing: MeasureOptions = quick ? { minSeconds: 0.2, maxReps: 200 } : { minSeconds: 1, maxReps: 1000 };
+  const pyTiming = quick ? ['0.2', '200'] : ['1', '1000'];
   const exported = new Map<string, ChildResult>();
 
   const exportCase = async (spec: CaseSpec): Promise<ChildResult> => {
@@ -209,7 +209,7 @@ export async function runEngineSuite(options: EngineSuiteOptions): Promise<Engin
   }
 
   const scalingSizes = quick
-    ? [250, 500, 1000, 2000, 5000, 20000]
+    ? [500, 1000, 2000, 10000]
     : [100, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000];
   const scaling: TraceRow[] = [];
   for (const n of scalingSizes) {

@@ -12,6 +12,8 @@ import type { LvSubstationClient } from '../clients/lv-substation-client';
 import type { OpenedClient } from '../clients/open-clients';
 import { openGridCompany, openHvSubstation, openLvSubstation, openRegulator } from '../clients/open-clients';
 import type { AnchorVerification, ProviderView } from '../clients/regulator-client';
+import { newQsccBlockReader } from '../clients/regulator-client';
+import { anchorEntryOf } from '../relay/anchor-relay';
 import { isContractError } from '../sdk/client-errors';
 import { MASTER_CHAINCODE, MASTER_CHANNEL } from '../sdk/network-names';
 import type { RunningProcess } from '../process/running-process';
@@ -137,12 +139,18 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     say(
       `registered the LV topologies of ${regions.map((r) => r.region.feeders.map((f) => f.lv).join('+')).join(', ')}`,
     );
-    await fs.mkdir(options.workDir, { recursive: true });
+    // Checkpoints belong to one network: keep them under the id of its master genesis block.
+    const genesis = await newQsccBlockReader((channel) => gridCo.connection.network(channel))(
+      MASTER_CHANNEL,
+      0,
+    );
+    const workDir = path.join(options.workDir, `network-${anchorEntryOf(genesis).headerHash.slice(0, 12)}`);
+    await fs.mkdir(workDir, { recursive: true });
     for (const region of split.regions) {
       processes.push(
         await startAnchorRelay({
           hv: region.hv,
-          checkpointPath: path.join(options.workDir, `relay-${region.hv}.json`),
+          checkpointPath: path.join(workDir, `relay-${region.hv}.json`),
           ...configDir,
           onEvent: (e) => {
             if (e.kind === 'reconnecting') say(`relay ${region.hv}: reconnecting (${e.error.message})`);
@@ -157,7 +165,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
           provider: provider.id,
           feePerTask: provider.feePerTask,
           conduct: provider.conduct,
-          checkpointPath: path.join(options.workDir, `worker-${provider.id}.json`),
+          checkpointPath: path.join(workDir, `worker-${provider.id}.json`),
           ...configDir,
           onDecision: (taskId, round, cheated) => {
             if (cheated) cheats.push({ provider: provider.id, taskId, round });

@@ -4,6 +4,7 @@
  */
 import { openCloudProvider } from '../clients/open-clients';
 import { FileCheckpointer } from '../sdk/checkpoint-file';
+import { newLedgerWaiter } from '../sdk/ledger-height';
 import { MASTER_CHAINCODE, MASTER_CHANNEL } from '../sdk/network-names';
 import type { WorkerEvent } from '../worker/cloud-worker';
 import { newCloudWorker } from '../worker/cloud-worker';
@@ -32,6 +33,8 @@ export interface StartCloudWorkerOptions {
   readonly configDir?: string;
   /** Progress callback. */
   readonly onEvent?: (event: WorkerEvent) => void;
+  /** Called when the checkpoint was beyond the chain's end (another network's) and was reset. */
+  readonly onStale?: (savedBlock: bigint, height: bigint) => void;
   /** Called with each task's cheating decision. */
   readonly onDecision?: (taskId: string, round: number, cheated: boolean) => void;
 }
@@ -52,6 +55,13 @@ export async function startCloudWorker(options: Readonly<StartCloudWorkerOptions
     throw error;
   }
   const checkpoint = await FileCheckpointer.open(options.checkpointPath);
+  const saved = checkpoint.getBlockNumber();
+  const height = await newLedgerWaiter((channel) => cloud.connection.network(channel)).height(MASTER_CHANNEL);
+  if (saved !== undefined && saved > height) {
+    // A position beyond the chain's end was saved against another network: start over.
+    options.onStale?.(saved, height);
+    await checkpoint.reset();
+  }
   const worker = newCloudWorker({
     taskEventNames: TASK_EVENT_NAMES,
     taskIdOf: taskIdOfTraceEvent,

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { isCarbonTraceError } from '@carbontrace/chaincode';
@@ -271,6 +271,28 @@ describe('AnchorRelay', () => {
     expect(source.opens).toHaveLength(2);
     expect(source.opens[1]).toBeLessThanOrEqual(3n);
     expect(ledger.anchors.map((a) => a.blockNumber)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('follows the ledger when its checkpoint is ahead of master (a checkpoint of another network)', async () => {
+    const checkpointPath = path.join(dir, 'r.json');
+    writeFileSync(
+      checkpointPath,
+      JSON.stringify({ channel: 'slave-hv1', nextBlock: '50', lastHeaderHash: 'ab'.repeat(32) }),
+    );
+    const source = new FakeSource(makeChain(3));
+    const ledger = new FakeLedger();
+    const events: string[] = [];
+    const relay = newAnchorRelay({
+      channel: 'slave-hv1',
+      source,
+      ledger,
+      checkpointPath,
+      onEvent: (e) => events.push(e.kind === 'resumed' ? `resumed:${e.from}:${e.nextBlock}` : e.kind),
+    });
+    await runUntil(relay, () => ledger.anchors.length === 3);
+    expect(events[0]).toBe('resumed:ledger:0');
+    expect(source.opens[0]).toBe(0n);
+    expect(ledger.anchors.map((a) => a.blockNumber)).toEqual([0, 1, 2]);
   });
 
   it('refuses a block whose previous hash breaks the anchored chain', async () => {

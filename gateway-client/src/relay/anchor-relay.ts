@@ -111,7 +111,7 @@ export type RelayEvent =
   | {
       readonly kind: 'resumed';
       readonly nextBlock: number;
-      readonly from: 'checkpoint' | 'start';
+      readonly from: 'checkpoint' | 'start' | 'ledger';
       readonly ledgerHead: number | null;
     }
   | { readonly kind: 'anchored'; readonly entries: readonly AnchorEntry[] }
@@ -248,10 +248,20 @@ class AnchorRelayImpl implements AnchorRelay {
     this.#next = saved === undefined ? 0n : BigInt(saved.nextBlock);
     this.#lastHash = saved?.lastHeaderHash ?? null;
     const head = await this.#ledger.head(this.channel);
+    let from: 'checkpoint' | 'start' | 'ledger' = saved === undefined ? 'start' : 'checkpoint';
+    const headNext = head === undefined ? 0n : BigInt(head.blockNumber) + 1n;
+    if (this.#next > headNext) {
+      // The checkpoint is ahead of what master holds: it was written against another network
+      // (the checkpoint is saved only after master commits). Follow the ledger instead.
+      this.#next = headNext;
+      this.#lastHash = head?.headerHash ?? null;
+      from = 'ledger';
+      await this.#save();
+    }
     this.#onEvent({
       kind: 'resumed',
       nextBlock: Number(this.#next),
-      from: saved === undefined ? 'start' : 'checkpoint',
+      from,
       ledgerHead: head?.blockNumber ?? null,
     });
   }

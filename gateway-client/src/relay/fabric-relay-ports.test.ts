@@ -13,7 +13,7 @@ function fakeHv(schedules: VerificationSchedule[]): {
   recorded: number[][];
   packages: AnchoredPackageDigest[];
   scheduleCalls: () => number;
-  failNextWith?: ContractError;
+  failNextWith?: ContractError | undefined;
 } {
   const chain: { blockNumber: number; headerHash: string }[] = [];
   const recorded: number[][] = [];

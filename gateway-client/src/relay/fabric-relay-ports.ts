@@ -8,6 +8,8 @@ import { CarbonTraceError } from '@carbontrace/chaincode';
 import type { HvSubstationClient, VerificationSchedule } from '../clients/hv-substation-client';
 import { isContractError } from '../sdk/client-errors';
 import { parseGatewayError } from '../sdk/error-parser';
+import { TransportError } from '../sdk/client-errors';
+import type { CallSite } from '../sdk/client-errors';
 import type { AnchorEntry, AnchorHead, AnchorLedger, BlockStream, SlaveBlockSource } from './anchor-relay';
 import { decodeSlaveBlock } from './slave-block';
 
@@ -27,7 +29,7 @@ export function newPeerBlockSource(network: Network): SlaveBlockSource {
         try {
           for await (const block of source) yield decodeSlaveBlock(block);
         } catch (error: unknown) {
-          throw parseGatewayError(error, { site, step: 'events' });
+          throw streamError(error, site);
         }
       }
       const iterable = headers();
@@ -163,4 +165,15 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * A failure of an event stream as a {@link TransportError}: the long-running loops reconnect on
+ * those. Errors the gateway client raises itself (e.g. an unexpected deliver status such as a
+ * block beyond the chain's end) are transport failures of the stream too.
+ */
+function streamError(error: unknown, site: CallSite): TransportError {
+  const parsed = parseGatewayError(error, { site, step: 'events' });
+  if (parsed instanceof TransportError) return parsed;
+  return new TransportError('OTHER', 'events', { message: parsed.message, site, cause: error });
 }

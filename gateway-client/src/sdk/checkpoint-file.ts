@@ -149,6 +149,13 @@ export class FileCheckpointer implements Checkpointer {
     await this.#save();
   }
 
+  /** Forgets the saved position (for a checkpoint found to belong to another network). */
+  async reset(): Promise<void> {
+    this.#blockNumber = undefined;
+    this.#transactionId = undefined;
+    await this.#save();
+  }
+
   async checkpointChaincodeEvent(event: ChaincodeEvent): Promise<void> {
     await this.checkpointTransaction(event.blockNumber, event.transactionId);
   }

@@ -5,6 +5,8 @@
 import type { Checkpointer, Network } from '@hyperledger/fabric-gateway';
 import type { CloudProviderClient } from '../clients/cloud-provider-client';
 import { parseGatewayError } from '../sdk/error-parser';
+import { TransportError } from '../sdk/client-errors';
+import type { CallSite } from '../sdk/client-errors';
 import type { OwedWork, TaskBoard, TaskEvent, TaskEventFeed, TaskEventStream } from './cloud-worker';
 
 /** Events of carbon-master's `Trace` that can create work for a provider. */
@@ -48,7 +50,7 @@ export function newChaincodeEventFeed(network: Network, chaincode: string, start
             };
           }
         } catch (error: unknown) {
-          throw parseGatewayError(error, { site, step: 'events' });
+          throw streamError(error, site);
         }
       }
       const iterable = mapped();
@@ -82,4 +84,15 @@ export function newTraceTaskBoard(cloud: CloudProviderClient): TaskBoard {
       await cloud.submitResult(work.taskId, role, maskedResultJson);
     },
   };
+}
+
+/**
+ * A failure of an event stream as a {@link TransportError}: the long-running loops reconnect on
+ * those. Errors the gateway client raises itself (e.g. an unexpected deliver status such as a
+ * block beyond the chain's end) are transport failures of the stream too.
+ */
+function streamError(error: unknown, site: CallSite): TransportError {
+  const parsed = parseGatewayError(error, { site, step: 'events' });
+  if (parsed instanceof TransportError) return parsed;
+  return new TransportError('OTHER', 'events', { message: parsed.message, site, cause: error });
 }

@@ -52,6 +52,8 @@ export interface GridCompanyClient {
   carbonFlow(taskId: string): Promise<CarbonFlowRecord>;
   /** The public arbitration summary of a task. */
   arbitration(taskId: string): Promise<ArbitrationSummary>;
+  /** True when this peer holds the accepted result of a settled task (`Trace:GetAccepted`). */
+  hasAccepted(taskId: string): Promise<boolean>;
   /** Starts the next settlement cycle (blacklists count down per cycle); returns the new cycle. */
   advanceCycle(): Promise<number>;
   /**
@@ -160,6 +162,16 @@ class GridCompanyClientImpl implements GridCompanyClient {
       recordWith<ArbitrationSummary>('arbitration', 'taskId', 'stage'),
       { arguments: [taskId] },
     );
+  }
+
+  async hasAccepted(taskId: string): Promise<boolean> {
+    try {
+      await this.#trace.evaluate('GetAccepted', (v) => v, { arguments: [taskId] });
+      return true;
+    } catch (error: unknown) {
+      if (isContractError(error, 'NOT_FOUND')) return false;
+      throw error;
+    }
   }
 
   async advanceCycle(): Promise<number> {

@@ -85,6 +85,10 @@ export interface HvSubstationClient {
   conditionB(taskId: string): Promise<Submitted<ArbitrationSummary>>;
   /** The public arbitration summary of a task. */
   arbitration(taskId: string): Promise<ArbitrationSummary>;
+  /** Number of LV substations whose measurement of `slot` this peer holds (`Measurement:ListSlot`). */
+  slotSubmissions(slot: number): Promise<number>;
+  /** True when this peer holds GridCo's request `taskId` (`Trace:GetTask`). */
+  hasTask(taskId: string): Promise<boolean>;
   /**
    * Submits this candidate's proof-of-work nonce for the current epoch (verified on chain).
    * @throws {@link ContractError} VERIFICATION_FAILED when the nonce misses the target.
@@ -104,6 +108,8 @@ export interface HvSubstationClientOptions {
   readonly slaveChannel: string;
   /** carbon-slave `Index` on the slave channel. */
   readonly index: ContractClient;
+  /** carbon-slave `Measurement` on the slave channel (read-only use). */
+  readonly measurement: ContractClient;
   /** carbon-master `Anchor`. */
   readonly anchor: ContractClient;
   /** carbon-master `Governance`. */
@@ -147,6 +153,7 @@ class HvSubstationClientImpl implements HvSubstationClient {
   readonly mspId: string;
   readonly slaveChannel: string;
   readonly #index: ContractClient;
+  readonly #measurement: ContractClient;
   readonly #anchor: ContractClient;
   readonly #governance: ContractClient;
   readonly #trace: ContractClient;
@@ -156,6 +163,7 @@ class HvSubstationClientImpl implements HvSubstationClient {
     this.mspId = options.mspId;
     this.slaveChannel = options.slaveChannel;
     this.#index = options.index;
+    this.#measurement = options.measurement;
     this.#anchor = options.anchor;
     this.#governance = options.governance;
     this.#trace = options.trace;
@@ -231,6 +239,27 @@ class HvSubstationClientImpl implements HvSubstationClient {
       arguments: [taskId],
       endorsingOrganizations: [this.mspId],
     });
+  }
+
+  slotSubmissions(slot: number): Promise<number> {
+    return this.#measurement.evaluate(
+      'ListSlot',
+      (v) => {
+        if (!Array.isArray(v)) throw new Error('ListSlot must return an array');
+        return v.length;
+      },
+      { arguments: [String(slot)] },
+    );
+  }
+
+  async hasTask(taskId: string): Promise<boolean> {
+    try {
+      await this.#trace.evaluate('GetTask', (v) => v, { arguments: [taskId] });
+      return true;
+    } catch (error: unknown) {
+      if (isContractError(error, 'NOT_FOUND')) return false;
+      throw error;
+    }
   }
 
   async submitPow(nonce: number): Promise<void> {

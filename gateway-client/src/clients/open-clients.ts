@@ -102,6 +102,7 @@ export async function openHvSubstation(
       mspId: mspIdOf(options.org),
       slaveChannel,
       index: c.contract(slaveChannel, SLAVE_CHAINCODE, 'Index'),
+      measurement: c.contract(slaveChannel, SLAVE_CHAINCODE, 'Measurement'),
       anchor: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Anchor'),
       governance: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Governance'),
       trace: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Trace'),

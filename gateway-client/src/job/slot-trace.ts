@@ -128,6 +128,7 @@ export async function traceRegionSlot(
     progress(`condition b: ${summary.path.join('→')}`);
   }
   await clients.gridLedger.waitForBlock(MASTER_CHANNEL, lastBlock);
+  await pollUntil(`GridCo to see the accepted result of ${taskId}`, () => clients.gridCo.hasAccepted(taskId));
   const carbonFlow = (await clients.gridCo.recordCarbonFlow(taskId)).result;
   const local = localTrace(slot);
   const comparison = compareWithLedger(carbonFlow.proposal, local);
@@ -148,4 +149,13 @@ export async function traceRegionSlot(
     comparison,
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/** Polls `check` (every 50–500 ms) until it holds. @throws Error naming `what` after `timeoutMs`. */
+async function pollUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delayMs = 50; !(await check()); delayMs = Math.min(500, delayMs * 2)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, delayMs));
+  }
 }

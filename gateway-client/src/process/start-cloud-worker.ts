@@ -12,7 +12,7 @@ import {
   newChaincodeEventFeed,
   newTraceTaskBoard,
   TASK_EVENT_NAMES,
-  taskIdOfTraceEvent,
+  taskIdForProvider,
 } from '../worker/fabric-worker-ports';
 import type { ProviderConduct } from '../worker/provider-computation';
 import { newProviderComputation } from '../worker/provider-computation';
@@ -64,7 +64,7 @@ export async function startCloudWorker(options: Readonly<StartCloudWorkerOptions
   }
   const worker = newCloudWorker({
     taskEventNames: TASK_EVENT_NAMES,
-    taskIdOf: taskIdOfTraceEvent,
+    taskIdOf: taskIdForProvider(options.provider),
     feed: newChaincodeEventFeed(cloud.connection.network(MASTER_CHANNEL), MASTER_CHAINCODE),
     board: newTraceTaskBoard(cloud.client),
     compute: newProviderComputation({

@@ -12,16 +12,34 @@ import type { OwedWork, TaskBoard, TaskEvent, TaskEventFeed, TaskEventStream } f
 /** Events of carbon-master's `Trace` that can create work for a provider. */
 export const TASK_EVENT_NAMES: readonly string[] = ['TraceConditionA', 'TraceConditionB'];
 
-/** The task id of a Trace event payload (`{taskId, ...}`), or undefined. */
-export function taskIdOfTraceEvent(event: TaskEvent): string | undefined {
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(event.payload));
+/**
+ * The task id of a Trace event that names `providerId` as owing an answer — condition a's
+ * assignment, or condition b's expected answers — or undefined for any other event.
+ */
+export function taskIdForProvider(providerId: string): (event: TaskEvent) => string | undefined {
+  return (event) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(new TextDecoder().decode(event.payload));
+    } catch {
+      return undefined;
+    }
     if (typeof value !== 'object' || value === null) return undefined;
-    const taskId = (value as Record<string, unknown>)['taskId'];
-    return typeof taskId === 'string' ? taskId : undefined;
-  } catch {
-    return undefined;
-  }
+    const payload = value as Record<string, unknown>;
+    const taskId = payload['taskId'];
+    if (typeof taskId !== 'string') return undefined;
+    const assignment = payload['assignment'];
+    const named =
+      (typeof assignment === 'object' &&
+        assignment !== null &&
+        Object.values(assignment).includes(providerId)) ||
+      (Array.isArray(payload['expected']) &&
+        payload['expected'].some(
+          (e: unknown) =>
+            typeof e === 'object' && e !== null && (e as Record<string, unknown>)['provider'] === providerId,
+        ));
+    return named ? taskId : undefined;
+  };
 }
 
 /**
@@ -64,11 +82,20 @@ export function newChaincodeEventFeed(network: Network, chaincode: string, start
   };
 }
 
-/** The task board over a cloud provider's client. */
-export function newTraceTaskBoard(cloud: CloudProviderClient): TaskBoard {
+/**
+ * The task board over a cloud provider's client. The events that reach it name the provider, so
+ * "nothing owed" right after an event can also mean the gateway peer's state database has not
+ * caught up with the block yet: it asks again a few times (about 3 s in all) before concluding
+ * that the answer was already given.
+ */
+export function newTraceTaskBoard(cloud: CloudProviderClient, lagRetries = 5): TaskBoard {
   return {
     async owed(taskId: string): Promise<OwedWork | undefined> {
-      const [answer] = await cloud.owed(taskId);
+      let [answer] = await cloud.owed(taskId);
+      for (let i = 0; answer === undefined && i < lagRetries; i++) {
+        await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+        [answer] = await cloud.owed(taskId);
+      }
       if (answer === undefined) return undefined;
       const masked = await cloud.maskedTask(taskId, answer.role);
       return {

@@ -97,7 +97,7 @@ describe('HV peer stopped and restarted', () => {
     const lv = await openLvSubstation({ org: 'Lv1a', slaveChannel: CHANNEL });
     const regulator = await openRegulator({ org: 'Regulator' });
     opened.push(lv, regulator);
-    const lvLedger = newLedgerWaiter((c) => lv.connection.network(c));
+    const lvLedger = newLedgerWaiter((c) => lv.connection.network(c), lv.connection.evaluateOrganizations);
     const events: RelayEvent[] = [];
     const relay = await startAnchorRelay({
       hv: 'Hv1',
@@ -143,7 +143,7 @@ describe('HV peer stopped and restarted', () => {
       peer.start();
       const hv = await openHvSubstation({ org: 'Hv1' });
       opened.push(hv);
-      const hvLedger = newLedgerWaiter((c) => hv.connection.network(c));
+      const hvLedger = newLedgerWaiter((c) => hv.connection.network(c), hv.connection.evaluateOrganizations);
       await waitUntil(
         'the restarted peer to catch up',
         async () => (await hvLedger.height(CHANNEL)) >= heightWhileDown,

@@ -26,10 +26,10 @@ interface WorkerLife {
   waitFor(pattern: RegExp): Promise<string>;
 }
 
-function startWorker(checkpoint: string): WorkerLife {
+function startWorker(provider: string, checkpoint: string): WorkerLife {
   const child = spawn(
     process.execPath,
-    [cli, 'worker', '--provider', 'CloudA', '--fee', '1', '--checkpoint', checkpoint],
+    [cli, 'worker', '--provider', provider, '--fee', '1', '--checkpoint', checkpoint],
     {
       cwd: root,
       stdio: ['ignore', 'ignore', 'pipe'],

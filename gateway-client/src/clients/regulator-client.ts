@@ -88,14 +88,21 @@ export function newRegulatorClient(options: Readonly<RegulatorClientOptions>): R
 /**
  * A {@link BlockReader} over the peer's `qscc GetBlockByNumber` (any member of the channel may call it).
  * @param networkOf - the gateway network of a channel (the regulator's peer joins every slave channel).
+ * @param organizations - whose peers to read from (normally the caller's own org).
  */
-export function newQsccBlockReader(networkOf: (channel: string) => Network): BlockReader {
+export function newQsccBlockReader(
+  networkOf: (channel: string) => Network,
+  organizations?: readonly string[],
+): BlockReader {
   return async (channel, blockNumber) => {
     let bytes: Uint8Array;
     try {
       bytes = await networkOf(channel)
         .getContract('qscc')
-        .evaluateTransaction('GetBlockByNumber', channel, String(blockNumber));
+        .evaluate('GetBlockByNumber', {
+          arguments: [channel, String(blockNumber)],
+          ...(organizations === undefined ? {} : { endorsingOrganizations: [...organizations] }),
+        });
     } catch (error: unknown) {
       throw parseGatewayError(error, {
         site: { channel, chaincode: 'qscc', transaction: 'GetBlockByNumber' },

@@ -123,7 +123,10 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
           lvs.set(feeder.lv, lv.client);
           topologies.set(feeder.lv, await registerTopology(lv.client, feeder.topology));
         }
-        const hvLedger = newLedgerWaiter((channel) => hv.connection.network(channel));
+        const hvLedger = newLedgerWaiter(
+          (channel) => hv.connection.network(channel),
+          hv.connection.evaluateOrganizations,
+        );
         return { region, hv: hv.client, hvConnection: hv.connection, hvLedger, lvs, topologies };
       }),
     );
@@ -140,10 +143,10 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
       `registered the LV topologies of ${regions.map((r) => r.region.feeders.map((f) => f.lv).join('+')).join(', ')}`,
     );
     // Checkpoints belong to one network: keep them under the id of its master genesis block.
-    const genesis = await newQsccBlockReader((channel) => gridCo.connection.network(channel))(
-      MASTER_CHANNEL,
-      0,
-    );
+    const genesis = await newQsccBlockReader(
+      (channel) => gridCo.connection.network(channel),
+      gridCo.connection.evaluateOrganizations,
+    )(MASTER_CHANNEL, 0);
     const workDir = path.join(options.workDir, `network-${anchorEntryOf(genesis).headerHash.slice(0, 12)}`);
     await fs.mkdir(workDir, { recursive: true });
     for (const region of split.regions) {
@@ -179,7 +182,10 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     say(`started ${processes.map((p) => p.name).join(', ')}`);
     const failed = Promise.race(processes.map((p) => p.done.then(() => new Promise<never>(() => undefined))));
     failed.catch(() => undefined);
-    const gridLedger = newLedgerWaiter((channel) => gridCo.connection.network(channel));
+    const gridLedger = newLedgerWaiter(
+      (channel) => gridCo.connection.network(channel),
+      gridCo.connection.evaluateOrganizations,
+    );
     // Each HV substation follows the answers on its own peer (so condition b sees them).
     const trackers = await Promise.all(
       regions.map(async (r) =>
@@ -219,7 +225,10 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
       for (const t of trackers) t.close();
     }
     answerCounts = new Map(trackers.flatMap((t) => [...t.counts]));
-    const regulatorLedger = newLedgerWaiter((channel) => regulator.connection.network(channel));
+    const regulatorLedger = newLedgerWaiter(
+      (channel) => regulator.connection.network(channel),
+      regulator.connection.evaluateOrganizations,
+    );
     await regulatorLedger.waitForBlock(MASTER_CHANNEL, (await gridLedger.height(MASTER_CHANNEL)) - 1n);
     say('regulator: verifying the anchored slave blocks of every traced package');
     const anchors: AnchorVerification[] = [];

@@ -56,7 +56,10 @@ export async function startCloudWorker(options: Readonly<StartCloudWorkerOptions
   }
   const checkpoint = await FileCheckpointer.open(options.checkpointPath);
   const saved = checkpoint.getBlockNumber();
-  const height = await newLedgerWaiter((channel) => cloud.connection.network(channel)).height(MASTER_CHANNEL);
+  const height = await newLedgerWaiter(
+    (channel) => cloud.connection.network(channel),
+    cloud.connection.evaluateOrganizations,
+  ).height(MASTER_CHANNEL);
   if (saved !== undefined && saved > height) {
     // A position beyond the chain's end was saved against another network: start over.
     options.onStale?.(saved, height);

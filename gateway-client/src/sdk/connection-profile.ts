@@ -59,8 +59,10 @@ export async function loadConnectionProfile(
   const grpcOptions =
     peer['grpcOptions'] === undefined ? {} : asObject(peer['grpcOptions'], file, 'grpcOptions');
   const alias = grpcOptions['ssl-target-name-override'];
+  const ownPeers = org['peers'];
   return {
     mspId,
+    evaluateOnOwnPeer: Array.isArray(ownPeers) && ownPeers.length > 0,
     peerEndpoint: url.replace(/^grpcs?:\/\//, ''),
     ...(typeof alias === 'string' ? { peerHostAlias: alias } : {}),
     tlsRootCertPem: await readText(tlsPath, file),

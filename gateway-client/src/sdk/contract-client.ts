@@ -72,6 +72,8 @@ export interface ContractClientOptions {
   readonly commitStatusRetry: RetryPolicy;
   /** Hooks (sleep, jitter, logging) for the retries. */
   readonly retryHooks?: RetryHooks;
+  /** Organizations whose peers evaluate queries (unless a call names its own). @default any (gateway's choice) */
+  readonly evaluateOrganizations?: readonly string[];
 }
 
 /** Creates a {@link ContractClient} over a Fabric Gateway contract. */
@@ -95,6 +97,7 @@ class ContractClientImpl implements ContractClient {
   readonly #retry: RetryPolicy;
   readonly #commitStatusRetry: RetryPolicy;
   readonly #hooks: RetryHooks;
+  readonly #evaluateOrganizations: readonly string[] | undefined;
 
   constructor(options: Readonly<ContractClientOptions>) {
     this.#contract = options.contract;
@@ -104,6 +107,7 @@ class ContractClientImpl implements ContractClient {
     this.#retry = options.retry;
     this.#commitStatusRetry = options.commitStatusRetry;
     this.#hooks = options.retryHooks ?? {};
+    this.#evaluateOrganizations = options.evaluateOrganizations;
   }
 
   async submit<T>(
@@ -162,7 +166,11 @@ class ContractClientImpl implements ContractClient {
       async () => {
         let bytes: Uint8Array;
         try {
-          bytes = await this.#contract.evaluate(site.transaction, toProposalOptions(options));
+          const pinned =
+            options.endorsingOrganizations === undefined && this.#evaluateOrganizations !== undefined
+              ? { ...options, endorsingOrganizations: this.#evaluateOrganizations }
+              : options;
+          bytes = await this.#contract.evaluate(site.transaction, toProposalOptions(pinned));
         } catch (error: unknown) {
           throw parseGatewayError(error, { site, step: 'evaluate' });
         }

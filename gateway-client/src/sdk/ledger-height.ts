@@ -20,11 +20,22 @@ export interface LedgerWaiter {
   waitForBlock(channel: string, blockNumber: bigint, timeoutMs?: number): Promise<void>;
 }
 
-/** A {@link LedgerWaiter} for the peer behind `networkOf`'s gateway. */
-export function newLedgerWaiter(networkOf: (channel: string) => Network): LedgerWaiter {
+/**
+ * A {@link LedgerWaiter} for the peers of `organizations` (normally the caller's own org; the
+ * gateway would otherwise answer from any org's peer with the highest block).
+ */
+export function newLedgerWaiter(
+  networkOf: (channel: string) => Network,
+  organizations?: readonly string[],
+): LedgerWaiter {
   const height = async (channel: string): Promise<bigint> => {
     try {
-      const bytes = await networkOf(channel).getContract('qscc').evaluateTransaction('GetChainInfo', channel);
+      const bytes = await networkOf(channel)
+        .getContract('qscc')
+        .evaluate('GetChainInfo', {
+          arguments: [channel],
+          ...(organizations === undefined ? {} : { endorsingOrganizations: [...organizations] }),
+        });
       return BigInt(common.BlockchainInfo.deserializeBinary(bytes).getHeight());
     } catch (error: unknown) {
       throw parseGatewayError(error, {

@@ -30,6 +30,11 @@ export interface OrgConnectionConfig {
   readonly certificatePem: string;
   /** PEM of the client's private key (never logged). */
   readonly privateKeyPem: string;
+  /**
+   * True when the organization has its own peer: queries are then evaluated on it (the gateway
+   * would otherwise pick any org's peer with the highest block, which may not be ours).
+   */
+  readonly evaluateOnOwnPeer?: boolean;
 }
 
 /** Options of {@link connectOrg}. */
@@ -50,6 +55,8 @@ export interface OrgConnection {
   readonly mspId: string;
   /** The call deadlines in force. */
   readonly deadlines: CallDeadlines;
+  /** The organizations queries are pinned to (the own org when it has a peer), or undefined. */
+  readonly evaluateOrganizations: readonly string[] | undefined;
   /** The underlying Fabric gateway (for events and advanced use). */
   readonly gateway: Gateway;
   /** A channel, for block and chaincode events. */
@@ -123,6 +130,7 @@ export async function connectOrg(options: Readonly<ConnectOrgOptions>): Promise<
     client,
     retry,
     retryHooks: options.retryHooks ?? {},
+    evaluateOrganizations: config.evaluateOnOwnPeer === true ? [config.mspId] : undefined,
   });
 }
 
@@ -133,12 +141,14 @@ interface OrgConnectionImplOptions {
   readonly client: grpc.Client;
   readonly retry: RetryPolicy;
   readonly retryHooks: RetryHooks;
+  readonly evaluateOrganizations: readonly string[] | undefined;
 }
 
 class OrgConnectionImpl implements OrgConnection {
   readonly mspId: string;
   readonly deadlines: CallDeadlines;
   readonly gateway: Gateway;
+  readonly evaluateOrganizations: readonly string[] | undefined;
   readonly #client: grpc.Client;
   readonly #retry: RetryPolicy;
   readonly #commitStatusRetry: RetryPolicy;
@@ -149,6 +159,7 @@ class OrgConnectionImpl implements OrgConnection {
     this.mspId = options.mspId;
     this.deadlines = options.deadlines;
     this.gateway = options.gateway;
+    this.evaluateOrganizations = options.evaluateOrganizations;
     this.#client = options.client;
     this.#retry = options.retry;
     this.#commitStatusRetry = resolveRetryPolicy({ maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 2000 });
@@ -167,6 +178,9 @@ class OrgConnectionImpl implements OrgConnection {
       retry: this.#retry,
       commitStatusRetry: this.#commitStatusRetry,
       retryHooks: this.#retryHooks,
+      ...(this.evaluateOrganizations === undefined
+        ? {}
+        : { evaluateOrganizations: this.evaluateOrganizations }),
     });
   }
 

@@ -58,13 +58,13 @@ export interface GridCompanyClient {
   advanceCycle(): Promise<number>;
   /**
    * Starts EA-DPoS governance (epoch 1, PoW phase) with the HV candidates.
-   * @returns false when governance was initialized before.
+   * @returns the committing block, or undefined when governance was initialized before.
    */
-  initializeGovernance(setup: Readonly<GovernanceSetup>): Promise<boolean>;
+  initializeGovernance(setup: Readonly<GovernanceSetup>): Promise<bigint | undefined>;
   /** Closes the PoW window: the best solutions become agents (voting phase). */
-  closeAgentSelection(): Promise<GovernanceState>;
+  closeAgentSelection(): Promise<Submitted<GovernanceState>>;
   /** Closes the vote: consensus set, supervisors, slot schedule (active phase). */
-  closeVoting(): Promise<GovernanceState>;
+  closeVoting(): Promise<Submitted<GovernanceState>>;
   /** The governance state, or null before initialization. */
   governanceState(): Promise<GovernanceState | null>;
 }
@@ -111,22 +111,24 @@ class GridCompanyClientImpl implements GridCompanyClient {
     this.#governance = options.governance;
   }
 
-  async initializeGovernance(setup: Readonly<GovernanceSetup>): Promise<boolean> {
+  async initializeGovernance(setup: Readonly<GovernanceSetup>): Promise<bigint | undefined> {
     try {
-      await this.#governance.submit('Initialize', decodeGovernance, { arguments: [JSON.stringify(setup)] });
-      return true;
+      const submitted = await this.#governance.submit('Initialize', decodeGovernance, {
+        arguments: [JSON.stringify(setup)],
+      });
+      return submitted.blockNumber;
     } catch (error: unknown) {
-      if (isContractError(error, 'ALREADY_EXISTS')) return false;
+      if (isContractError(error, 'ALREADY_EXISTS')) return undefined;
       throw error;
     }
   }
 
-  async closeAgentSelection(): Promise<GovernanceState> {
-    return (await this.#governance.submit('CloseAgentSelection', decodeGovernance)).result;
+  closeAgentSelection(): Promise<Submitted<GovernanceState>> {
+    return this.#governance.submit('CloseAgentSelection', decodeGovernance);
   }
 
-  async closeVoting(): Promise<GovernanceState> {
-    return (await this.#governance.submit('CloseVoting', decodeGovernance)).result;
+  closeVoting(): Promise<Submitted<GovernanceState>> {
+    return this.#governance.submit('CloseVoting', decodeGovernance);
   }
 
   async governanceState(): Promise<GovernanceState | null> {

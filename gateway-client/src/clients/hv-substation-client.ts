@@ -9,6 +9,7 @@ import type {
   AnchoredHead,
   ArbitrationSummary,
   ConditionARecord,
+  GovernanceState,
   SealedSlotPackage,
 } from '@carbontrace/chaincode';
 import type { ContractClient, Submitted } from '../sdk/contract-client';
@@ -93,9 +94,11 @@ export interface HvSubstationClient {
    * Submits this candidate's proof-of-work nonce for the current epoch (verified on chain).
    * @throws {@link ContractError} VERIFICATION_FAILED when the nonce misses the target.
    */
-  submitPow(nonce: number): Promise<void>;
-  /** Casts this agent's ballot (approved candidates). */
-  vote(approvals: readonly string[]): Promise<void>;
+  submitPow(nonce: number): Promise<bigint>;
+  /** Casts this agent's ballot (approved candidates); returns the committing block. */
+  vote(approvals: readonly string[]): Promise<bigint>;
+  /** The governance state as this HV substation's peer holds it, or null before initialization. */
+  governanceState(): Promise<GovernanceState | null>;
 }
 
 /** Options of {@link newHvSubstationClient}. */
@@ -262,12 +265,25 @@ class HvSubstationClientImpl implements HvSubstationClient {
     }
   }
 
-  async submitPow(nonce: number): Promise<void> {
-    await this.#governance.submit('SubmitPow', (v) => v, { arguments: [String(nonce)] });
+  async submitPow(nonce: number): Promise<bigint> {
+    return (await this.#governance.submit('SubmitPow', (v) => v, { arguments: [String(nonce)] })).blockNumber;
   }
 
-  async vote(approvals: readonly string[]): Promise<void> {
-    await this.#governance.submit('Vote', (v) => v, { arguments: [JSON.stringify(approvals)] });
+  async vote(approvals: readonly string[]): Promise<bigint> {
+    return (await this.#governance.submit('Vote', (v) => v, { arguments: [JSON.stringify(approvals)] }))
+      .blockNumber;
+  }
+
+  async governanceState(): Promise<GovernanceState | null> {
+    try {
+      return await this.#governance.evaluate(
+        'GetState',
+        recordWith<GovernanceState>('governance', 'epoch', 'phase'),
+      );
+    } catch (error: unknown) {
+      if (isContractError(error, 'NOT_FOUND')) return null;
+      throw error;
+    }
   }
 
   arbitration(taskId: string): Promise<ArbitrationSummary> {

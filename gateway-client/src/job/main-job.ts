@@ -132,7 +132,11 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     );
     const epoch = await ensureActiveEpoch(
       gridCo.client,
-      regions.map((r) => r.hv),
+      newLedgerWaiter(
+        (channel) => gridCo.connection.network(channel),
+        gridCo.connection.evaluateOrganizations,
+      ),
+      regions.map((r) => ({ hv: r.hv, ledger: r.hvLedger })),
       options.slotSeconds ?? 2,
     );
     say(

@@ -76,11 +76,15 @@ export async function traceRegionSlot(
       return (await lv.submitMeasurement(m)).blockNumber;
     }),
   );
-  // The HV peer must hold every LV submission before it seals the slot.
+  // The HV peer must hold every LV submission before it seals the slot. (A peer reports a block's
+  // height a moment before its state database holds the writes, hence the state-level check too.)
   await clients.hvLedger.waitForBlock(
     slot.channel,
     submitted.reduce((a, b) => (a > b ? a : b), 0n),
   );
+  await pollUntil(`${slot.hv} to see every LV submission of slot ${slot.slot}`, async () => {
+    return (await clients.hv.slotSubmissions(slot.slot)) >= slot.measurements.length;
+  });
   progress(`${slot.measurements.length} LV submissions`);
   const sealed = await clients.hv.sealSlot(slot.slot);
   progress(`sealed in ${slot.channel} block ${sealed.blockNumber}`);
@@ -94,7 +98,7 @@ export async function traceRegionSlot(
     await new Promise((r) => setTimeout(r, 250));
   }
   progress('package anchored on master');
-  await clients.gridCo.requestTrace({
+  const request = await clients.gridCo.requestTrace({
     taskId,
     channel: slot.channel,
     slot: slot.slot,
@@ -102,6 +106,9 @@ export async function traceRegionSlot(
     profile: 'monomial',
     ...(providers === undefined ? {} : { providers }),
   });
+  // Condition a runs on the HV peer: it must hold GridCo's request first.
+  await clients.hvLedger.waitForBlock(MASTER_CHANNEL, request.blockNumber);
+  await pollUntil(`${slot.hv} to see task ${taskId}`, () => clients.hv.hasTask(taskId));
   const conditionA = await clients.hv.conditionA(taskId);
   const { I, II } = conditionA.result.assignment;
   progress(`condition a: I=${I ?? '-'} II=${II ?? '-'}`);

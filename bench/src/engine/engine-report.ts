@@ -41,7 +41,12 @@ function failures(results: EngineResults): string[] {
     note(`${row.label} pandapower BFSW`, row.pandapowerBfsw);
   }
   for (const row of [...results.tracing, ...results.scaling]) {
-    for (const [path, r] of Object.entries(row.paths)) note(`${row.label} tracing ${path}`, r);
+    for (const [path, r] of Object.entries(row.paths)) {
+      note(`${row.label} tracing ${path}`, r);
+      const error = num(r, 'rowSumRelError');
+      if (error > 1e-9)
+        notes.push(`- ${row.label} tracing ${path}: CHECK FAILED, Σ_g X[x,g] vs P_x off by ${error}`);
+    }
   }
   for (const row of results.outsourcing) note(`${row.label} outsourcing ${row.profile}`, row.result);
   return notes;

@@ -83,6 +83,11 @@ export interface EngineResults {
 }
 
 const WORKER = join(__dirname, 'engine-worker.js');
+/**
+ * numpy runs with one BLAS thread, like our single-threaded JavaScript; on this shared 2-core
+ * machine multi-threaded OpenBLAS also spins on a descheduled second thread and gives erratic times.
+ */
+const SINGLE_THREAD_BLAS = { OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } as const;
 const PYTHON_DIR = join(REPO_ROOT, 'bench', 'python');
 
 function slug(spec: CaseSpec): string {
@@ -188,12 +193,11 @@ export async function runEngineSuite(options: EngineSuiteOptions): Promise<Engin
           : ['solve', 'inverse', 'triangular']
         : ['triangular'];
       for (const path of numpyPaths) {
-        paths[`numpy-${path}`] = await runChild(python, [
-          join(PYTHON_DIR, 'numpy_trace_bench.py'),
-          join(folderOf(spec), 'system'),
-          path,
-          ...pyTiming,
-        ]);
+        paths[`numpy-${path}`] = await runChild(
+          python,
+          [join(PYTHON_DIR, 'numpy_trace_bench.py'), join(folderOf(spec), 'system'), path, ...pyTiming],
+          { env: SINGLE_THREAD_BLAS },
+        );
       }
     }
     return { label, busCount, exported: ex, paths };

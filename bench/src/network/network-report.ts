@@ -58,7 +58,7 @@ export function renderNetworkReport(results: NetworkResults): string {
     'then the timed part: GridCo `Trace:Request` → HV condition a (masking, keys in the implicit private',
     'collection) → CloudA and CloudB (honest, computing in the bench process, polling every 250 ms for the',
     'answers they owe on this task only) compute on the masked task and submit → HV condition b (unmask,',
-    'compare, residual check) → GridCo `RecordCarbonFlow` committed. case33bw runs as the main job does:',
+    'compare, residual check) → GridCo `RecordCarbonFlow` committed; monomial mask, as in the main job. case33bw runs as the main job does:',
     'split across Hv1 and Hv2, both regions traced at the same time.',
     '',
     renderTable({

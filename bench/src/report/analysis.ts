@@ -170,8 +170,8 @@ export function renderAnalysis(engine: EngineResults, network: NetworkResults | 
     ...networkNotes(network),
     '',
     'Timing notes: the machine has 2 cores shared with other work (other test networks may have been running),',
-    'so every engine time is the fastest of several runs after a warm-up run; numpy uses its default BLAS',
-    'threads. Peak memory is per measurement process (`process.resourceUsage().maxRSS`, `ru_maxrss`), which',
+    'so every engine time is the fastest of several runs after a warm-up run; numpy runs with one BLAS thread',
+    '(OPENBLAS_NUM_THREADS=1), like our single-threaded JavaScript. Peak memory is per measurement process (`process.resourceUsage().maxRSS`, `ru_maxrss`), which',
     'includes the runtime itself: compare with the baseline process at the end of the engine sections.',
   );
   return lines.join('\n');

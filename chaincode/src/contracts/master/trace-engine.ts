@@ -9,9 +9,8 @@ import { carbonFlowRates } from '../../carbon/carbon-flow-rates';
 import { CarbonTraceError } from '../../common/errors';
 import type { Submission } from '../../outsourcing/arbitration';
 import { computeLocalTrace } from '../../outsourcing/local-trace';
-import { generateMaskKey } from '../../outsourcing/mask-key';
 import type { MaskKey, MaskProfile } from '../../outsourcing/mask-key';
-import { maskTask } from '../../outsourcing/mask-task';
+import { generateTaskKey, maskTask } from '../../outsourcing/mask-task';
 import { parseMaskedResult, serializeMaskedTask } from '../../outsourcing/masked-payloads';
 import type { MaskedTask } from '../../outsourcing/masked-payloads';
 import { buildOutsourcingProblem } from '../../outsourcing/outsourcing-problem';
@@ -51,7 +50,7 @@ export function problemOfPackage(pkg: SlotPackage, units: readonly UnitCarbonSpe
   };
 }
 
-/** The one-time key of a provider role (derived from the transient seed). */
+/** The one-time key of a provider role (derived from the transient seed; the outsourcing key policy). */
 export function keyOfRole(
   problem: OutsourcingProblem,
   seed: string,
@@ -59,17 +58,7 @@ export function keyOfRole(
   provider: number,
   profile: MaskProfile,
 ): MaskKey {
-  let maxGeneratorMw = 0;
-  for (const p of problem.generatorMw) maxGeneratorMw = Math.max(maxGeneratorMw, Math.abs(p));
-  return generateMaskKey({
-    seed,
-    taskId,
-    provider,
-    profile,
-    size: problem.size,
-    generatorCount: problem.generatorCount,
-    offsetScaleMw: maxGeneratorMw,
-  });
+  return generateTaskKey(problem, { seed, taskId, provider, profile });
 }
 
 /** The masked task of a role and its canonical JSON (size-limited). */

@@ -1,6 +1,9 @@
 /** Jest projects: `unit` (tests beside the code) and `integration` (real Fabric network). */
 const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: { experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, module: 'commonjs' } }];
 module.exports = {
+  // Global: jest ignores testTimeout inside a project. Unit tests finish in well under this; the
+  // integration tests (real network) set their own, longer timeouts where a step needs it.
+  testTimeout: 300000,
   projects: [
     {
       displayName: 'unit',
@@ -17,7 +20,6 @@ module.exports = {
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper: { '^@carbontrace/chaincode$': '<rootDir>/chaincode/src/index.ts' },
-      testTimeout: 300000,
     },
   ],
 };

@@ -8,7 +8,7 @@
 #      cheats now and then; writes out/report.json and out/report.md
 #   5. stops the network it started, unless --keep is given (a network that was already running is
 #      left running).
-# Usage: npm start -- [--slots N] [--json] [--keep] [--out DIR] [--case FILE]
+# Usage: npm start -- [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
 # With --json the last line on stdout is one JSON summary object; everything else goes to stderr.
 # Stop a kept network with: npm run network:down
 set -euo pipefail

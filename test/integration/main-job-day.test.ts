@@ -2,7 +2,9 @@
  * The main job end to end on the real network (what `npm start -- --slots 3 --json` runs once the
  * network is up): three hourly slots of case33bw split between Hv1 and Hv2, two honest providers
  * and one that cheats now and then. Every trace must be accepted, equal the local engine's to
- * 1e-9, and every sealing slave block must verify against its master anchor.
+ * 1e-9, and every sealing slave block must verify against its master anchor. (The EA-DPoS epoch is
+ * opened without time slots here, `--slot-seconds 0`, so that other test files sharing this
+ * network can still record anchors whenever they need; `npm start` uses 2 s slots.)
  */
 import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
@@ -38,11 +40,15 @@ describe('npm start -- --slots 3 --json (main job driver)', () => {
 
   it('traces three slots on the network, matching the local engine, with verified anchors', () => {
     expect(existsSync(driver)).toBe(true);
-    const run = spawnSync(process.execPath, [driver, '--slots', '3', '--json', '--out', out], {
-      cwd: root,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [driver, '--slots', '3', '--json', '--out', out, '--slot-seconds', '0'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     if (run.status !== 0) process.stderr.write(run.stderr.slice(-4000));
     const lines = run.stdout.trim().split('\n');
     const summary = JSON.parse(lines[lines.length - 1] ?? '{}');

@@ -98,6 +98,7 @@ describe('cloud worker killed and restarted mid-run', () => {
         conduct: { kind: 'honest' } as const,
       })),
       externalWorkers: [killed],
+      slotSeconds: 0,
       requestedProviders: [killed, partner],
       progress: () => undefined,
     });

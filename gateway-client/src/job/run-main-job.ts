@@ -2,7 +2,8 @@
 /**
  * Driver of the main job, run by `network/scripts/start.sh` (`npm start`) once the network is up
  * and deployed. Usage: `node gateway-client/dist/job/run-main-job.js [--slots N] [--json]
- * [--out DIR] [--case FILE]`. Progress goes to stderr; with `--json` the last line on stdout is
+ * [--out DIR] [--case FILE] [--slot-seconds S]` (S: verification-block slot length when this run
+ * opens the EA-DPoS epoch; 0 lets any consensus node record at any time). Progress goes to stderr; with `--json` the last line on stdout is
  * the summary object. Exit code 0 when every trace was accepted, matched the local engine to 1e-9
  * and every anchor verified; 1 otherwise; 2 for bad arguments.
  */
@@ -19,6 +20,7 @@ interface JobArguments {
   readonly json: boolean;
   readonly outDir: string;
   readonly casePath: string | undefined;
+  readonly slotSeconds: number;
 }
 
 function parseArguments(argv: readonly string[]): JobArguments | string {
@@ -26,6 +28,7 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
   let json = false;
   let outDir = path.join(repoRoot, 'out');
   let casePath: string | undefined;
+  let slotSeconds = 2;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -47,16 +50,23 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
         outDir = path.resolve(value);
         i++;
         break;
+      case '--slot-seconds':
+        if (value === undefined || !/^\d+$/.test(value) || Number(value) > 3600) {
+          return `--slot-seconds needs a whole number of seconds, 0 to 3600 (got ${value ?? 'nothing'})`;
+        }
+        slotSeconds = Number(value);
+        i++;
+        break;
       case '--case':
         if (value === undefined) return '--case needs a file';
         casePath = path.resolve(value);
         i++;
         break;
       default:
-        return `unknown argument ${arg ?? ''} (usage: npm start -- [--slots N] [--json] [--keep] [--out DIR] [--case FILE])`;
+        return `unknown argument ${arg ?? ''} (usage: npm start -- [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S])`;
     }
   }
-  return { slots, json, outDir, casePath };
+  return { slots, json, outDir, casePath, slotSeconds };
 }
 
 /** The case file: `--case`, else `../shared/cases/case33bw.m` beside the repo, else the committed copy. */
@@ -86,6 +96,7 @@ async function main(): Promise<number> {
     slots: args.slots,
     casePath,
     workDir: path.join(repoRoot, '.run', 'main-job'),
+    slotSeconds: args.slotSeconds,
     progress: say,
   });
   const summary = summarize(result, args.slots);

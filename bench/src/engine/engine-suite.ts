@@ -143,7 +143,15 @@ export async function runEngineSuite(options: EngineSuiteOptions): Promise<Engin
     log(`engine: power flow ${label}`);
     const ex = await exportCase(spec);
     const pf = (method: 'nr' | 'bfs'): Promise<ChildResult> =>
-      worker({ kind: 'pf', caseSpec: spec, method, tolerancePu: PF_TOLERANCE_PU, timing });
+      worker({
+        kind: 'pf',
+        caseSpec: spec,
+        method,
+        tolerancePu: PF_TOLERANCE_PU,
+        // a warm-up and at least three timed runs even for the largest feeder (its single runs
+        // swing by 2× on this shared machine); the quick run keeps single slow runs
+        timing: { ...timing, slowRunSeconds: quick ? 3 : 20 },
+      });
     const oursNr = await pf('nr');
     const oursBfs = await pf('bfs');
     const pp: ChildResult | undefined =

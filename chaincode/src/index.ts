@@ -210,6 +210,12 @@ export type { Ballot, CandidateTally } from './governance/voting';
 export { epochRewards, nextRewardScore, supervisorRights } from './governance/reward-score';
 export { drawWithoutReplacement, finalityQuorum, topByWeight } from './governance/supervisor-draw';
 export { nextSlotOf, scheduledProducer, slotAt } from './governance/slot-schedule';
-export { applyPbftRound, initialPbftState, PBFT_POINTS, primaryOfView, settlePbft } from './governance/pbft-points';
+export {
+  applyPbftRound,
+  initialPbftState,
+  PBFT_POINTS,
+  primaryOfView,
+  settlePbft,
+} from './governance/pbft-points';
 export type { PbftEvent, PbftEventKind, PbftParameters, PbftState } from './governance/pbft-points';
 // --- end governance ---

@@ -49,7 +49,16 @@ export function renderNetworkReport(results: NetworkResults): string {
       ]),
     }),
     results.ingestion.some((l) => l.firstError !== null)
-      ? `\nFirst error: ${results.ingestion.map((l) => l.firstError).find((e) => e !== null) ?? ''}`
+      ? [
+          '',
+          `First error: ${results.ingestion.map((l) => l.firstError).find((e) => e !== null) ?? ''}`,
+          '',
+          'The load generator never submits a slot twice (each client takes the next slot of its organization),',
+          'so an "already has version 1" refusal is the gateway client retrying a `Submit` after a transient',
+          'transport error when the first attempt had in fact committed: the retry of a non-idempotent',
+          'submission. The data are on the ledger once; treating ALREADY_EXISTS with an identical payload as',
+          'success on a retried attempt would remove the error.',
+        ].join('\n')
       : '',
     '',
     '### End-to-end traces (request → accepted result recorded)',

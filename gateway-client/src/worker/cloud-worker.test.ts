@@ -176,7 +176,9 @@ describe('CloudWorker', () => {
       board,
       compute,
       checkpoint,
-      sleep: () => Promise.resolve(),
+      // A real (short) timer: a sleep that only yields microtasks would let the worker reopen the
+      // exhausted fake feed forever without ever letting runToEnd's timer poll run.
+      reconnectDelayMs: 50,
     });
     await runToEnd(worker, () => checkpoint.getTransactionId() === 't5');
     expect(feed.opens).toEqual(['-/-', '5/t2']);

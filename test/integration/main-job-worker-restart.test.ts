@@ -17,7 +17,7 @@ jest.setTimeout(1_200_000);
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'gateway-client', 'dist', 'cli', 'main.js');
-const casePath = path.join(root, 'test-network-config', 'cases', 'case33bw.m');
+const casePath = path.join(root, 'chaincode', 'src', 'grid', 'test-cases', 'case33bw.m');
 
 interface WorkerLife {
   readonly child: ChildProcess;

@@ -6,7 +6,7 @@ import { localTrace } from './local-reference';
 import { regionSlot } from './slot-data';
 
 // case33bw (Baran & Wu 1989, as shipped with MATPOWER): total load 3.715 MW and 2.3 Mvar.
-const file = path.resolve(__dirname, '../../../test-network-config/cases/case33bw.m');
+const file = path.resolve(__dirname, '../../../chaincode/src/grid/test-cases/case33bw.m');
 const powerCase = parseMatpowerCase(readFileSync(file, 'utf8'), file);
 const split = splitCase33bw(powerCase);
 const refs = new Map(

@@ -74,7 +74,7 @@ export function resolveCasePath(explicit: string | undefined): string {
   if (explicit !== undefined) return explicit;
   const shared = path.resolve(repoRoot, '..', 'shared', 'cases', 'case33bw.m');
   if (existsSync(shared)) return shared;
-  return path.join(repoRoot, 'test-network-config', 'cases', 'case33bw.m');
+  return path.join(repoRoot, 'chaincode', 'src', 'grid', 'test-cases', 'case33bw.m');
 }
 
 async function main(): Promise<number> {

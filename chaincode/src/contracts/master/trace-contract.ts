@@ -357,30 +357,7 @@ export class TraceContract extends CarbonContract {
         },
       );
     }
-    const expected = summary.expected.find(
-      (e) => e.type !== 'dispatch' && e.type !== 'data-center' && e.role === r,
-    );
-    if (expected === undefined || expected.type === 'dispatch' || expected.type === 'data-center') {
-      throw new CarbonTraceError(
-        'INVALID_STATE',
-        `task ${id} expects no answer from role ${r} (stage ${summary.stage})`,
-        {
-          taskId: id,
-          stage: summary.stage,
-        },
-      );
-    }
-    const kind: AnswerKind = expected.type === 'recompute' ? 'recompute' : 'first';
-    const key = traceKeys.result(ctx, id, r, kind);
-    if (await exists(ctx, key)) {
-      throw new CarbonTraceError(
-        'ALREADY_EXISTS',
-        `role ${r} already submitted its ${kind} answer to task ${id}`,
-        {
-          taskId: id,
-        },
-      );
-    }
+    const { kind, key } = await this.#openAnswer(ctx, summary, id, r);
     const record: ResultRecord = {
       taskId: id,
       role: r,
@@ -417,30 +394,7 @@ export class TraceContract extends CarbonContract {
       traceKeys.arbitration(ctx, id),
       `arbitration of task ${id}`,
     );
-    const expected = summary.expected.find(
-      (e) => e.type !== 'dispatch' && e.type !== 'data-center' && e.role === r,
-    );
-    if (expected === undefined || expected.type === 'dispatch' || expected.type === 'data-center') {
-      throw new CarbonTraceError(
-        'INVALID_STATE',
-        `task ${id} expects no answer from role ${r} (stage ${summary.stage})`,
-        {
-          taskId: id,
-          stage: summary.stage,
-        },
-      );
-    }
-    const kind: AnswerKind = expected.type === 'recompute' ? 'recompute' : 'first';
-    const key = traceKeys.result(ctx, id, r, kind);
-    if (await exists(ctx, key)) {
-      throw new CarbonTraceError(
-        'ALREADY_EXISTS',
-        `role ${r} already submitted its ${kind} answer to task ${id}`,
-        {
-          taskId: id,
-        },
-      );
-    }
+    const { expected, kind, key } = await this.#openAnswer(ctx, summary, id, r);
     const record: ResultRecord = {
       taskId: id,
       role: r,
@@ -662,6 +616,40 @@ export class TraceContract extends CarbonContract {
     return canonicalJson(
       await mustGetJson<CarbonFlowRecord>(ctx, traceKeys.carbonFlow(ctx, id), `carbon flow of task ${id}`),
     );
+  }
+
+  /**
+   * The answer the arbitration expects from `role` now (first or recompute) and its result key.
+   * @throws INVALID_STATE when no answer is expected from that role; ALREADY_EXISTS when it is in.
+   */
+  async #openAnswer(
+    ctx: Context,
+    summary: ArbitrationSummary,
+    id: string,
+    r: Role,
+  ): Promise<{ expected: { readonly provider: string }; kind: AnswerKind; key: string }> {
+    const expected = summary.expected.find(
+      (e) => e.type !== 'dispatch' && e.type !== 'data-center' && e.role === r,
+    );
+    if (expected === undefined || expected.type === 'dispatch' || expected.type === 'data-center') {
+      throw new CarbonTraceError(
+        'INVALID_STATE',
+        `task ${id} expects no answer from role ${r} (stage ${summary.stage})`,
+        { taskId: id, stage: summary.stage },
+      );
+    }
+    const kind: AnswerKind = expected.type === 'recompute' ? 'recompute' : 'first';
+    const key = traceKeys.result(ctx, id, r, kind);
+    if (await exists(ctx, key)) {
+      throw new CarbonTraceError(
+        'ALREADY_EXISTS',
+        `role ${r} already submitted its ${kind} answer to task ${id}`,
+        {
+          taskId: id,
+        },
+      );
+    }
+    return { expected, kind, key };
   }
 
   async #task(ctx: Context, taskId: string): Promise<TraceTask> {

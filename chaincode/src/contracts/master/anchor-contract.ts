@@ -24,6 +24,8 @@ import type { Caller } from '../shared/roles';
 import { parseSlot } from '../slave/measurement-contract';
 import { MAX_SLOT } from '../slave/measurement-record';
 import { assertMayRecordVerificationBlock, noteVerificationBlock } from './governance-ledger';
+import { readAnchoredPackage, slaveChannelOf } from './anchor-ledger';
+import type { AnchoredPackageRecord } from './anchor-ledger';
 import { anchorHeadKey, anchorKey, anchorPackageKey } from './master-keys';
 import {
   checkExtendsChain,
@@ -38,35 +40,6 @@ export const ANCHOR_EVENTS = {
   recorded: 'VerificationBlockRecorded',
   packageRecorded: 'SlotPackageAnchored',
 } as const;
-
-/** A slot package digest tied to the anchored slave block whose transaction sealed it. */
-export interface AnchoredPackageRecord {
-  readonly channel: string;
-  readonly slot: number;
-  readonly sha256: string;
-  readonly blockNumber: number;
-  readonly headerHash: string;
-  readonly recorderMsp: string;
-}
-
-/** The slave channel an HV organization owns: `Hv1` → `slave-hv1`. */
-export function slaveChannelOf(hvOrgId: string): string {
-  return `slave-${hvOrgId.toLowerCase()}`;
-}
-
-/** The anchored package of a slot, or undefined. */
-export async function readAnchoredPackage(
-  ctx: Context,
-  channel: string,
-  slot: number,
-): Promise<AnchoredPackageRecord | undefined> {
-  return getJson<AnchoredPackageRecord>(ctx, anchorPackageKey(ctx, channel, slot));
-}
-
-/** The anchored head of a channel, or undefined. */
-export async function readAnchorHead(ctx: Context, channel: string): Promise<AnchorHead | undefined> {
-  return getJson<AnchorHead>(ctx, anchorHeadKey(ctx, channel));
-}
 
 function assertOwnsChannel(caller: Caller, channel: string): void {
   if (channel !== slaveChannelOf(caller.orgId)) {

@@ -11,11 +11,11 @@ import { CarbonContract } from '../shared/carbon-contract';
 import { getJson, listByPartialKey, mustGetJson, padNumber } from '../shared/ledger-state';
 import { requireRole } from '../shared/roles';
 import { parseSlot } from '../slave/measurement-contract';
-import { readAnchoredPackage } from './anchor-contract';
+import { readAnchoredPackage } from './anchor-ledger';
 import { readGovernance } from './governance-ledger';
 import { anchorKey } from './master-keys';
 import { isBlacklisted } from './provider-record';
-import { currentCycle, listProviders } from './providers-contract';
+import { currentCycle, listProviders } from './provider-ledger';
 import { TRACE_KEY, traceKeys } from './trace-records';
 import type {
   AcceptedRecord,

@@ -8,9 +8,10 @@ import { CarbonTraceError } from '../../common/errors';
 import { asNumber, asRecord, asString, onlyKeys, parseJsonArgument } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
-import { getJson, listByPartialKey, mustGetJson, putJson } from '../shared/ledger-state';
+import { getJson, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
-import { MASTER_KEY, providerCycleKey, providerKey } from './master-keys';
+import { providerCycleKey, providerKey } from './master-keys';
+import { currentCycle, getProvider, listProviders, putProvider } from './provider-ledger';
 import { isBlacklisted, newProvider } from './provider-record';
 import type { ProviderRecord } from './provider-record';
 
@@ -20,27 +21,6 @@ export const PROVIDER_EVENTS = {
   feeChanged: 'ProviderFeeChanged',
   cycleAdvanced: 'CycleAdvanced',
 } as const;
-
-/** The current settlement cycle (0 before the first `AdvanceCycle`). */
-export async function currentCycle(ctx: Context): Promise<number> {
-  const stored = await getJson<{ cycle: number }>(ctx, providerCycleKey(ctx));
-  return stored?.cycle ?? 0;
-}
-
-/** Every provider, ordered by id. */
-export async function listProviders(ctx: Context): Promise<ProviderRecord[]> {
-  return (await listByPartialKey<ProviderRecord>(ctx, MASTER_KEY.provider, [])).map((row) => row.value);
-}
-
-/** A provider's record. @throws NOT_FOUND. */
-export async function getProvider(ctx: Context, id: string): Promise<ProviderRecord> {
-  return mustGetJson<ProviderRecord>(ctx, providerKey(ctx, id), `provider ${id}`);
-}
-
-/** Writes a provider's record. */
-export async function putProvider(ctx: Context, provider: ProviderRecord): Promise<void> {
-  await putJson(ctx, providerKey(ctx, provider.id), provider);
-}
 
 /** Registry of cloud providers. */
 @Info({ title: 'Providers', description: 'Cloud providers: fees, penalties, strikes, blacklist' })

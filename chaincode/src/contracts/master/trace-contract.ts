@@ -44,9 +44,9 @@ import { ALL_ROLES, implicitCollectionOf, mspOfOrgId, requireRole } from '../sha
 import type { Caller } from '../shared/roles';
 import { MAX_SLOT } from '../slave/measurement-record';
 import type { SealedSlotPackage } from '../slave/slot-package';
-import { readAnchoredPackage } from './anchor-contract';
+import { readAnchoredPackage } from './anchor-ledger';
 import { noteAccuracy } from './governance-ledger';
-import { currentCycle, getProvider, listProviders, putProvider } from './providers-contract';
+import { currentCycle, getProvider, listProviders, putProvider } from './provider-ledger';
 import { assignProviders, isBlacklisted } from './provider-record';
 import type { ProviderRecord } from './provider-record';
 import { parseUnitCarbonSpecs } from './slot-case';

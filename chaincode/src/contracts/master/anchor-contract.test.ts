@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { canonicalSha256 } from '../shared/hashing';
 import { ContractHarness } from '../testing/contract-harness';
 import { runTwice } from '../testing/determinism';
 import { ORGS } from '../testing/identities';
@@ -46,8 +47,9 @@ describe('Anchor contract', () => {
     const one = await h.invoke('Anchor', 'Record', ORGS.hv1, ['slave-hv1', JSON.stringify(blocks[3])]);
     expect(one.error).toBeUndefined();
     expect(one.event?.name).toBe('VerificationBlockRecorded');
-    // the head key was pinned to Hv1's peers by key-level endorsement when created, and only then
-    expect(Object.keys(one.writeSet.validationParameters)).toHaveLength(0);
+    // the head key was pinned (Hv1 + regulator) by key-level endorsement when created, and only
+    // then; each new anchor key gets its own policy
+    expect(Object.keys(one.writeSet.validationParameters)).toEqual([one.writeSet.state[0]?.key]);
     expect(
       h.ledger.getValidationParameter(h.ledger.keys().find((k) => k.includes('anchorHead')) ?? '').length,
     ).toBeGreaterThan(0);
@@ -117,13 +119,37 @@ describe('Anchor contract', () => {
     ])) as { valid: boolean; reason: string };
     expect(tampered).toMatchObject({ valid: false, reason: 'header hash differs from the anchor' });
 
-    const digest = 'ab'.repeat(32);
+    // the slave channel as the cross-channel read sees it: slot 5 sealed, slot 6 not
+    const pkg = { channel: 'slave-hv1', slot: 5, measurements: [], topologies: [] };
+    const digest = canonicalSha256(pkg);
+    h.linkHandler('carbon-slave', (args) => {
+      if (args[1] !== '5') return Promise.resolve({ status: 500, message: 'NOT_FOUND: package of slot 6' });
+      const sealed = {
+        slot: 5,
+        channel: 'slave-hv1',
+        sha256: digest,
+        package: pkg,
+        sealTxId: 'tx',
+        sealerMsp: 'Hv1MSP',
+      };
+      return Promise.resolve({ status: 200, payload: new TextEncoder().encode(JSON.stringify(sealed)) });
+    });
     const early = await h.invoke('Anchor', 'RecordPackage', ORGS.hv1, [
       'slave-hv1',
       JSON.stringify({ slot: 5, sha256: digest, blockNumber: 9 }),
     ]);
     expect(early.error).toMatch(/^NOT_FOUND: slave-hv1 block 9 is not anchored yet/);
-    await h.submit('Anchor', 'RecordPackage', ORGS.hv1, [
+    const madeUp = await h.invoke('Anchor', 'RecordPackage', ORGS.hv1, [
+      'slave-hv1',
+      JSON.stringify({ slot: 5, sha256: 'ab'.repeat(32), blockNumber: 1 }),
+    ]);
+    expect(madeUp.error).toMatch(/^HASH_MISMATCH: slot 5 of slave-hv1 was sealed with another digest/);
+    const unsealed = await h.invoke('Anchor', 'RecordPackage', ORGS.hv1, [
+      'slave-hv1',
+      JSON.stringify({ slot: 6, sha256: digest, blockNumber: 1 }),
+    ]);
+    expect(unsealed.error).toMatch(/^NOT_FOUND: slot 6 package of slave-hv1 is not readable/);
+    const first = await h.submit('Anchor', 'RecordPackage', ORGS.hv1, [
       'slave-hv1',
       JSON.stringify({ slot: 5, sha256: digest, blockNumber: 1 }),
     ]);
@@ -131,7 +157,9 @@ describe('Anchor contract', () => {
       'slave-hv1',
       JSON.stringify({ slot: 5, sha256: digest, blockNumber: 1 }),
     ]);
-    expect(twice.error).toMatch(/^ALREADY_EXISTS/);
+    // an identical replay (a retried call) returns the first record and writes nothing
+    expect(JSON.parse(twice.result ?? '{}')).toEqual(first);
+    expect(twice.writeSet.state).toHaveLength(0);
     expect(
       (
         (await h.evaluate('Anchor', 'VerifyPackage', ORGS.regulator, ['slave-hv1', '5', digest])) as {
@@ -142,7 +170,7 @@ describe('Anchor contract', () => {
     const other = (await h.evaluate('Anchor', 'VerifyPackage', ORGS.regulator, [
       'slave-hv1',
       '5',
-      'cd'.repeat(32),
+      'ab'.repeat(32),
     ])) as {
       valid: boolean;
       anchored: { blockNumber: number; headerHash: string };

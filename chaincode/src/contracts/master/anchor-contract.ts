@@ -17,14 +17,18 @@ import {
 } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
-import { restrictKeyToOrgs } from '../shared/key-endorsement';
-import { exists, getJson, mustGetJson, putJson } from '../shared/ledger-state';
+import { setKeyPolicy } from '../shared/key-endorsement';
+import { readNetworkOrgs, regionOfHv } from '../shared/network-orgs';
+import type { NetworkOrgs } from '../shared/network-orgs';
+import { hvRecordPolicy } from '../shared/trust-policies';
+import { readSealedPackage } from './slot-package-reader';
+import { getJson, mustGetJson, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import type { Caller } from '../shared/roles';
 import { parseSlot } from '../slave/measurement-contract';
 import { MAX_SLOT } from '../slave/measurement-record';
 import { assertMayRecordVerificationBlock, noteVerificationBlock } from './governance-ledger';
-import { readAnchoredPackage, slaveChannelOf } from './anchor-ledger';
+import { readAnchoredPackage } from './anchor-ledger';
 import type { AnchoredPackageRecord } from './anchor-ledger';
 import { anchorHeadKey, anchorKey, anchorPackageKey } from './master-keys';
 import {
@@ -41,13 +45,16 @@ export const ANCHOR_EVENTS = {
   packageRecorded: 'SlotPackageAnchored',
 } as const;
 
-function assertOwnsChannel(caller: Caller, channel: string): void {
-  if (channel !== slaveChannelOf(caller.orgId)) {
+/** The caller is the HV organization the network record names for `channel`. */
+async function assertOwnsChannel(ctx: Context, caller: Caller, channel: string): Promise<NetworkOrgs> {
+  const orgs = await readNetworkOrgs(ctx);
+  if (regionOfHv(orgs, caller.mspId)?.channel !== channel) {
     throw new CarbonTraceError('ACCESS_DENIED', `${caller.mspId} cannot anchor data of ${channel}`, {
       mspId: caller.mspId,
       channel,
     });
   }
+  return orgs;
 }
 
 /** Verification blocks on the master channel. */
@@ -70,9 +77,9 @@ export class AnchorContract extends CarbonContract {
     const entries = asArray(parseJsonArgument(entriesJson, 'entries'), 'entries', 1, 500).map((b, i) =>
       parseVerificationBlock(b, name, `entries[${i}]`),
     );
-    assertOwnsChannel(caller, name);
+    const orgs = await assertOwnsChannel(ctx, caller, name);
     await assertMayRecordVerificationBlock(ctx, caller);
-    return canonicalJson(await this.#record(ctx, caller, name, entries));
+    return canonicalJson(await this.#record(ctx, caller, orgs, name, entries));
   }
 
   /** Records one slave block header (same rules as {@link AnchorContract.RecordBatch}). */
@@ -82,14 +89,17 @@ export class AnchorContract extends CarbonContract {
     const caller = requireRole(ctx, 'Anchor:Record', 'hv');
     const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
     const entry = parseVerificationBlock(parseJsonArgument(entryJson, 'entry'), name, 'entry');
-    assertOwnsChannel(caller, name);
+    const orgs = await assertOwnsChannel(ctx, caller, name);
     await assertMayRecordVerificationBlock(ctx, caller);
-    return canonicalJson(await this.#record(ctx, caller, name, [entry]));
+    return canonicalJson(await this.#record(ctx, caller, orgs, name, [entry]));
   }
 
   /**
    * Ties a slot package digest (`{slot, sha256, blockNumber}`) to the anchored slave block whose
-   * transaction sealed it (HV organization of the channel; the block must already be anchored).
+   * transaction sealed it. Endorsed by the channel's HV and the regulator, each of which reads the
+   * sealed package across channels and checks the digest in this transaction; an unsealed slot is
+   * refused. An identical replay returns the record; a recorded digest that no longer matches the
+   * sealed package (recorded before this check existed) can be corrected, keeping its history.
    */
   @Transaction()
   @Returns('string')
@@ -101,7 +111,15 @@ export class AnchorContract extends CarbonContract {
     const slot = asInteger(r['slot'], 'slot', 0, MAX_SLOT);
     const sha256 = asSha256(r['sha256'], 'sha256');
     const blockNumber = asInteger(r['blockNumber'], 'blockNumber', 0);
-    assertOwnsChannel(caller, name);
+    const orgs = await assertOwnsChannel(ctx, caller, name);
+    const sealed = await readSealedPackage(ctx, name, slot);
+    if (sealed.sha256 !== sha256) {
+      throw new CarbonTraceError('HASH_MISMATCH', `slot ${slot} of ${name} was sealed with another digest`, {
+        channel: name,
+        slot,
+        value: sha256,
+      });
+    }
     const block = await getJson<VerificationBlock>(ctx, anchorKey(ctx, name, blockNumber));
     if (block === undefined) {
       throw new CarbonTraceError('NOT_FOUND', `${name} block ${blockNumber} is not anchored yet`, {
@@ -110,16 +128,8 @@ export class AnchorContract extends CarbonContract {
       });
     }
     const key = anchorPackageKey(ctx, name, slot);
-    if (await exists(ctx, key)) {
-      throw new CarbonTraceError(
-        'ALREADY_EXISTS',
-        `slot ${slot} of ${name} already has an anchored package`,
-        {
-          channel: name,
-          slot,
-        },
-      );
-    }
+    const before = await getJson<AnchoredPackageRecord>(ctx, key);
+    if (before !== undefined && before.sha256 === sha256) return canonicalJson(before);
     const record: AnchoredPackageRecord = {
       channel: name,
       slot,
@@ -127,9 +137,16 @@ export class AnchorContract extends CarbonContract {
       blockNumber,
       headerHash: block.headerHash,
       recorderMsp: caller.mspId,
+      corrections:
+        before === undefined
+          ? []
+          : [
+              ...before.corrections,
+              { sha256: before.sha256, blockNumber: before.blockNumber, txId: ctx.stub.getTxID() },
+            ],
     };
     await putJson(ctx, key, record);
-    await restrictKeyToOrgs(ctx, key, caller.mspId);
+    if (before === undefined) await setKeyPolicy(ctx, key, hvRecordPolicy(orgs, caller.mspId));
     emitEvent(ctx, ANCHOR_EVENTS.packageRecorded, record);
     return canonicalJson(record);
   }
@@ -206,6 +223,7 @@ export class AnchorContract extends CarbonContract {
   async #record(
     ctx: Context,
     caller: Caller,
+    orgs: NetworkOrgs,
     channel: string,
     entries: readonly VerificationBlockSubmission[],
   ): Promise<AnchorHead> {
@@ -213,6 +231,7 @@ export class AnchorContract extends CarbonContract {
     const before = await getJson<AnchorHead>(ctx, headKey);
     let head = before;
     const stored: VerificationBlock[] = [];
+    const policy = hvRecordPolicy(orgs, caller.mspId);
     for (const entry of entries) {
       const headerHash = checkExtendsChain(head, entry);
       const record: VerificationBlock = {
@@ -224,7 +243,9 @@ export class AnchorContract extends CarbonContract {
         recorderMsp: caller.mspId,
         txId: ctx.stub.getTxID(),
       };
-      await putJson(ctx, anchorKey(ctx, channel, entry.blockNumber), record);
+      const key = anchorKey(ctx, channel, entry.blockNumber);
+      await putJson(ctx, key, record);
+      await setKeyPolicy(ctx, key, policy);
       head = { channel, blockNumber: entry.blockNumber, headerHash };
       stored.push(record);
     }
@@ -232,7 +253,7 @@ export class AnchorContract extends CarbonContract {
     await putJson(ctx, headKey, head);
     // pin the head to its HV organization once: changing a key's policy in every transaction would
     // turn a concurrent anchor in the same block into an endorsement-policy failure, not a conflict
-    if (before === undefined) await restrictKeyToOrgs(ctx, headKey, caller.mspId);
+    if (before === undefined) await setKeyPolicy(ctx, headKey, policy);
     await noteVerificationBlock(ctx, caller, stored.length);
     emitEvent(ctx, ANCHOR_EVENTS.recorded, {
       channel,

@@ -15,6 +15,12 @@ export interface AnchoredPackageRecord {
   readonly blockNumber: number;
   readonly headerHash: string;
   readonly recorderMsp: string;
+  /** Earlier digests replaced because they did not match the sealed package. */
+  readonly corrections: readonly {
+    readonly sha256: string;
+    readonly blockNumber: number;
+    readonly txId: string;
+  }[];
 }
 
 /** The slave channel an HV organization owns: `Hv1` → `slave-hv1`. */

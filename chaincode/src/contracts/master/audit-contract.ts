@@ -1,32 +1,54 @@
 /**
- * carbon-master `Audit`: read-only queries for regulators (and the other members): a bus's carbon
- * intensity at a slot, and the provenance of a result down to the anchored slave block. The
- * provider record, blacklist and governance state are `Providers:Get`, `Providers:GetBlacklist`
- * and `Governance:GetState`; `Audit:Overview` gathers them.
+ * carbon-master `Audit`: read-only queries for the regulator (and GridCo and the region's HV, the
+ * other members of the region's collection): a bus's carbon intensity at a slot (the slot's
+ * current result and the results it superseded), the provenance of a result down to the anchored
+ * slave block, and a check of each on-channel hash against the private data this peer holds.
+ * The provider record, blacklist and governance state are public (`Audit:Overview`).
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
+import { CarbonTraceError } from '../../common/errors';
 import { asInteger, asString } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
-import { getJson, listByPartialKey, mustGetJson, padNumber } from '../shared/ledger-state';
+import { sha256Hex } from '../shared/hashing';
+import { getJson, mustGetJson, padNumber } from '../shared/ledger-state';
+import { providerCollection, regionCollection } from '../shared/network-orgs';
 import { requireRole } from '../shared/roles';
 import { parseSlot } from '../slave/measurement-contract';
+import { ROLES } from './answer-driver';
 import { readAnchoredPackage } from './anchor-ledger';
 import { readGovernance } from './governance-ledger';
 import { anchorKey } from './master-keys';
 import { isBlacklisted } from './provider-record';
 import { currentCycle, listProviders } from './provider-ledger';
-import { TRACE_KEY, traceKeys } from './trace-records';
+import { TASK_ID } from './trace-request';
+import { traceKeys } from './trace-records';
 import type {
-  AcceptedRecord,
+  AcceptedHeader,
   ArbitrationSummary,
   BusIntensityRecord,
+  CarbonFlowHeader,
   CarbonFlowRecord,
   ConditionARecord,
+  MaskedTaskDigest,
+  ResultDigest,
+  SlotCurrentRecord,
   TraceTask,
 } from './trace-records';
+import { mustGetRegionRecord } from './trace-store';
 import type { VerificationBlock } from './verification-block';
 import { SLAVE_CHANNEL_PATTERN } from './verification-block';
+
+const READERS = ['regulator', 'gridco', 'hv'] as const;
+
+/** One private record compared with its on-channel hash. */
+interface PrivateCheck {
+  readonly collection: string;
+  readonly record: string;
+  readonly onChannelHash: string | null;
+  readonly localHash: string | null;
+  readonly matches: boolean;
+}
 
 /** Regulator queries. */
 @Info({
@@ -38,33 +60,59 @@ export class AuditContract extends CarbonContract {
     super('Audit');
   }
 
-  /** The carbon intensity of `busId` at `slot` on `channel` (from the recorded carbon flow). */
+  /** The carbon intensity of `busId` at `slot` on `channel`, from the slot's current result. */
   @Transaction(false)
   @Returns('string')
   async BusIntensity(ctx: Context, channel: string, slot: string, busId: string): Promise<string> {
-    requireRole(ctx, 'Audit:BusIntensity', 'regulator', 'gridco', 'hv', 'lv');
-    const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
-    const s = parseSlot(slot);
-    const bus = asInteger(Number(busId), 'busId', 1, 99_999_999);
-    const record = await mustGetJson<BusIntensityRecord>(
+    requireRole(ctx, 'Audit:BusIntensity', ...READERS);
+    const current = await this.#current(ctx, channel, slot);
+    const bus = asInteger(/^[0-9]{1,8}$/.test(busId) ? Number(busId) : busId, 'busId', 1, 99_999_999);
+    const record = await mustGetRegionRecord<BusIntensityRecord>(
       ctx,
-      traceKeys.busIntensity(ctx, name, padNumber(s), padNumber(bus, 8)),
-      `intensity of bus ${bus} at slot ${s} of ${name}`,
+      current.channel,
+      traceKeys.busIntensity(
+        ctx,
+        current.channel,
+        padNumber(current.slot),
+        current.taskId,
+        padNumber(bus, 8),
+      ),
+      `intensity of bus ${bus} at slot ${current.slot} of ${current.channel}`,
     );
-    return canonicalJson(record);
+    return canonicalJson({ ...record, supersededTasks: current.history });
   }
 
-  /** Every recorded bus intensity of a slot, by bus. */
+  /** Every bus intensity of a slot's current result, by bus. */
   @Transaction(false)
   @Returns('string')
   async SlotIntensities(ctx: Context, channel: string, slot: string): Promise<string> {
-    requireRole(ctx, 'Audit:SlotIntensities', 'regulator', 'gridco', 'hv', 'lv');
-    const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
-    const rows = await listByPartialKey<BusIntensityRecord>(ctx, TRACE_KEY.busIntensity, [
-      name,
-      padNumber(parseSlot(slot)),
-    ]);
-    return canonicalJson(rows.map((r) => r.value));
+    requireRole(ctx, 'Audit:SlotIntensities', ...READERS);
+    const current = await this.#current(ctx, channel, slot);
+    const flow = await mustGetRegionRecord<CarbonFlowRecord>(
+      ctx,
+      current.channel,
+      traceKeys.carbonFlow(ctx, current.taskId),
+      `carbon flow of task ${current.taskId}`,
+    );
+    const p = flow.proposal;
+    const rows: BusIntensityRecord[] = p.busIds.map((busId, i) => ({
+      channel: current.channel,
+      slot: current.slot,
+      busId,
+      intensityTco2PerMwh: p.nodeIntensityTco2PerMwh[i] ?? 0,
+      loadMw: p.loadMw[i] ?? 0,
+      loadTco2PerH: p.loadTco2PerH[i] ?? 0,
+      taskId: current.taskId,
+    }));
+    return canonicalJson(rows);
+  }
+
+  /** Which task is a slot's current result, and what it superseded (public). */
+  @Transaction(false)
+  @Returns('string')
+  async SlotResult(ctx: Context, channel: string, slot: string): Promise<string> {
+    requireRole(ctx, 'Audit:SlotResult', ...READERS);
+    return canonicalJson(await this.#current(ctx, channel, slot));
   }
 
   /**
@@ -74,21 +122,21 @@ export class AuditContract extends CarbonContract {
   @Transaction(false)
   @Returns('string')
   async Provenance(ctx: Context, taskId: string): Promise<string> {
-    requireRole(ctx, 'Audit:Provenance', 'regulator', 'gridco', 'hv');
-    const id = asString(taskId, 'taskId', /^[A-Za-z0-9._:-]{1,64}$/);
+    requireRole(ctx, 'Audit:Provenance', ...READERS);
+    const id = asString(taskId, 'taskId', TASK_ID);
     const task = await mustGetJson<TraceTask>(ctx, traceKeys.task(ctx, id), `task ${id}`);
     const conditionA = await getJson<ConditionARecord>(ctx, traceKeys.conditionA(ctx, id));
     const arbitration = await getJson<ArbitrationSummary>(ctx, traceKeys.arbitration(ctx, id));
-    const accepted = await getJson<AcceptedRecord>(ctx, traceKeys.accepted(ctx, id));
-    const carbonFlow = await getJson<CarbonFlowRecord>(ctx, traceKeys.carbonFlow(ctx, id));
+    const accepted = await getJson<AcceptedHeader>(ctx, traceKeys.accepted(ctx, id));
+    const carbonFlow = await getJson<CarbonFlowHeader>(ctx, traceKeys.carbonFlow(ctx, id));
     const anchoredPackage = await readAnchoredPackage(ctx, task.channel, task.slot);
     const block =
       anchoredPackage === undefined
         ? undefined
         : await getJson<VerificationBlock>(ctx, anchorKey(ctx, task.channel, anchoredPackage.blockNumber));
     const maskedTaskDigests: Record<string, string> = {};
-    for (const role of ['I', 'II', 'III'] as const) {
-      const m = await getJson<{ sha256: string; provider: string }>(ctx, traceKeys.maskedTask(ctx, id, role));
+    for (const role of ROLES) {
+      const m = await getJson<MaskedTaskDigest>(ctx, traceKeys.maskedTask(ctx, id, role));
       if (m !== undefined) maskedTaskDigests[`${role}:${m.provider}`] = m.sha256;
     }
     const packageMatchesAnchor =
@@ -96,27 +144,9 @@ export class AuditContract extends CarbonContract {
       anchoredPackage !== undefined &&
       conditionA.packageSha256 === anchoredPackage.sha256;
     return canonicalJson({
-      task: {
-        taskId: task.taskId,
-        channel: task.channel,
-        slot: task.slot,
-        requesterMsp: task.requesterMsp,
-        hvMsp: task.hvMsp,
-        profile: task.profile,
-        txId: task.txId,
-      },
-      carbonFlow:
-        carbonFlow === undefined
-          ? null
-          : {
-              recorderMsp: carbonFlow.recorderMsp,
-              txId: carbonFlow.txId,
-              acceptedFrom: carbonFlow.acceptedFrom,
-            },
-      accepted:
-        accepted === undefined
-          ? null
-          : { acceptedFrom: accepted.acceptedFrom, resultSha256: accepted.resultSha256 },
+      task,
+      carbonFlow: carbonFlow ?? null,
+      accepted: accepted ?? null,
       arbitration: arbitration ?? null,
       maskedTaskDigests,
       conditionA: conditionA ?? null,
@@ -124,6 +154,54 @@ export class AuditContract extends CarbonContract {
       anchoredBlock: block ?? null,
       packageMatchesAnchor,
     });
+  }
+
+  /**
+   * Compares the on-channel hash of each private record of a task (unit parameters, arbitration
+   * state, accepted result, carbon flow, masked tasks and answers) with the bytes this peer holds.
+   * Returns `{taskId, valid, checks: [{collection, record, onChannelHash, localHash, matches}]}`.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async VerifyPrivateData(ctx: Context, taskId: string): Promise<string> {
+    requireRole(ctx, 'Audit:VerifyPrivateData', ...READERS);
+    const id = asString(taskId, 'taskId', TASK_ID);
+    const task = await mustGetJson<TraceTask>(ctx, traceKeys.task(ctx, id), `task ${id}`);
+    const region = regionCollection(task.channel);
+    const targets: { collection: string; record: string; key: string }[] = [
+      { collection: region, record: 'units', key: traceKeys.units(ctx, id) },
+      { collection: region, record: 'arbitration state', key: traceKeys.privateState(ctx, id) },
+      { collection: region, record: 'accepted result', key: traceKeys.accepted(ctx, id) },
+      { collection: region, record: 'carbon flow', key: traceKeys.carbonFlow(ctx, id) },
+    ];
+    for (const role of ROLES) {
+      const m = await getJson<MaskedTaskDigest>(ctx, traceKeys.maskedTask(ctx, id, role));
+      if (m === undefined) continue;
+      const collection = providerCollection(m.provider);
+      targets.push({ collection, record: `masked task ${role}`, key: traceKeys.maskedTask(ctx, id, role) });
+      for (const kind of ['first', 'recompute'] as const) {
+        const key = traceKeys.result(ctx, id, role, kind);
+        const r = await getJson<ResultDigest>(ctx, key);
+        if (r !== undefined && r.timedOut !== true)
+          targets.push({ collection, record: `answer ${role} ${kind}`, key });
+      }
+    }
+    const checks: PrivateCheck[] = [];
+    for (const t of targets) {
+      const onChannel = await ctx.stub.getPrivateDataHash(t.collection, t.key);
+      if (onChannel.length === 0) continue;
+      const local = await ctx.stub.getPrivateData(t.collection, t.key);
+      const onChannelHash = Buffer.from(onChannel).toString('hex');
+      const localHash = local.length === 0 ? null : sha256Hex(local);
+      checks.push({
+        collection: t.collection,
+        record: t.record,
+        onChannelHash,
+        localHash,
+        matches: localHash === onChannelHash,
+      });
+    }
+    return canonicalJson({ taskId: id, valid: checks.every((c) => c.matches), checks });
   }
 
   /** Providers (with blacklist status), the current cycle and the governance state in one answer. */
@@ -139,5 +217,18 @@ export class AuditContract extends CarbonContract {
       blacklist: providers.filter((p) => p.blacklisted).map((p) => p.id),
       governance: (await readGovernance(ctx)) ?? null,
     });
+  }
+
+  async #current(ctx: Context, channel: string, slot: string): Promise<SlotCurrentRecord> {
+    const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
+    const s = parseSlot(slot);
+    const current = await getJson<SlotCurrentRecord>(ctx, traceKeys.slotCurrent(ctx, name, padNumber(s)));
+    if (current === undefined) {
+      throw new CarbonTraceError('NOT_FOUND', `slot ${s} of ${name} has no recorded carbon flow`, {
+        channel: name,
+        slot: s,
+      });
+    }
+    return current;
   }
 }

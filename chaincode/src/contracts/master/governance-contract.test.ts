@@ -1,10 +1,16 @@
 import { solvePow } from '../../governance/pow-agent';
+import { TEST_NETWORK_ORGS } from '../shared/network-orgs';
 import { ContractHarness } from '../testing/contract-harness';
 import { runTwice } from '../testing/determinism';
 import { ORGS } from '../testing/identities';
 import { contracts } from './index';
 
-const harness = (): ContractHarness => new ContractHarness(contracts, 'master');
+/** The test topology plus a third HV region (Hv3), as a deployment with three regions records it. */
+const ORGS_WITH_HV3 = {
+  ...TEST_NETWORK_ORGS,
+  regions: [...TEST_NETWORK_ORGS.regions, { channel: 'slave-hv3', hv: 'Hv3MSP', lvs: ['Lv3aMSP'] }],
+};
+const harness = (): ContractHarness => new ContractHarness(contracts, 'master', undefined, ORGS_WITH_HV3);
 const HV3 = { mspId: 'Hv3MSP' };
 
 interface State {

@@ -8,7 +8,16 @@ import { CarbonTraceError } from '../../common/errors';
 import { parseCarbonSidecar } from '../../grid/carbon-sidecar';
 import type { CarbonSidecar } from '../../grid/carbon-sidecar';
 import type { Branch, Bus, BusType, Generator, PowerCase } from '../../grid/power-case';
-import { asArray, asNumber, asRecord, asString, invalid, onlyKeys, optional } from '../shared/arguments';
+import {
+  asArray,
+  asInteger,
+  asNumber,
+  asRecord,
+  asString,
+  invalid,
+  onlyKeys,
+  optional,
+} from '../shared/arguments';
 import { branchKey } from '../slave/measurement-record';
 import type { SlotPackage } from '../slave/slot-package';
 
@@ -180,13 +189,22 @@ export function caseFromPackage(pkg: SlotPackage): SlotCase {
   };
 }
 
+function positive(value: number, field: string, busId: number): number {
+  if (value <= 0) invalid(field, 'must be greater than 0', value, busId);
+  return value;
+}
+
 /** Validates the carbon parameters of a trace request. @throws INVALID_ARGUMENT naming the field. */
 export function parseUnitCarbonSpecs(value: unknown): UnitCarbonSpec[] {
+  const seen = new Set<string>();
   return asArray(value, 'units', 0, 10_000).map((v, i): UnitCarbonSpec => {
     const f = `units[${i}]`;
     const r = asRecord(v, f);
-    const busId = asNumber(r['busId'], `${f}.busId`, 1, 99_999_999);
+    const busId = asInteger(r['busId'], `${f}.busId`, 1, 99_999_999);
     const unitId = asString(r['unitId'], `${f}.unitId`, /^[A-Za-z0-9._-]{1,32}$/);
+    const identity = `${busId}/${unitId}`;
+    if (seen.has(identity)) invalid(`${f}.unitId`, `repeats unit ${unitId} at bus ${busId}`, unitId, busId);
+    seen.add(identity);
     const kind = r['kind'];
     if (kind === 'coal') {
       onlyKeys(r, f, [
@@ -206,11 +224,13 @@ export function parseUnitCarbonSpecs(value: unknown): UnitCarbonSpec[] {
         unitId,
         kind,
         pecc: {
-          a: asNumber(p['a'], `${f}.pecc.a`),
-          b: asNumber(p['b'], `${f}.pecc.b`),
-          c: asNumber(p['c'], `${f}.pecc.c`),
+          a: asNumber(p['a'], `${f}.pecc.a`, 0, 1e6, busId),
+          b: asNumber(p['b'], `${f}.pecc.b`, 0, 1e6, busId),
+          c: asNumber(p['c'], `${f}.pecc.c`, 0, 1e9, busId),
         },
-        zeta: optional(r['zeta'], (z) => asNumber(z, `${f}.zeta`, 0, 10)) ?? 1,
+        zeta:
+          optional(r['zeta'], (z) => positive(asNumber(z, `${f}.zeta`, 0, 10, busId), `${f}.zeta`, busId)) ??
+          1,
         carbonContentRate: asNumber(r['carbonContentRate'], `${f}.carbonContentRate`, 0, 1),
         oxidationRate: asNumber(r['oxidationRate'], `${f}.oxidationRate`, 0, 1),
         captureRate: optional(r['captureRate'], (z) => asNumber(z, `${f}.captureRate`, 0, 1)) ?? 0,

@@ -1,83 +1,72 @@
 /**
- * carbon-master `Trace`: one outsourced carbon trace, step by step (DESIGN.md §3):
- * `Request` (GridCo) → `ConditionA` (HV peer; transient seed → one-time keys, masked tasks
- * public, seed private) → `SubmitResult` (only the assigned provider) → `ConditionB` (HV peer;
- * unmask, verify, compare, arbitration steps, fees and strikes; call again after
- * recomputations or a third provider's answer) → `RecordCarbonFlow` (GridCo; conservation
- * re-checked). One event per step.
+ * carbon-master `Trace`: one outsourced carbon trace, step by step (DESIGN.md §3, §8):
+ * `Request` (GridCo + regulator; unit parameters as transient data) → `ConditionA` (HV + regulator;
+ * transient seed → one-time keys; masked tasks into each provider's collection) → `SubmitResult`
+ * (only the assigned provider; its answer as transient data) → `ConditionB` (HV + regulator:
+ * unmask, verify, compare, arbitration, settlement) → `RecordCarbonFlow` (GridCo + regulator;
+ * conservation re-checked). Every plaintext value stays in private collections; what the channel
+ * sees (state, events, return values) is ids, digests and provider-facing facts.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
-import { expectedEvents, startArbitration, stepArbitration } from '../../outsourcing/arbitration';
-import type { ArbitrationState, FeeSchedule, ProviderStanding } from '../../outsourcing/arbitration';
-import { MASK_PROFILES } from '../../outsourcing/mask-key';
-import type { MaskProfile } from '../../outsourcing/mask-key';
-import { MAX_PAYLOAD_BYTES } from '../../outsourcing/masked-payloads';
-import { toComparable } from '../../outsourcing/trace-groups';
-import type { TraceGroups } from '../../outsourcing/trace-groups';
-import {
-  asArray,
-  asInteger,
-  asNumber,
-  asRecord,
-  asString,
-  invalid,
-  onlyKeys,
-  optional,
-  parseJsonArgument,
-} from '../shared/arguments';
+import { startArbitration, stepArbitration } from '../../outsourcing/arbitration';
+import type { ArbitrationState } from '../../outsourcing/arbitration';
+import { MAX_PAYLOAD_BYTES, parseMaskedResult, parseMaskedTask } from '../../outsourcing/masked-payloads';
+import { asString, invalid } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { canonicalSha256, sha256Hex } from '../shared/hashing';
-import { restrictKeyToOrgs } from '../shared/key-endorsement';
-import {
-  exists,
-  getJson,
-  getPrivateJson,
-  mustGetJson,
-  padNumber,
-  putJson,
-  putPrivateJson,
-} from '../shared/ledger-state';
-import { ALL_ROLES, implicitCollectionOf, mspOfOrgId, requireRole } from '../shared/roles';
+import { exists, getJson, mustGetJson, padNumber } from '../shared/ledger-state';
+import { readNetworkOrgs, regionOfChannel } from '../shared/network-orgs';
+import type { NetworkOrgs } from '../shared/network-orgs';
+import { ALL_ROLES, requireRole } from '../shared/roles';
 import type { Caller } from '../shared/roles';
-import { MAX_SLOT } from '../slave/measurement-record';
-import type { SealedSlotPackage } from '../slave/slot-package';
-import { readAnchoredPackage } from './anchor-ledger';
-import { noteAccuracy } from './governance-ledger';
-import { currentCycle, getProvider, listProviders, putProvider } from './provider-ledger';
+import { gridCompanyRecordPolicy, hvRecordPolicy } from '../shared/trust-policies';
+import { AnswerDriver, openAnswer, ROLES, summaryOf } from './answer-driver';
+import type { PrivateTraceState } from './answer-driver';
+import { noteAccuracy, txSeconds } from './governance-ledger';
+import { currentCycle, listProviders } from './provider-ledger';
 import { assignProviders, isBlacklisted } from './provider-record';
-import type { ProviderRecord } from './provider-record';
-import { parseUnitCarbonSpecs } from './slot-case';
+import { providerStandings, settleProviders } from './provider-settlement';
+import { readAnchoredSlotPackage } from './slot-package-reader';
 import {
   carbonProposal,
-  dataCenterTrace,
-  evaluateAnswer,
   maskedTaskOfRole,
   problemOfPackage,
   recheckConservation,
   ROLE_NUMBER,
-  sameResult,
 } from './trace-engine';
-import type { EvaluatedAnswer, SlotProblem } from './trace-engine';
+import type { SlotProblem } from './trace-engine';
+import { parseTraceRequest, TASK_ID } from './trace-request';
 import { traceKeys } from './trace-records';
 import type {
+  AcceptedHeader,
   AcceptedRecord,
-  AnswerKind,
-  AnswerVerdict,
   ArbitrationSummary,
   BusIntensityRecord,
+  CarbonFlowHeader,
   CarbonFlowRecord,
   ConditionARecord,
+  MaskedTaskDigest,
   MaskedTaskRecord,
+  ResultDigest,
   ResultRecord,
   Role,
+  SlotCurrentRecord,
   TraceTask,
+  TraceUnits,
 } from './trace-records';
-import { SLAVE_CHANNEL_PATTERN } from './verification-block';
+import {
+  getProviderRecord,
+  getRegionRecord,
+  mustGetRegionRecord,
+  putProviderRecord,
+  putPublic,
+  putRegionRecord,
+} from './trace-store';
 
-/** Events emitted by {@link TraceContract}, one per step. */
+/** Events emitted by {@link TraceContract}, one per step (ids and digests only). */
 export const TRACE_EVENTS = {
   requested: 'TraceRequested',
   conditionA: 'TraceConditionA',
@@ -89,59 +78,20 @@ export const TRACE_EVENTS = {
 
 /** Name of the transient field holding condition a's seed. */
 export const SEED_TRANSIENT_KEY = 'seed';
+/** Name of the transient field holding a provider's masked answer. */
+export const RESULT_TRANSIENT_KEY = 'result';
 /** Smallest seed accepted, bytes. */
 export const MIN_SEED_BYTES = 16;
-/** Default fees of a task. */
-export const DEFAULT_FEES: FeeSchedule = { providerFee: 1, dataCenterCost: 2 };
-/** The slave chaincode read across channels by condition a and b. */
-export const SLAVE_CHAINCODE = 'carbon-slave';
 
-const TASK_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const ROLES: readonly Role[] = ['I', 'II', 'III'];
-
-interface PrivateTraceState {
-  readonly seed: string;
-  readonly arbitration: ArbitrationState;
-  readonly verdicts: readonly AnswerVerdict[];
+function parseRole(role: string): Role {
+  if (role !== 'I' && role !== 'II' && role !== 'III') return invalid('role', 'must be I, II or III', role);
+  return role;
 }
 
-/** The HV organization id that owns `channel` (`slave-hv1` → `Hv1`) is checked by MSP: `Hv1MSP`. */
-function hvMspOfChannel(channel: string): string {
-  const suffix = channel.slice('slave-'.length);
-  if (!suffix.startsWith('hv') || suffix.length < 3)
-    invalid('channel', 'must name an HV slave channel (slave-hv…)', channel);
-  return mspOfOrgId(`Hv${suffix.slice(2)}`);
-}
-
-function assertTaskHv(caller: Caller, task: TraceTask): void {
-  if (caller.mspId !== task.hvMsp) {
-    throw new CarbonTraceError(
-      'ACCESS_DENIED',
-      `${caller.mspId} is not the HV organization of ${task.channel}`,
-      {
-        mspId: caller.mspId,
-        channel: task.channel,
-      },
-    );
+function assertIs(caller: Caller, mspId: string, what: string): void {
+  if (caller.mspId !== mspId) {
+    throw new CarbonTraceError('ACCESS_DENIED', `${caller.mspId} is not ${what}`, { mspId: caller.mspId });
   }
-}
-
-function summaryOf(
-  taskId: string,
-  state: ArbitrationState,
-  verdicts: readonly AnswerVerdict[],
-): ArbitrationSummary {
-  return {
-    taskId,
-    stage: state.stage,
-    path: state.path,
-    assignment: state.assignment,
-    expected: expectedEvents(state),
-    strikesThisTask: state.strikesThisTask,
-    transfers: state.transfers,
-    verdicts,
-    acceptedFrom: state.outcome?.acceptedFrom ?? null,
-  };
 }
 
 /** The outsourced trace lifecycle. */
@@ -155,84 +105,82 @@ export class TraceContract extends CarbonContract {
   }
 
   /**
-   * GridCo requests a trace: `{taskId, channel, slot, units: [{busId, unitId, kind, …}],
-   * profile?: "monomial"|"dense"|"hardened", providers?: [I, II], fees?: {providerFee, dataCenterCost}}`.
-   * Its event is the master's index instruction to the HV organization of `channel`.
+   * GridCo requests a trace: public `{taskId, channel, slot, profile?, providers?, fees?,
+   * answerDeadlineSeconds?, supersedes?}`, unit parameters as transient `units`. Endorsed by
+   * GridCo and the regulator. An identical replay returns the stored task.
    */
   @Transaction()
   @Returns('string')
   async Request(ctx: Context, requestJson: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:Request', 'gridco');
-    const r = asRecord(parseJsonArgument(requestJson, 'request'), 'request');
-    onlyKeys(r, 'request', ['taskId', 'channel', 'slot', 'units', 'profile', 'providers', 'fees']);
-    const taskId = asString(r['taskId'], 'taskId', TASK_ID);
-    const channel = asString(r['channel'], 'channel', SLAVE_CHANNEL_PATTERN);
-    const slot = asInteger(r['slot'], 'slot', 0, MAX_SLOT);
-    const units = parseUnitCarbonSpecs(r['units']);
-    const profile = (optional(r['profile'], (v) => {
-      if (typeof v !== 'string' || !(MASK_PROFILES as readonly string[]).includes(v)) {
-        invalid('profile', `must be one of ${MASK_PROFILES.join(', ')}`, v);
-      }
-      return v;
-    }) ?? 'monomial') as MaskProfile;
-    const requested = optional(r['providers'], (v) =>
-      asArray(v, 'providers', 2, 2).map((p, i) => asString(p, `providers[${i}]`)),
-    );
-    const fees =
-      optional(r['fees'], (v) => {
-        const f = asRecord(v, 'fees');
-        onlyKeys(f, 'fees', ['providerFee', 'dataCenterCost']);
-        return {
-          providerFee: asNumber(f['providerFee'], 'fees.providerFee', 0, 1e9),
-          dataCenterCost: asNumber(f['dataCenterCost'], 'fees.dataCenterCost', 0, 1e9),
-        };
-      }) ?? DEFAULT_FEES;
-    const key = traceKeys.task(ctx, taskId);
-    if (await exists(ctx, key)) {
-      throw new CarbonTraceError('ALREADY_EXISTS', `task ${taskId} already exists`, { taskId });
+    const orgs = await readNetworkOrgs(ctx);
+    assertIs(caller, orgs.gridCompany, 'the grid company');
+    const r = parseTraceRequest(ctx, requestJson);
+    const region = regionOfChannel(orgs, r.channel);
+    const unitsSha256 = canonicalSha256(r.units);
+    const key = traceKeys.task(ctx, r.taskId);
+    const before = await getJson<TraceTask>(ctx, key);
+    if (before !== undefined) {
+      const same =
+        before.channel === r.channel &&
+        before.slot === r.slot &&
+        before.unitsSha256 === unitsSha256 &&
+        before.profile === r.profile &&
+        canonicalJson(before.fees) === canonicalJson(r.fees);
+      if (same) return canonicalJson(before);
+      throw new CarbonTraceError('ALREADY_EXISTS', `task ${r.taskId} already exists with other parameters`, {
+        taskId: r.taskId,
+      });
     }
-    const cycle = await currentCycle(ctx);
-    const providers = await listProviders(ctx);
-    const first = assignProviders(providers, cycle, 2, requested ?? []);
-    const rest = providers
-      .filter((p) => !first.some((f) => f.id === p.id) && !isBlacklisted(p, cycle))
-      .sort((a, b) => (a.feePerTask !== b.feePerTask ? a.feePerTask - b.feePerTask : a.id < b.id ? -1 : 1));
+    if (r.supersedes !== null) {
+      const old = await mustGetJson<TraceTask>(
+        ctx,
+        traceKeys.task(ctx, r.supersedes.taskId),
+        `task ${r.supersedes.taskId}`,
+      );
+      if (old.channel !== r.channel || old.slot !== r.slot) {
+        invalid('supersedes.taskId', `must be a task of ${r.channel} slot ${r.slot}`, r.supersedes.taskId);
+      }
+    }
     const task: TraceTask = {
-      taskId,
-      channel,
-      slot,
-      hvMsp: hvMspOfChannel(channel),
-      profile,
-      units,
-      fees,
-      providerOrder: [...first, ...rest].map((p) => p.id),
-      cycle,
+      taskId: r.taskId,
+      channel: r.channel,
+      slot: r.slot,
+      hvMsp: region.hv,
+      profile: r.profile,
+      fees: r.fees,
+      requestedProviders: r.requestedProviders,
+      answerDeadlineSeconds: r.answerDeadlineSeconds,
+      supersedes: r.supersedes,
+      unitsSha256,
       requesterMsp: caller.mspId,
+      requestedAtSeconds: txSeconds(ctx),
       txId: ctx.stub.getTxID(),
     };
-    await putJson(ctx, key, task);
-    await restrictKeyToOrgs(ctx, key, caller.mspId);
+    const policy = gridCompanyRecordPolicy(orgs);
+    await putPublic(ctx, key, task, policy);
+    const units: TraceUnits = { taskId: r.taskId, units: r.units };
+    await putRegionRecord(ctx, r.channel, traceKeys.units(ctx, r.taskId), units, policy);
     emitEvent(ctx, TRACE_EVENTS.requested, {
-      taskId,
-      channel,
-      slot,
-      hvMsp: task.hvMsp,
-      providers: task.providerOrder.slice(0, 2),
+      taskId: r.taskId,
+      channel: r.channel,
+      slot: r.slot,
+      hvMsp: region.hv,
     });
     return canonicalJson(task);
   }
 
   /**
-   * Condition a (HV organization of the task's channel, on its own peer, transient `seed`): reads
-   * the slot package across channels, checks it against its anchor, solves the power flow, builds
-   * the problem, dispatches I and II, publishes their masked tasks and keeps the seed private.
+   * Condition a (the channel's HV organization and the regulator, transient `seed`): reads the
+   * package across channels, checks it against its anchor, solves the power flow, chooses the
+   * providers, writes each one's masked task into its own collection and keeps the seed private.
    */
   @Transaction()
   @Returns('string')
   async ConditionA(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:ConditionA', 'hv');
-    const task = await this.#task(ctx, taskId);
-    assertTaskHv(caller, task);
+    const { task, orgs } = await this.#taskOf(ctx, taskId);
+    assertIs(caller, task.hvMsp, `the HV organization of ${task.channel}`);
     if (await exists(ctx, traceKeys.conditionA(ctx, task.taskId))) {
       throw new CarbonTraceError('ALREADY_EXISTS', `condition a of task ${task.taskId} already ran`, {
         taskId: task.taskId,
@@ -243,22 +191,28 @@ export class TraceContract extends CarbonContract {
       throw new CarbonTraceError(
         'INVALID_ARGUMENT',
         `transient field "${SEED_TRANSIENT_KEY}" must hold at least ${MIN_SEED_BYTES} bytes`,
-        {
-          field: SEED_TRANSIENT_KEY,
-        },
+        { field: SEED_TRANSIENT_KEY },
       );
     }
     const seed = Buffer.from(seedBytes).toString('hex');
-    const { sealed, anchored } = await this.#package(ctx, task);
-    const slot = problemOfPackage(sealed.package, task.units);
+    const { sealed, anchored } = await readAnchoredSlotPackage(ctx, task.channel, task.slot);
+    const slot = problemOfPackage(sealed.package, await this.#units(ctx, task));
+    const cycle = await currentCycle(ctx);
+    const providers = await listProviders(ctx);
+    const first = assignProviders(providers, cycle, 2, task.requestedProviders);
+    const rest = providers
+      .filter((p) => !first.some((f) => f.id === p.id) && !isBlacklisted(p, cycle))
+      .sort((a, b) => (a.feePerTask !== b.feePerTask ? a.feePerTask - b.feePerTask : a.id < b.id ? -1 : 1));
+    const providerOrder = [...first, ...rest].map((p) => p.id);
     let state = startArbitration({
       taskId: task.taskId,
-      cycle: task.cycle,
-      pool: { order: task.providerOrder, standing: await this.#standings(ctx, task.providerOrder) },
+      cycle,
+      pool: { order: providerOrder, standing: await providerStandings(ctx, providerOrder) },
       fees: task.fees,
     });
     state = stepArbitration(state, { type: 'dispatch' });
-    const published = await this.#publishTasks(ctx, task, slot, seed, state);
+    const policy = hvRecordPolicy(orgs, task.hvMsp);
+    const published = await this.#publishTasks(ctx, task, slot, seed, state, orgs);
     const record: ConditionARecord = {
       taskId: task.taskId,
       packageSha256: sealed.sha256,
@@ -267,12 +221,12 @@ export class TraceContract extends CarbonContract {
       size: slot.problem.size,
       generatorCount: slot.problem.generatorCount,
       powerFlow: slot.powerFlow,
+      providerOrder,
+      cycle,
       txId: ctx.stub.getTxID(),
     };
-    const key = traceKeys.conditionA(ctx, task.taskId);
-    await putJson(ctx, key, record);
-    await restrictKeyToOrgs(ctx, key, caller.mspId);
-    await this.#saveState(ctx, caller, task, { seed, arbitration: state, verdicts: [] }, true);
+    await putPublic(ctx, traceKeys.conditionA(ctx, task.taskId), record, policy);
+    await this.#saveState(ctx, task, orgs, { seed, arbitration: state, verdicts: [] }, true);
     emitEvent(ctx, TRACE_EVENTS.conditionA, {
       taskId: task.taskId,
       assignment: state.assignment,
@@ -282,71 +236,81 @@ export class TraceContract extends CarbonContract {
     return canonicalJson({ ...record, assignment: state.assignment, maskedTasks: published });
   }
 
-  /** A provider's masked task (only that provider, the HV organization, GridCo and the regulator). */
+  /** A provider's masked task: only that provider (and GridCo, the task's HV, the regulator). */
   @Transaction(false)
   @Returns('string')
   async GetMaskedTask(ctx: Context, taskId: string, role: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:GetMaskedTask', 'cloud', 'hv', 'gridco', 'regulator');
+    const id = asString(taskId, 'taskId', TASK_ID);
     const r = parseRole(role);
-    const record = await mustGetJson<MaskedTaskRecord>(
-      ctx,
-      traceKeys.maskedTask(ctx, asString(taskId, 'taskId', TASK_ID), r),
-      `masked task ${r} of ${taskId}`,
-    );
-    if (caller.role === 'cloud' && record.provider !== caller.orgId) {
-      throw new CarbonTraceError(
-        'ACCESS_DENIED',
-        `${caller.orgId} is not assigned role ${r} of task ${taskId}`,
-        {
-          mspId: caller.mspId,
-        },
-      );
+    const key = traceKeys.maskedTask(ctx, id, r);
+    const digest = await mustGetJson<MaskedTaskDigest>(ctx, key, `masked task ${r} of ${id}`);
+    if (caller.role === 'cloud' && digest.provider !== caller.orgId) {
+      throw new CarbonTraceError('ACCESS_DENIED', `${caller.orgId} is not assigned role ${r} of task ${id}`, {
+        mspId: caller.mspId,
+      });
+    }
+    const record = await getProviderRecord<MaskedTaskRecord>(ctx, digest.provider, key);
+    if (record === undefined) {
+      throw new CarbonTraceError('NOT_FOUND', `masked task ${r} of ${id} is not on this peer yet`, {
+        taskId: id,
+      });
     }
     return canonicalJson(record);
   }
 
-  /** The tasks a provider is expected to answer now: `[{taskId, role, type}]` for the given task ids. */
+  /** The answers a task waits for now: `{taskId, stage, expected}` (a provider sees only its own). */
   @Transaction(false)
   @Returns('string')
   async GetAssignment(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:GetAssignment', ...ALL_ROLES);
-    const summary = await mustGetJson<ArbitrationSummary>(
-      ctx,
-      traceKeys.arbitration(ctx, asString(taskId, 'taskId', TASK_ID)),
-      `arbitration of task ${taskId}`,
-    );
+    const summary = await this.#summary(ctx, taskId);
     const expected = summary.expected.filter(
       (e) =>
         caller.role !== 'cloud' ||
         (e.type !== 'dispatch' && e.type !== 'data-center' && e.provider === caller.orgId),
     );
-    return canonicalJson({ taskId: summary.taskId, stage: summary.stage, expected });
+    const task = await mustGetJson<TraceTask>(
+      ctx,
+      traceKeys.task(ctx, summary.taskId),
+      `task ${summary.taskId}`,
+    );
+    return canonicalJson({
+      taskId: summary.taskId,
+      stage: summary.stage,
+      expected,
+      hvMsp: task.hvMsp,
+      deadlineSeconds: summary.openedAtSeconds + task.answerDeadlineSeconds,
+    });
   }
 
   /**
-   * The assigned provider submits its masked answer for its role (`first` answer or `recompute`
-   * when the arbitration asks for it). Stored as is; condition b decrypts and judges it.
+   * The assigned provider submits its masked answer for `role` as transient `result` (first
+   * answer or recomputation, as the arbitration expects). Endorsed by the task's HV and the
+   * regulator, which validate its schema and size; stored in the provider's own collection.
    */
   @Transaction()
   @Returns('string')
-  async SubmitResult(ctx: Context, taskId: string, role: string, resultJson: string): Promise<string> {
+  async SubmitResult(ctx: Context, taskId: string, role: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:SubmitResult', 'cloud');
     const id = asString(taskId, 'taskId', TASK_ID);
     const r = parseRole(role);
-    if (resultJson.length > MAX_PAYLOAD_BYTES) {
+    const bytes = ctx.stub.getTransient().get(RESULT_TRANSIENT_KEY);
+    if (bytes === undefined) {
+      invalid(RESULT_TRANSIENT_KEY, 'must be sent as transient data (the masked answer)', 'nothing');
+    }
+    if (bytes.length > MAX_PAYLOAD_BYTES) {
       throw new CarbonTraceError(
         'PAYLOAD_TOO_LARGE',
-        `result is ${resultJson.length} bytes (limit ${MAX_PAYLOAD_BYTES})`,
+        `result is ${bytes.length} bytes (limit ${MAX_PAYLOAD_BYTES})`,
         {
-          value: resultJson.length,
+          value: bytes.length,
         },
       );
     }
-    const summary = await mustGetJson<ArbitrationSummary>(
-      ctx,
-      traceKeys.arbitration(ctx, id),
-      `arbitration of task ${id}`,
-    );
+    const resultJson = Buffer.from(bytes).toString('utf8');
+    const { task, orgs } = await this.#taskOf(ctx, id);
+    const summary = await this.#summary(ctx, id);
     if (summary.assignment[r] !== caller.orgId) {
       throw new CarbonTraceError(
         'ACCESS_DENIED',
@@ -357,155 +321,128 @@ export class TraceContract extends CarbonContract {
         },
       );
     }
-    const { kind, key } = await this.#openAnswer(ctx, summary, id, r);
-    const record: ResultRecord = {
+    const open = await openAnswer(ctx, summary, id, r);
+    const masked = await getProviderRecord<MaskedTaskRecord>(
+      ctx,
+      caller.orgId,
+      traceKeys.maskedTask(ctx, id, r),
+    );
+    if (masked === undefined) {
+      throw new CarbonTraceError('NOT_FOUND', `masked task ${r} of ${id} is not on this peer yet`, {
+        taskId: id,
+      });
+    }
+    try {
+      parseMaskedResult(resultJson, parseMaskedTask(masked.taskJson));
+    } catch (error: unknown) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new CarbonTraceError(
+        'INVALID_ARGUMENT',
+        `result of role ${r} of task ${id} is malformed: ${reason}`,
+        {
+          field: RESULT_TRANSIENT_KEY,
+          taskId: id,
+        },
+      );
+    }
+    const digest: ResultDigest = {
       taskId: id,
       role: r,
-      kind,
+      kind: open.kind,
       provider: caller.orgId,
-      resultJson,
       sha256: sha256Hex(resultJson),
       txId: ctx.stub.getTxID(),
     };
-    // no key-level policy: a cloud organization has no peers to endorse with; the key is written once
-    await putJson(ctx, key, record);
-    emitEvent(ctx, TRACE_EVENTS.resultSubmitted, {
-      taskId: id,
-      role: r,
-      kind,
-      provider: caller.orgId,
-      sha256: record.sha256,
-    });
-    return canonicalJson({ taskId: id, role: r, kind, sha256: record.sha256 });
+    const policy = hvRecordPolicy(orgs, task.hvMsp);
+    await putPublic(ctx, open.key, digest, policy);
+    const record: ResultRecord = { ...digest, resultJson };
+    await putProviderRecord(ctx, caller.orgId, open.key, record, policy);
+    emitEvent(ctx, TRACE_EVENTS.resultSubmitted, digest);
+    return canonicalJson({ taskId: id, role: r, kind: open.kind, sha256: digest.sha256 });
   }
 
   /**
-   * GridCo declares that the provider of `role` did not answer in time: the expected answer is
-   * recorded as a timeout, which condition b counts as a wrong result (MATH.md F.3, S1).
+   * GridCo (with the regulator) records that the provider of `role` did not answer by its
+   * deadline (transaction time ≥ the time the answer was asked for + the task's deadline): the
+   * answer counts as wrong in condition b (MATH.md F.3, S1).
    */
   @Transaction()
   @Returns('string')
   async ReportTimeout(ctx: Context, taskId: string, role: string): Promise<string> {
-    requireRole(ctx, 'Trace:ReportTimeout', 'gridco');
+    const caller = requireRole(ctx, 'Trace:ReportTimeout', 'gridco');
     const id = asString(taskId, 'taskId', TASK_ID);
     const r = parseRole(role);
-    const summary = await mustGetJson<ArbitrationSummary>(
-      ctx,
-      traceKeys.arbitration(ctx, id),
-      `arbitration of task ${id}`,
-    );
-    const { expected, kind, key } = await this.#openAnswer(ctx, summary, id, r);
-    const record: ResultRecord = {
+    const { task, orgs } = await this.#taskOf(ctx, id);
+    assertIs(caller, orgs.gridCompany, 'the grid company');
+    const summary = await this.#summary(ctx, id);
+    const open = await openAnswer(ctx, summary, id, r);
+    const now = txSeconds(ctx);
+    const deadline = summary.openedAtSeconds + task.answerDeadlineSeconds;
+    if (now < deadline) {
+      throw new CarbonTraceError(
+        'INVALID_STATE',
+        `role ${r} of task ${id} has until ${deadline} (transaction time ${now}) to answer`,
+        { taskId: id, deadline, value: now },
+      );
+    }
+    const digest: ResultDigest = {
       taskId: id,
       role: r,
-      kind,
-      provider: expected.provider,
-      resultJson: '',
+      kind: open.kind,
+      provider: open.provider,
       sha256: sha256Hex(''),
       txId: ctx.stub.getTxID(),
       timedOut: true,
     };
-    await putJson(ctx, key, record);
-    emitEvent(ctx, TRACE_EVENTS.timeoutReported, { taskId: id, role: r, kind, provider: expected.provider });
-    return canonicalJson({ taskId: id, role: r, kind, provider: expected.provider, timedOut: true });
+    await putPublic(ctx, open.key, digest, hvRecordPolicy(orgs, task.hvMsp));
+    emitEvent(ctx, TRACE_EVENTS.timeoutReported, {
+      taskId: id,
+      role: r,
+      kind: open.kind,
+      provider: open.provider,
+    });
+    return canonicalJson({ taskId: id, role: r, kind: open.kind, provider: open.provider, timedOut: true });
   }
 
   /**
-   * Condition b (HV organization of the task's channel, on its own peer): decrypts and verifies the
-   * answers that arrived, advances the arbitration (compare, recompute, third provider, internal
-   * data center), and at the end settles fees, strikes and blacklists and publishes the accepted
-   * result's carbon-flow proposal. Returns the public arbitration summary.
+   * Condition b (the HV organization and the regulator): decrypts and verifies the answers that
+   * arrived, advances the arbitration, and at the end settles fees, strikes and blacklists and
+   * stores the accepted result. Writes nothing when no new answer arrived.
    */
   @Transaction()
   @Returns('string')
   async ConditionB(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:ConditionB', 'hv');
-    const task = await this.#task(ctx, taskId);
-    assertTaskHv(caller, task);
-    const secret = await getPrivateJson<PrivateTraceState>(
+    const { task, orgs } = await this.#taskOf(ctx, taskId);
+    assertIs(caller, task.hvMsp, `the HV organization of ${task.channel}`);
+    const secret = await getRegionRecord<PrivateTraceState>(
       ctx,
-      implicitCollectionOf(caller.mspId),
+      task.channel,
       traceKeys.privateState(ctx, task.taskId),
     );
+    const before = await this.#summary(ctx, task.taskId);
     if (secret === undefined) {
-      throw new CarbonTraceError(
-        'INVALID_STATE',
-        `condition a of task ${task.taskId} has not run on this organization's peer`,
-        {
-          taskId: task.taskId,
-        },
-      );
+      throw new CarbonTraceError('INVALID_STATE', `condition a of task ${task.taskId} is not on this peer`, {
+        taskId: task.taskId,
+      });
     }
     if (secret.arbitration.stage === 'END') {
       throw new CarbonTraceError('INVALID_STATE', `task ${task.taskId} is already settled`, {
         taskId: task.taskId,
       });
     }
-    const { sealed } = await this.#package(ctx, task);
-    const slot = problemOfPackage(sealed.package, task.units);
-    let state = secret.arbitration;
-    const verdicts = [...secret.verdicts];
-    const decrypted = new Map<string, TraceGroups>();
-    for (let guard = 0; guard < 12 && state.stage !== 'END'; guard += 1) {
-      const expected = expectedEvents(state);
-      const first = expected[0];
-      if (first === undefined) break;
-      if (first.type === 'data-center') {
-        state = stepArbitration(state, {
-          type: 'data-center',
-          result: toComparable(dataCenterTrace(slot.problem)),
-        });
-        continue;
-      }
-      let progressed = false;
-      for (const e of expected) {
-        if (e.type === 'dispatch' || e.type === 'data-center') continue;
-        const kind: AnswerKind = e.type === 'recompute' ? 'recompute' : 'first';
-        const stored = await getJson<ResultRecord>(ctx, traceKeys.result(ctx, task.taskId, e.role, kind));
-        if (stored === undefined) continue;
-        const { key, task: masked } = maskedTaskOfRole(
-          slot.problem,
-          secret.seed,
-          task.taskId,
-          ROLE_NUMBER[e.role],
-          task.profile,
-        );
-        const answer: EvaluatedAnswer =
-          stored.timedOut === true
-            ? {
-                submission: { kind: 'failed', reason: 'timeout' },
-                groups: undefined,
-                residualRelative: null,
-                failures: ['timeout'],
-              }
-            : evaluateAnswer(slot.problem, key, masked, stored.resultJson);
-        if (answer.groups !== undefined) decrypted.set(`${e.provider}/${kind}/${e.role}`, answer.groups);
-        verdicts.push({
-          role: e.role,
-          kind,
-          provider: e.provider,
-          valid: answer.submission.kind === 'result' && answer.submission.valid,
-          residualRelative: answer.residualRelative,
-          failures: answer.failures,
-        });
-        state =
-          e.type === 'recompute' && e.role !== 'III'
-            ? stepArbitration(state, { type: 'recompute', role: e.role, submission: answer.submission })
-            : stepArbitration(state, { type: 'submit', role: e.role, submission: answer.submission });
-        progressed = true;
-        break;
-      }
-      if (!progressed) break;
-    }
+    const { sealed } = await readAnchoredSlotPackage(ctx, task.channel, task.slot);
+    const slot = problemOfPackage(sealed.package, await this.#units(ctx, task));
+    const driver = new AnswerDriver(ctx, task, slot, secret.seed);
+    const { state, verdicts } = await driver.advance(secret.arbitration, secret.verdicts);
     if (state.path.length === secret.arbitration.path.length && verdicts.length === secret.verdicts.length) {
-      // nothing arrived yet (or this peer has not committed it yet): write nothing, emit nothing,
-      // and return the unchanged summary, whose `expected` says what the task waits for
-      return canonicalJson(summaryOf(task.taskId, state, verdicts));
+      // nothing new arrived (or this peer has not committed it yet): write nothing, emit nothing
+      return canonicalJson(before);
     }
-    const published = await this.#publishTasks(ctx, task, slot, secret.seed, state);
-    if (state.stage === 'END') await this.#settle(ctx, task, slot, secret.seed, state, decrypted, caller);
-    await this.#saveState(ctx, caller, task, { seed: secret.seed, arbitration: state, verdicts }, false);
-    const summary = summaryOf(task.taskId, state, verdicts);
+    const published = await this.#publishTasks(ctx, task, slot, secret.seed, state, orgs);
+    if (state.stage === 'END') await this.#settle(ctx, task, slot, state, driver, orgs);
+    await this.#saveState(ctx, task, orgs, { seed: secret.seed, arbitration: state, verdicts }, false);
+    const summary = summaryOf(task.taskId, state, verdicts, txSeconds(ctx));
     emitEvent(ctx, TRACE_EVENTS.conditionB, {
       taskId: task.taskId,
       stage: state.stage,
@@ -518,22 +455,39 @@ export class TraceContract extends CarbonContract {
     return canonicalJson(summary);
   }
 
-  /** GridCo records the accepted carbon flow after re-checking conservation; indexes bus intensities. */
+  /**
+   * GridCo (with the regulator) records the accepted carbon flow after re-checking conservation,
+   * indexes its bus intensities by task, and makes it the slot's current result when the slot has
+   * none or the task explicitly supersedes the current one. Returns the public header.
+   */
   @Transaction()
   @Returns('string')
   async RecordCarbonFlow(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:RecordCarbonFlow', 'gridco');
-    const task = await this.#task(ctx, taskId);
-    const accepted = await mustGetJson<AcceptedRecord>(
+    const { task, orgs } = await this.#taskOf(ctx, taskId);
+    assertIs(caller, orgs.gridCompany, 'the grid company');
+    const headerKey = traceKeys.carbonFlow(ctx, task.taskId);
+    const existing = await getJson<CarbonFlowHeader>(ctx, headerKey);
+    if (existing !== undefined) return canonicalJson(existing);
+    const acceptedHeader = await mustGetJson<AcceptedHeader>(
       ctx,
       traceKeys.accepted(ctx, task.taskId),
       `accepted result of task ${task.taskId}`,
     );
-    const key = traceKeys.carbonFlow(ctx, task.taskId);
-    if (await exists(ctx, key)) {
-      throw new CarbonTraceError('ALREADY_EXISTS', `carbon flow of task ${task.taskId} is already recorded`, {
-        taskId: task.taskId,
-      });
+    const accepted = await mustGetRegionRecord<AcceptedRecord>(
+      ctx,
+      task.channel,
+      traceKeys.accepted(ctx, task.taskId),
+      `accepted result of task ${task.taskId} on this peer`,
+    );
+    if (canonicalSha256(accepted.proposal) !== acceptedHeader.proposalSha256) {
+      throw new CarbonTraceError(
+        'HASH_MISMATCH',
+        `accepted proposal of task ${task.taskId} differs from its digest`,
+        {
+          taskId: task.taskId,
+        },
+      );
     }
     recheckConservation(accepted.proposal);
     const record: CarbonFlowRecord = {
@@ -545,8 +499,8 @@ export class TraceContract extends CarbonContract {
       recorderMsp: caller.mspId,
       txId: ctx.stub.getTxID(),
     };
-    await putJson(ctx, key, record);
-    await restrictKeyToOrgs(ctx, key, caller.mspId);
+    const policy = gridCompanyRecordPolicy(orgs);
+    await putRegionRecord(ctx, task.channel, headerKey, record, policy);
     const p = accepted.proposal;
     for (let i = 0; i < p.busIds.length; i += 1) {
       const busId = p.busIds[i] ?? 0;
@@ -559,30 +513,44 @@ export class TraceContract extends CarbonContract {
         loadTco2PerH: p.loadTco2PerH[i] ?? 0,
         taskId: task.taskId,
       };
-      await putJson(
+      const key = traceKeys.busIntensity(
         ctx,
-        traceKeys.busIntensity(ctx, task.channel, padNumber(task.slot), padNumber(busId, 8)),
-        entry,
+        task.channel,
+        padNumber(task.slot),
+        task.taskId,
+        padNumber(busId, 8),
       );
+      await putRegionRecord(ctx, task.channel, key, entry, policy);
     }
-    const sum = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0);
+    const current = await this.#makeCurrent(ctx, task, orgs);
+    const header: CarbonFlowHeader = {
+      taskId: task.taskId,
+      channel: task.channel,
+      slot: task.slot,
+      acceptedFrom: accepted.acceptedFrom,
+      recorderMsp: caller.mspId,
+      txId: record.txId,
+      recordSha256: canonicalSha256(record),
+      current,
+    };
+    await putPublic(ctx, headerKey, header, policy);
     emitEvent(ctx, TRACE_EVENTS.carbonFlowRecorded, {
       taskId: task.taskId,
       channel: task.channel,
       slot: task.slot,
-      emissionTco2PerH: sum(p.emissionTco2PerH),
-      loadTco2PerH: sum(p.loadTco2PerH),
-      lossTco2PerH: sum(p.lossTco2PerH),
+      recordSha256: header.recordSha256,
+      current,
     });
-    return canonicalJson(record);
+    return canonicalJson(header);
   }
 
-  /** The request of a task. */
+  /** The request of a task with its unit parameters (GridCo, the task's HV, the regulator). */
   @Transaction(false)
   @Returns('string')
   async GetTask(ctx: Context, taskId: string): Promise<string> {
     requireRole(ctx, 'Trace:GetTask', 'gridco', 'hv', 'regulator');
-    return canonicalJson(await this.#task(ctx, taskId));
+    const { task } = await this.#taskOf(ctx, taskId);
+    return canonicalJson({ ...task, units: await this.#units(ctx, task) });
   }
 
   /** The public arbitration summary of a task (no decrypted values). */
@@ -590,278 +558,177 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async GetArbitration(ctx: Context, taskId: string): Promise<string> {
     requireRole(ctx, 'Trace:GetArbitration', ...ALL_ROLES);
-    const id = asString(taskId, 'taskId', TASK_ID);
-    return canonicalJson(
-      await mustGetJson<ArbitrationSummary>(ctx, traceKeys.arbitration(ctx, id), `arbitration of task ${id}`),
-    );
+    return canonicalJson(await this.#summary(ctx, taskId));
   }
 
-  /** The accepted result's carbon-flow proposal (not for cloud providers). */
+  /** The accepted result with its carbon-flow proposal (GridCo, the task's HV, the regulator). */
   @Transaction(false)
   @Returns('string')
   async GetAccepted(ctx: Context, taskId: string): Promise<string> {
     requireRole(ctx, 'Trace:GetAccepted', 'gridco', 'hv', 'regulator');
-    const id = asString(taskId, 'taskId', TASK_ID);
+    const { task } = await this.#taskOf(ctx, taskId);
     return canonicalJson(
-      await mustGetJson<AcceptedRecord>(ctx, traceKeys.accepted(ctx, id), `accepted result of task ${id}`),
+      await mustGetRegionRecord<AcceptedRecord>(
+        ctx,
+        task.channel,
+        traceKeys.accepted(ctx, task.taskId),
+        `accepted result of task ${task.taskId}`,
+      ),
     );
   }
 
-  /** The recorded carbon flow of a task (not for cloud providers). */
+  /** The recorded carbon flow of a task (GridCo, the task's HV, the regulator). */
   @Transaction(false)
   @Returns('string')
   async GetCarbonFlow(ctx: Context, taskId: string): Promise<string> {
-    requireRole(ctx, 'Trace:GetCarbonFlow', 'gridco', 'hv', 'lv', 'regulator');
-    const id = asString(taskId, 'taskId', TASK_ID);
-    return canonicalJson(
-      await mustGetJson<CarbonFlowRecord>(ctx, traceKeys.carbonFlow(ctx, id), `carbon flow of task ${id}`),
-    );
-  }
-
-  /**
-   * The answer the arbitration expects from `role` now (first or recompute) and its result key.
-   * @throws INVALID_STATE when no answer is expected from that role; ALREADY_EXISTS when it is in.
-   */
-  async #openAnswer(
-    ctx: Context,
-    summary: ArbitrationSummary,
-    id: string,
-    r: Role,
-  ): Promise<{ expected: { readonly provider: string }; kind: AnswerKind; key: string }> {
-    const expected = summary.expected.find(
-      (e) => e.type !== 'dispatch' && e.type !== 'data-center' && e.role === r,
-    );
-    if (expected === undefined || expected.type === 'dispatch' || expected.type === 'data-center') {
-      throw new CarbonTraceError(
-        'INVALID_STATE',
-        `task ${id} expects no answer from role ${r} (stage ${summary.stage})`,
-        { taskId: id, stage: summary.stage },
-      );
-    }
-    const kind: AnswerKind = expected.type === 'recompute' ? 'recompute' : 'first';
-    const key = traceKeys.result(ctx, id, r, kind);
-    if (await exists(ctx, key)) {
-      throw new CarbonTraceError(
-        'ALREADY_EXISTS',
-        `role ${r} already submitted its ${kind} answer to task ${id}`,
-        {
-          taskId: id,
-        },
-      );
-    }
-    return { expected, kind, key };
-  }
-
-  async #task(ctx: Context, taskId: string): Promise<TraceTask> {
-    const id = asString(taskId, 'taskId', TASK_ID);
-    return mustGetJson<TraceTask>(ctx, traceKeys.task(ctx, id), `task ${id}`);
-  }
-
-  /** The slot package across channels, checked against its own digest and its anchor. */
-  async #package(
-    ctx: Context,
-    task: TraceTask,
-  ): Promise<{ sealed: SealedSlotPackage; anchored: { blockNumber: number; headerHash: string } }> {
-    const response = await ctx.stub.invokeChaincode(
-      SLAVE_CHAINCODE,
-      ['Index:GetPackage', String(task.slot)],
+    requireRole(ctx, 'Trace:GetCarbonFlow', 'gridco', 'hv', 'regulator');
+    const { task } = await this.#taskOf(ctx, taskId);
+    const record = await mustGetRegionRecord<CarbonFlowRecord>(
+      ctx,
       task.channel,
+      traceKeys.carbonFlow(ctx, task.taskId),
+      `carbon flow of task ${task.taskId}`,
     );
-    if (response.status !== 200 || response.payload === undefined) {
-      throw new CarbonTraceError(
-        'NOT_FOUND',
-        `slot ${task.slot} package of ${task.channel} is not readable: ${response.message ?? 'no payload'}`,
-        {
-          channel: task.channel,
-          slot: task.slot,
-        },
-      );
-    }
-    const sealed = JSON.parse(Buffer.from(response.payload).toString('utf8')) as SealedSlotPackage;
-    const digest = canonicalSha256(sealed.package);
-    if (
-      digest !== sealed.sha256 ||
-      sealed.package.slot !== task.slot ||
-      sealed.package.channel !== task.channel
-    ) {
-      throw new CarbonTraceError(
-        'HASH_MISMATCH',
-        `slot ${task.slot} package of ${task.channel} does not match its own digest`,
-        {
-          channel: task.channel,
-          slot: task.slot,
-          value: digest,
-        },
-      );
-    }
-    const anchored = await readAnchoredPackage(ctx, task.channel, task.slot);
-    if (anchored === undefined) {
-      throw new CarbonTraceError(
-        'NOT_FOUND',
-        `slot ${task.slot} package of ${task.channel} is not anchored on master`,
-        {
-          channel: task.channel,
-          slot: task.slot,
-        },
-      );
-    }
-    if (anchored.sha256 !== digest) {
-      throw new CarbonTraceError(
-        'HASH_MISMATCH',
-        `slot ${task.slot} package of ${task.channel} differs from its anchor (block ${anchored.blockNumber})`,
-        {
-          channel: task.channel,
-          slot: task.slot,
-          value: digest,
-        },
-      );
-    }
-    return { sealed, anchored: { blockNumber: anchored.blockNumber, headerHash: anchored.headerHash } };
+    const header = await getJson<CarbonFlowHeader>(ctx, traceKeys.carbonFlow(ctx, task.taskId));
+    return canonicalJson({ ...record, current: header?.current ?? false });
   }
 
-  async #standings(ctx: Context, ids: readonly string[]): Promise<Record<string, ProviderStanding>> {
-    const out: Record<string, ProviderStanding> = {};
-    for (const id of ids) {
-      const p = await getProvider(ctx, id);
-      out[id] = { strikes: p.strikes, blacklistedUntil: p.blacklistedUntilCycle };
-    }
-    return out;
+  async #taskOf(ctx: Context, taskId: string): Promise<{ task: TraceTask; orgs: NetworkOrgs }> {
+    const id = asString(taskId, 'taskId', TASK_ID);
+    const task = await mustGetJson<TraceTask>(ctx, traceKeys.task(ctx, id), `task ${id}`);
+    return { task, orgs: await readNetworkOrgs(ctx) };
   }
 
-  /** Publishes the masked task of every assigned role that has none yet; returns `{role: sha256}`. */
+  async #units(ctx: Context, task: TraceTask): Promise<TraceUnits['units']> {
+    const stored = await mustGetRegionRecord<TraceUnits>(
+      ctx,
+      task.channel,
+      traceKeys.units(ctx, task.taskId),
+      `unit parameters of task ${task.taskId} on this peer`,
+    );
+    if (canonicalSha256(stored.units) !== task.unitsSha256) {
+      throw new CarbonTraceError(
+        'HASH_MISMATCH',
+        `unit parameters of task ${task.taskId} differ from their digest`,
+        {
+          taskId: task.taskId,
+        },
+      );
+    }
+    return stored.units;
+  }
+
+  async #summary(ctx: Context, taskId: string): Promise<ArbitrationSummary> {
+    const id = asString(taskId, 'taskId', TASK_ID);
+    return mustGetJson<ArbitrationSummary>(ctx, traceKeys.arbitration(ctx, id), `arbitration of task ${id}`);
+  }
+
+  /** Writes the masked task of every assigned role that has none yet; returns `{role: sha256}`. */
   async #publishTasks(
     ctx: Context,
     task: TraceTask,
     slot: SlotProblem,
     seed: string,
     state: ArbitrationState,
+    orgs: NetworkOrgs,
   ): Promise<Record<string, string>> {
     const published: Record<string, string> = {};
+    const policy = hvRecordPolicy(orgs, task.hvMsp);
     for (const role of ROLES) {
       const provider = state.assignment[role];
       if (provider === null) continue;
       const key = traceKeys.maskedTask(ctx, task.taskId, role);
       if (await exists(ctx, key)) continue;
       const { json } = maskedTaskOfRole(slot.problem, seed, task.taskId, ROLE_NUMBER[role], task.profile);
-      const record: MaskedTaskRecord = {
-        taskId: task.taskId,
-        role,
-        provider,
-        sha256: sha256Hex(json),
-        taskJson: json,
-      };
-      await putJson(ctx, key, record);
-      published[role] = record.sha256;
+      const digest: MaskedTaskDigest = { taskId: task.taskId, role, provider, sha256: sha256Hex(json) };
+      await putPublic(ctx, key, digest, policy);
+      await putProviderRecord(ctx, provider, key, { ...digest, taskJson: json }, policy);
+      published[role] = digest.sha256;
     }
     return published;
   }
 
   async #saveState(
     ctx: Context,
-    caller: Caller,
     task: TraceTask,
+    orgs: NetworkOrgs,
     state: PrivateTraceState,
     first: boolean,
   ): Promise<void> {
-    await putPrivateJson(
-      ctx,
-      implicitCollectionOf(caller.mspId),
-      traceKeys.privateState(ctx, task.taskId),
-      state,
-    );
-    const key = traceKeys.arbitration(ctx, task.taskId);
-    await putJson(ctx, key, summaryOf(task.taskId, state.arbitration, state.verdicts));
-    // pinned to the HV organization when created; later writes keep that policy
-    if (first) await restrictKeyToOrgs(ctx, key, caller.mspId);
+    const policy = first ? hvRecordPolicy(orgs, task.hvMsp) : undefined;
+    await putRegionRecord(ctx, task.channel, traceKeys.privateState(ctx, task.taskId), state, policy);
+    const summary = summaryOf(task.taskId, state.arbitration, state.verdicts, txSeconds(ctx));
+    await putPublic(ctx, traceKeys.arbitration(ctx, task.taskId), summary, policy);
   }
 
-  /** END: provider records (fees, penalties, strikes, blacklist), the accepted proposal, accuracy. */
+  /** END: provider records, the accepted result (digest public, proposal private), accuracy. */
   async #settle(
     ctx: Context,
     task: TraceTask,
     slot: SlotProblem,
-    seed: string,
     state: ArbitrationState,
-    decrypted: ReadonlyMap<string, TraceGroups>,
-    caller: Caller,
+    driver: AnswerDriver,
+    orgs: NetworkOrgs,
   ): Promise<void> {
     const outcome = state.outcome;
     if (outcome === null) throw new CarbonTraceError('INTERNAL', 'arbitration ended without an outcome', {});
-    for (const id of new Set(Object.values(state.assignment).filter((v): v is string => v !== null))) {
-      const before: ProviderRecord = await getProvider(ctx, id);
-      const standing = state.pool.standing[id];
-      let earned = 0;
-      let penalties = 0;
-      let paidFee = false;
-      for (const t of state.transfers) {
-        if (t.to === id) {
-          earned += t.amount;
-          if (t.reason === 'fee') paidFee = true;
-        }
-        if (t.from === id) penalties += t.amount;
-      }
-      const wrong = state.strikesThisTask[id] ?? 0;
-      const blacklistedUntil = standing?.blacklistedUntil ?? before.blacklistedUntilCycle;
-      await putProvider(ctx, {
-        ...before,
-        strikes: standing?.strikes ?? before.strikes,
-        blacklistedUntilCycle: blacklistedUntil,
-        blacklistings: before.blacklistings + (blacklistedUntil !== before.blacklistedUntilCycle ? 1 : 0),
-        wrongResults: before.wrongResults + wrong,
-        correctResults: before.correctResults + (paidFee ? 1 : 0),
-        earned: before.earned + earned,
-        penaltiesPaid: before.penaltiesPaid + penalties,
-      });
-    }
-    let groups: TraceGroups | undefined;
-    for (const g of decrypted.values()) if (sameResult(g, outcome.result)) groups = g;
-    if (groups === undefined) {
-      // the accepted answer was decrypted in an earlier call: decrypt the stored answers again
-      for (const role of ROLES) {
-        for (const kind of ['first', 'recompute'] as const) {
-          const stored = await getJson<ResultRecord>(ctx, traceKeys.result(ctx, task.taskId, role, kind));
-          if (stored === undefined || groups !== undefined) continue;
-          const { key, task: masked } = maskedTaskOfRole(
-            slot.problem,
-            seed,
-            task.taskId,
-            ROLE_NUMBER[role],
-            task.profile,
-          );
-          const answer = evaluateAnswer(slot.problem, key, masked, stored.resultJson);
-          if (answer.groups !== undefined && sameResult(answer.groups, outcome.result))
-            groups = answer.groups;
-        }
-      }
-    }
-    groups ??= dataCenterTrace(slot.problem);
+    await settleProviders(ctx, state);
+    const groups = await driver.acceptedGroups(outcome.result);
     const proposal = carbonProposal(slot.problem, slot.units, groups);
-    const accepted: AcceptedRecord = {
+    const header: AcceptedHeader = {
       taskId: task.taskId,
       channel: task.channel,
       slot: task.slot,
       acceptedFrom: outcome.acceptedFrom,
       resultSha256: canonicalSha256(outcome.result),
-      proposal,
+      proposalSha256: canonicalSha256(proposal),
     };
+    const policy = hvRecordPolicy(orgs, task.hvMsp);
     const key = traceKeys.accepted(ctx, task.taskId);
-    await putJson(ctx, key, accepted);
-    await restrictKeyToOrgs(ctx, key, caller.mspId);
-    const local = dataCenterTrace(slot.problem).intensityTco2PerMwh;
+    await putPublic(ctx, key, header, policy);
+    await putRegionRecord(ctx, task.channel, key, { ...header, proposal }, policy);
+    const local = driver.dataCenter().intensityTco2PerMwh;
     let computed = 0;
     let acceptedMean = 0;
     for (let g = 0; g < local.length; g += 1) {
       computed += local[g] ?? 0;
       acceptedMean += groups.intensityTco2PerMwh[g] ?? 0;
     }
-    await noteAccuracy(ctx, caller.orgId, {
+    await noteAccuracy(ctx, task.hvMsp.slice(0, -'MSP'.length), {
       computedTco2PerMwh: computed / Math.max(1, local.length),
       acceptedTco2PerMwh: acceptedMean / Math.max(1, local.length),
     });
   }
-}
 
-function parseRole(role: string): Role {
-  if (role !== 'I' && role !== 'II' && role !== 'III') return invalid('role', 'must be I, II or III', role);
-  return role;
+  /** Makes the task the slot's current result when allowed (none yet, or an explicit supersession). */
+  async #makeCurrent(ctx: Context, task: TraceTask, orgs: NetworkOrgs): Promise<boolean> {
+    const key = traceKeys.slotCurrent(ctx, task.channel, padNumber(task.slot));
+    const before = await getJson<SlotCurrentRecord>(ctx, key);
+    if (before === undefined) {
+      const record: SlotCurrentRecord = {
+        channel: task.channel,
+        slot: task.slot,
+        taskId: task.taskId,
+        history: [],
+      };
+      await putPublic(ctx, key, record, gridCompanyRecordPolicy(orgs));
+      return true;
+    }
+    if (task.supersedes?.taskId !== before.taskId) return false;
+    const record: SlotCurrentRecord = {
+      ...before,
+      taskId: task.taskId,
+      history: [
+        ...before.history,
+        {
+          taskId: before.taskId,
+          supersededBy: task.taskId,
+          reason: task.supersedes.reason,
+          txId: ctx.stub.getTxID(),
+        },
+      ],
+    };
+    await putPublic(ctx, key, record);
+    return true;
+  }
 }

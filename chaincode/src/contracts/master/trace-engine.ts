@@ -6,6 +6,7 @@
  */
 import { assertCarbonConservation } from '../../carbon/conservation-checks';
 import { carbonFlowRates } from '../../carbon/carbon-flow-rates';
+import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
 import type { Submission } from '../../outsourcing/arbitration';
 import { computeLocalTrace } from '../../outsourcing/local-trace';
@@ -238,5 +239,6 @@ export function recheckConservation(p: CarbonProposal): void {
 
 /** True when decrypted groups are exactly the accepted comparable result. */
 export function sameResult(groups: TraceGroups, result: unknown): boolean {
-  return JSON.stringify(toComparable(groups)) === JSON.stringify(result);
+  // canonical forms: state comes back from the ledger with sorted keys
+  return canonicalJson(toComparable(groups)) === canonicalJson(result);
 }

@@ -14,6 +14,7 @@ import {
   case4MeasurementLv1b,
 } from '../testing/case4-slot-fixture';
 import { ContractHarness } from '../testing/contract-harness';
+import type { TxOutcome } from '../testing/contract-harness';
 import { runTwice } from '../testing/determinism';
 import { ORGS } from '../testing/identities';
 import { contracts as masterContracts } from './index';
@@ -26,6 +27,7 @@ interface Net {
   slave: ContractHarness;
   master: ContractHarness;
   packageSha256: string;
+  anchorOutcome: TxOutcome;
 }
 
 async function setUp(options: { anchorDigest?: string; register?: boolean } = {}): Promise<Net> {
@@ -53,16 +55,18 @@ async function setUp(options: { anchorDigest?: string; register?: boolean } = {}
     'slave-hv1',
     JSON.stringify([{ blockNumber: 0, previousHash: '', dataHash: 'ab'.repeat(32) }]),
   ]);
-  await master.submit('Anchor', 'RecordPackage', ORGS.hv1, [
+  const anchorOutcome = await master.invoke('Anchor', 'RecordPackage', ORGS.hv1, [
     'slave-hv1',
     JSON.stringify({ slot: SLOT, sha256: options.anchorDigest ?? sealed.sha256, blockNumber: 0 }),
   ]);
+  if (options.anchorDigest === undefined && anchorOutcome.error !== undefined)
+    throw new Error(anchorOutcome.error);
   if (options.register ?? true) {
     await master.submit('Providers', 'Register', ORGS.cloudA, ['{"feePerTask":1}']);
     await master.submit('Providers', 'Register', ORGS.cloudB, ['{"feePerTask":2}']);
     await master.submit('Providers', 'Register', ORGS.cloudC, ['{"feePerTask":3}']);
   }
-  return { slave, master, packageSha256: sealed.sha256 };
+  return { slave, master, packageSha256: sealed.sha256, anchorOutcome };
 }
 
 function request(taskId: string, providers?: readonly string[]): string {
@@ -70,9 +74,16 @@ function request(taskId: string, providers?: readonly string[]): string {
     taskId,
     channel: 'slave-hv1',
     slot: SLOT,
-    units: CASE4_UNITS,
     ...(providers === undefined ? {} : { providers }),
   });
+}
+
+/** The unit parameters travel as transient data, never in a block. */
+const UNITS = { units: JSON.stringify(CASE4_UNITS) };
+
+/** GridCo's request (with the regulator as second endorser on a real network). */
+function requestTrace(master: ContractHarness, taskId: string, providers?: readonly string[]) {
+  return master.invoke('Trace', 'Request', ORGS.gridco, [request(taskId, providers)], { transient: UNITS });
 }
 
 const cloudOf = { CloudA: ORGS.cloudA, CloudB: ORGS.cloudB, CloudC: ORGS.cloudC } as const;
@@ -90,17 +101,15 @@ async function work(
   };
   const task = parseMaskedTask(record.taskJson);
   const result = behaviour === 'honest' ? computeMaskedResult(task) : runProvider(behaviour, task);
-  return master.invoke('Trace', 'SubmitResult', cloudOf[provider], [
-    taskId,
-    role,
-    serializeMaskedResult(result),
-  ]);
+  return master.invoke('Trace', 'SubmitResult', cloudOf[provider], [taskId, role], {
+    transient: { result: serializeMaskedResult(result) },
+  });
 }
 
 describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory ledgers)', () => {
   it('two honest providers: accepted at S2, carbon flow equal to MATH.md §H.5, fees paid', async () => {
     const { master } = await setUp();
-    await master.submit('Trace', 'Request', ORGS.gridco, [request('t1')]);
+    expect((await requestTrace(master, 't1')).error).toBeUndefined();
     const a = await master.invoke('Trace', 'ConditionA', ORGS.hv1, ['t1'], { transient: SEED });
     expect(a.error).toBeUndefined();
     expect(a.event?.name).toBe('TraceConditionA');
@@ -112,8 +121,16 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
     expect(condA.assignment).toEqual({ I: 'CloudA', II: 'CloudB', III: null });
     expect([condA.size, condA.generatorCount]).toEqual([9, 2]); // MATH.md H.3: N = 9, K = 2
     // the seed and the arbitration state stay private; nothing public carries the seed
-    expect(Object.keys(a.writeSet.privateData)).toEqual(['_implicit_org_Hv1MSP']);
+    expect(Object.keys(a.writeSet.privateData).sort()).toEqual([
+      'region-hv1',
+      'tasks-CloudA',
+      'tasks-CloudB',
+    ]);
     expect(JSON.stringify(a.writeSet.state)).not.toContain(Buffer.from(SEED.seed).toString('hex'));
+    // every key it creates gets a key-level policy (HV + regulator)
+    expect(Object.keys(a.writeSet.validationParameters).length).toBeGreaterThanOrEqual(
+      a.writeSet.state.length,
+    );
 
     // nothing arrived yet: condition b writes nothing, emits nothing, and says what it waits for
     const early = await master.invoke('Trace', 'ConditionB', ORGS.hv1, ['t1']);
@@ -138,7 +155,10 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
     const flow = await master.invoke('Trace', 'RecordCarbonFlow', ORGS.gridco, ['t1']);
     expect(flow.error).toBeUndefined();
     expect(flow.event?.name).toBe('CarbonFlowRecorded');
-    const record = JSON.parse(flow.result ?? '{}') as {
+    // the return value and the public writes (both in the block) carry no carbon numbers
+    expect(flow.result).not.toMatch(/proposal|Tco2/);
+    expect(JSON.stringify(flow.writeSet.state)).not.toMatch(/proposal|Tco2|intensity/i);
+    const record = (await master.evaluate('Trace', 'GetCarbonFlow', ORGS.regulator, ['t1'])) as {
       proposal: {
         generatorIntensityTco2PerMwh: number[];
         emissionTco2PerH: number[];
@@ -182,7 +202,7 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
 
   it('a cheating provider (consistently wrong) is caught by a third provider, struck and charged', async () => {
     const { master } = await setUp();
-    await master.submit('Trace', 'Request', ORGS.gridco, [request('t2')]);
+    expect((await requestTrace(master, 't2')).error).toBeUndefined();
     await master.submit('Trace', 'ConditionA', ORGS.hv1, ['t2'], { transient: SEED });
     await work(master, 't2', 'I', 'CloudA', 'honest');
     await work(master, 't2', 'II', 'CloudB', 'corrupt');
@@ -230,7 +250,7 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
   it('a second wrong result blacklists the provider for three cycles; it is never assigned meanwhile', async () => {
     const { master } = await setUp();
     for (const id of ['t3', 't4']) {
-      await master.submit('Trace', 'Request', ORGS.gridco, [request(id, ['CloudA', 'CloudB'])]);
+      expect((await requestTrace(master, id, ['CloudA', 'CloudB'])).error).toBeUndefined();
       await master.submit('Trace', 'ConditionA', ORGS.hv1, [id], { transient: SEED });
       for (let round = 0; round < 2; round += 1) {
         await work(master, id, 'I', 'CloudA', 'honest');
@@ -245,9 +265,11 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
       providers: { id: string; blacklistedUntilCycle: number }[];
     };
     expect(blacklist).toEqual({ cycle: 0, providers: [{ id: 'CloudB', blacklistedUntilCycle: 3 }] });
-    const named = await master.invoke('Trace', 'Request', ORGS.gridco, [request('t5', ['CloudA', 'CloudB'])]);
+    expect((await requestTrace(master, 't5', ['CloudA', 'CloudB'])).error).toBeUndefined();
+    const named = await master.invoke('Trace', 'ConditionA', ORGS.hv1, ['t5'], { transient: SEED });
     expect(named.error).toMatch(/^BLACKLISTED: provider CloudB is blacklisted until cycle 3/);
-    const auto = (await master.submit('Trace', 'Request', ORGS.gridco, [request('t6')])) as {
+    expect((await requestTrace(master, 't6')).error).toBeUndefined();
+    const auto = (await master.submit('Trace', 'ConditionA', ORGS.hv1, ['t6'], { transient: SEED })) as {
       providerOrder: string[];
     };
     expect(auto.providerOrder).toEqual(['CloudA', 'CloudC']);
@@ -263,13 +285,13 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
     ).toHaveLength(0);
   });
 
-  it('a tampered slave package is detected by its anchor; condition a writes nothing', async () => {
-    const { master } = await setUp({ anchorDigest: '0'.repeat(64) });
-    await master.submit('Trace', 'Request', ORGS.gridco, [request('t7')]);
+  it('a made-up package digest is refused at anchoring; condition a then finds no anchor and writes nothing', async () => {
+    const { master, anchorOutcome } = await setUp({ anchorDigest: '0'.repeat(64) });
+    expect(anchorOutcome.error).toMatch(/^HASH_MISMATCH: slot 7 of slave-hv1 was sealed with another digest/);
+    expect(anchorOutcome.writeSet.state).toHaveLength(0);
+    expect((await requestTrace(master, 't7')).error).toBeUndefined();
     const a = await master.invoke('Trace', 'ConditionA', ORGS.hv1, ['t7'], { transient: SEED });
-    expect(a.error).toMatch(
-      /^HASH_MISMATCH: slot 7 package of slave-hv1 differs from its anchor \(block 0\)/,
-    );
+    expect(a.error).toMatch(/^NOT_FOUND: slot 7 package of slave-hv1 is not anchored on master/);
     expect(master.ledger.history.at(-1)?.state.some((w) => w.key.includes('traceConditionA'))).toBe(false);
   });
 
@@ -284,14 +306,14 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
       if (load !== undefined) load.pMw = 150; // tamper with bus 3's load
       return { status: 200, payload: new TextEncoder().encode(JSON.stringify(sealed)) };
     });
-    await net.master.submit('Trace', 'Request', ORGS.gridco, [request('t8')]);
+    expect((await requestTrace(net.master, 't8')).error).toBeUndefined();
     const a = await net.master.invoke('Trace', 'ConditionA', ORGS.hv1, ['t8'], { transient: SEED });
     expect(a.error).toMatch(/^HASH_MISMATCH: slot 7 package of slave-hv1 does not match its own digest/);
   });
 
   it('refuses one call per role', async () => {
     const { master } = await setUp();
-    await master.submit('Trace', 'Request', ORGS.gridco, [request('t9')]);
+    expect((await requestTrace(master, 't9')).error).toBeUndefined();
     const cases: [string, string, { mspId: string }, string[], RegExp][] = [
       [
         'Trace',
@@ -339,7 +361,7 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
 
   it('condition a is deterministic: two fresh ledgers give the same public and private writes and event', async () => {
     const nets: Net[] = [await setUp(), await setUp()];
-    for (const net of nets) await net.master.submit('Trace', 'Request', ORGS.gridco, [request('t10')]);
+    for (const net of nets) expect((await requestTrace(net.master, 't10')).error).toBeUndefined();
     let n = 0;
     const [x, y, outcome] = await runTwice(
       () => {
@@ -364,12 +386,13 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
 
   it('a provider that never answers is reported by GridCo and counts as wrong (third provider decides)', async () => {
     const { master } = await setUp();
-    await master.submit('Trace', 'Request', ORGS.gridco, [request('t11')]);
+    expect((await requestTrace(master, 't11')).error).toBeUndefined();
     await master.submit('Trace', 'ConditionA', ORGS.hv1, ['t11'], { transient: SEED });
     await work(master, 't11', 'I', 'CloudA', 'honest');
     expect((await master.invoke('Trace', 'ReportTimeout', ORGS.hv1, ['t11', 'II'])).error).toMatch(
       /^ACCESS_DENIED/,
     );
+    master.nowSeconds += 300; // the default answer deadline
     const reported = await master.invoke('Trace', 'ReportTimeout', ORGS.gridco, ['t11', 'II']);
     expect(reported.event?.name).toBe('TraceTimeoutReported');
     expect((await master.invoke('Trace', 'ReportTimeout', ORGS.gridco, ['t11', 'I'])).error).toMatch(
@@ -382,6 +405,7 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
     expect(s3.stage).toBe('S3');
     expect(s3.verdicts[1]?.failures).toEqual(['timeout']);
     await work(master, 't11', 'I', 'CloudA', 'honest');
+    master.nowSeconds += 300;
     await master.submit('Trace', 'ReportTimeout', ORGS.gridco, ['t11', 'II']);
     await master.submit('Trace', 'ConditionB', ORGS.hv1, ['t11']);
     await work(master, 't11', 'III', 'CloudC', 'honest');

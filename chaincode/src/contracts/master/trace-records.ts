@@ -1,9 +1,10 @@
 /**
- * What the Trace contract stores. Each step writes its own keys (never a key another
- * organization writes), so key-level endorsement can pin each record to its author:
- * the request and the carbon flow to GridCo, condition a/b records to the HV organization,
- * results to the provider that submitted them. The seed and the full arbitration state (with
- * decrypted answers) stay in the HV organization's implicit private collection.
+ * What the Trace contract stores, and where (docs/security.md). Public world state on master
+ * holds only what every member may read: task headers, digests, the arbitration summary and the
+ * provider-facing facts. The slot's plaintext (unit parameters, the arbitration state with its
+ * seed, accepted results, carbon flows, intensities) lives in the region's private collection
+ * (`region-<hv>`: GridCo, the region's HV, the regulator), and each provider's masked tasks and
+ * answers in its own collection (`tasks-<provider>`), with only their hashes on the channel.
  */
 import type { Context } from 'fabric-contract-api';
 import type { ExpectedEvent, FeeSchedule, FeeTransfer } from '../../outsourcing/arbitration';
@@ -11,17 +12,18 @@ import type { MaskProfile } from '../../outsourcing/mask-key';
 import type { CarbonProposal } from './trace-engine';
 import type { UnitCarbonSpec } from './slot-case';
 
-/** Object types of the Trace keys. */
+/** Object types of the Trace keys (public and private keys share the names). */
 export const TRACE_KEY = {
   task: 'traceTask',
+  units: 'traceUnits',
   conditionA: 'traceConditionA',
   maskedTask: 'traceMaskedTask',
   result: 'traceResult',
   arbitration: 'traceArbitration',
   accepted: 'traceAccepted',
   carbonFlow: 'traceCarbonFlow',
+  slotCurrent: 'traceSlotCurrent',
   busIntensity: 'traceBusIntensity',
-  secret: 'traceSecret',
   privateState: 'traceArbitrationState',
 } as const;
 
@@ -30,7 +32,7 @@ export type Role = 'I' | 'II' | 'III';
 /** First answer or recomputation. */
 export type AnswerKind = 'first' | 'recompute';
 
-/** GridCo's request. */
+/** GridCo's request, public part (the unit parameters are private: {@link TraceUnits}). */
 export interface TraceTask {
   readonly taskId: string;
   readonly channel: string;
@@ -38,16 +40,27 @@ export interface TraceTask {
   /** The HV organization that owns the slave channel and runs conditions a and b. */
   readonly hvMsp: string;
   readonly profile: MaskProfile;
-  readonly units: readonly UnitCarbonSpec[];
   readonly fees: FeeSchedule;
-  /** Dispatch order: the requested or cheapest eligible providers first. */
-  readonly providerOrder: readonly string[];
-  readonly cycle: number;
+  /** Providers I and II asked for (empty: the cheapest eligible at condition a). */
+  readonly requestedProviders: readonly string[];
+  /** Seconds a provider has to answer, from the transaction that asked for the answer. */
+  readonly answerDeadlineSeconds: number;
+  /** The task whose slot result this one replaces when recorded, or null. */
+  readonly supersedes: { readonly taskId: string; readonly reason: string } | null;
+  /** SHA-256 of the canonical JSON of the private unit parameters. */
+  readonly unitsSha256: string;
   readonly requesterMsp: string;
+  readonly requestedAtSeconds: number;
   readonly txId: string;
 }
 
-/** The HV organization's condition-a record. */
+/** The unit parameters of a task (private, region collection). */
+export interface TraceUnits {
+  readonly taskId: string;
+  readonly units: readonly UnitCarbonSpec[];
+}
+
+/** The condition-a record (public). */
 export interface ConditionARecord {
   readonly taskId: string;
   readonly packageSha256: string;
@@ -57,30 +70,41 @@ export interface ConditionARecord {
   readonly size: number;
   readonly generatorCount: number;
   readonly powerFlow: { readonly iterations: number; readonly maxMismatchPu: number };
+  /** Dispatch order at condition a: the requested or cheapest eligible providers first. */
+  readonly providerOrder: readonly string[];
+  readonly cycle: number;
   readonly txId: string;
 }
 
-/** A masked task as published for its provider. */
-export interface MaskedTaskRecord {
+/** A masked task's public digest. */
+export interface MaskedTaskDigest {
   readonly taskId: string;
   readonly role: Role;
   readonly provider: string;
   readonly sha256: string;
+}
+
+/** A masked task as its provider reads it (private, the provider's collection). */
+export interface MaskedTaskRecord extends MaskedTaskDigest {
   /** Canonical JSON of the masked task (no plaintext network quantity). */
   readonly taskJson: string;
 }
 
-/** A provider's answer as submitted. */
-export interface ResultRecord {
+/** A provider's answer, public digest. */
+export interface ResultDigest {
   readonly taskId: string;
   readonly role: Role;
   readonly kind: AnswerKind;
   readonly provider: string;
-  readonly resultJson: string;
   readonly sha256: string;
   readonly txId: string;
-  /** Set when GridCo declared the answer missing (`Trace:ReportTimeout`): a wrong result (F.3). */
+  /** Set when GridCo declared the answer missing after its deadline: a wrong result (F.3). */
   readonly timedOut?: boolean;
+}
+
+/** A provider's answer as submitted (private, the provider's collection). */
+export interface ResultRecord extends ResultDigest {
+  readonly resultJson: string;
 }
 
 /** How condition b judged one answer (public; no decrypted values). */
@@ -104,19 +128,40 @@ export interface ArbitrationSummary {
   readonly transfers: readonly FeeTransfer[];
   readonly verdicts: readonly AnswerVerdict[];
   readonly acceptedFrom: string | null;
+  /** Transaction time (s) since which the `expected` answers are awaited (the deadline's start). */
+  readonly openedAtSeconds: number;
 }
 
-/** The accepted result's carbon-flow proposal (condition b at END). */
-export interface AcceptedRecord {
+/** The accepted result, public part. */
+export interface AcceptedHeader {
   readonly taskId: string;
   readonly channel: string;
   readonly slot: number;
   readonly acceptedFrom: string;
   readonly resultSha256: string;
+  readonly proposalSha256: string;
+}
+
+/** The accepted result with its carbon-flow proposal (private, region collection). */
+export interface AcceptedRecord extends AcceptedHeader {
   readonly proposal: CarbonProposal;
 }
 
-/** GridCo's recorded carbon flow. */
+/** GridCo's recorded carbon flow, public part. */
+export interface CarbonFlowHeader {
+  readonly taskId: string;
+  readonly channel: string;
+  readonly slot: number;
+  readonly acceptedFrom: string;
+  readonly recorderMsp: string;
+  readonly txId: string;
+  /** SHA-256 of the canonical JSON of the private {@link CarbonFlowRecord}. */
+  readonly recordSha256: string;
+  /** True when this task became the slot's current result. */
+  readonly current: boolean;
+}
+
+/** GridCo's recorded carbon flow (private, region collection). */
 export interface CarbonFlowRecord {
   readonly taskId: string;
   readonly channel: string;
@@ -127,7 +172,20 @@ export interface CarbonFlowRecord {
   readonly txId: string;
 }
 
-/** Index entry: a bus's intensity at a slot. */
+/** Which task's carbon flow is a slot's current result, and the ones it replaced (public). */
+export interface SlotCurrentRecord {
+  readonly channel: string;
+  readonly slot: number;
+  readonly taskId: string;
+  readonly history: readonly {
+    readonly taskId: string;
+    readonly supersededBy: string;
+    readonly reason: string;
+    readonly txId: string;
+  }[];
+}
+
+/** A bus's intensity at a slot, by task (private, region collection). */
 export interface BusIntensityRecord {
   readonly channel: string;
   readonly slot: number;
@@ -141,6 +199,7 @@ export interface BusIntensityRecord {
 /** Key helpers. */
 export const traceKeys = {
   task: (ctx: Context, taskId: string): string => ctx.stub.createCompositeKey(TRACE_KEY.task, [taskId]),
+  units: (ctx: Context, taskId: string): string => ctx.stub.createCompositeKey(TRACE_KEY.units, [taskId]),
   conditionA: (ctx: Context, taskId: string): string =>
     ctx.stub.createCompositeKey(TRACE_KEY.conditionA, [taskId]),
   maskedTask: (ctx: Context, taskId: string, role: Role): string =>
@@ -153,9 +212,10 @@ export const traceKeys = {
     ctx.stub.createCompositeKey(TRACE_KEY.accepted, [taskId]),
   carbonFlow: (ctx: Context, taskId: string): string =>
     ctx.stub.createCompositeKey(TRACE_KEY.carbonFlow, [taskId]),
-  busIntensity: (ctx: Context, channel: string, slot: string, busId: string): string =>
-    ctx.stub.createCompositeKey(TRACE_KEY.busIntensity, [channel, slot, busId]),
-  secret: (ctx: Context, taskId: string): string => ctx.stub.createCompositeKey(TRACE_KEY.secret, [taskId]),
+  slotCurrent: (ctx: Context, channel: string, slot: string): string =>
+    ctx.stub.createCompositeKey(TRACE_KEY.slotCurrent, [channel, slot]),
+  busIntensity: (ctx: Context, channel: string, slot: string, taskId: string, busId: string): string =>
+    ctx.stub.createCompositeKey(TRACE_KEY.busIntensity, [channel, slot, taskId, busId]),
   privateState: (ctx: Context, taskId: string): string =>
     ctx.stub.createCompositeKey(TRACE_KEY.privateState, [taskId]),
 };

@@ -103,20 +103,23 @@ async function scenario(): Promise<string[]> {
   ] as const) {
     await on(master, 'Providers', 'Register', who, [JSON.stringify({ feePerTask: fee })]);
   }
-  await on(master, 'Trace', 'Request', ORGS.gridco, [
-    JSON.stringify({ taskId: 'd1', channel: 'slave-hv1', slot: 1, units: CASE4_UNITS }),
-  ]);
+  await on(
+    master,
+    'Trace',
+    'Request',
+    ORGS.gridco,
+    [JSON.stringify({ taskId: 'd1', channel: 'slave-hv1', slot: 1 })],
+    { units: JSON.stringify(CASE4_UNITS) },
+  );
   await on(master, 'Trace', 'ConditionA', ORGS.hv1, ['d1'], { seed: 'determinism-seed-0123456789abcdef' });
   const answer = async (who: FakeIdentity, role: string, honest: boolean): Promise<void> => {
     const rec = JSON.parse(
       (await master.invoke('Trace', 'GetMaskedTask', who, ['d1', role], { commit: false })).result ?? '',
     ) as { taskJson: string };
     const task = parseMaskedTask(rec.taskJson);
-    await on(master, 'Trace', 'SubmitResult', who, [
-      'd1',
-      role,
-      serializeMaskedResult(honest ? computeMaskedResult(task) : runProvider('corrupt', task)),
-    ]);
+    await on(master, 'Trace', 'SubmitResult', who, ['d1', role], {
+      result: serializeMaskedResult(honest ? computeMaskedResult(task) : runProvider('corrupt', task)),
+    });
   };
   for (let round = 0; round < 2; round += 1) {
     await answer(ORGS.cloudA, 'I', true);

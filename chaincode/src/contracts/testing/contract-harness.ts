@@ -6,6 +6,9 @@
 import { Context } from 'fabric-contract-api';
 import type { Contract } from 'fabric-contract-api';
 import type { ChaincodeResponse, ClientIdentity } from 'fabric-shim-api';
+import { toBytes } from '../shared/ledger-state';
+import { NETWORK_ORGS_KEY, TEST_NETWORK_ORGS } from '../shared/network-orgs';
+import type { NetworkOrgs } from '../shared/network-orgs';
 import { FakeStub } from './fake-stub';
 import type { ChaincodeHandler, FakeEvent } from './fake-stub';
 import { InMemoryLedger } from './in-memory-ledger';
@@ -73,13 +76,25 @@ export class ContractHarness {
   /** Timestamp of the next transaction (seconds); tests may move it. */
   nowSeconds = 1_700_000_000;
 
-  constructor(contracts: readonly ContractClass[], channel: string, ledger = new InMemoryLedger()) {
+  /**
+   * `networkOrgs`: the channel's `Network:Configure` record, seeded as deployment writes it
+   * (default: the test topology's organizations; `null` leaves the channel unconfigured).
+   */
+  constructor(
+    contracts: readonly ContractClass[],
+    channel: string,
+    ledger = new InMemoryLedger(),
+    networkOrgs: NetworkOrgs | null = TEST_NETWORK_ORGS,
+  ) {
     for (const C of contracts) {
       const contract = new C();
       this.#contracts.set(contract.getName(), contract);
     }
     this.channel = channel;
     this.ledger = ledger;
+    if (networkOrgs !== null && ledger.get(NETWORK_ORGS_KEY).length === 0) {
+      ledger.seedDeployment(NETWORK_ORGS_KEY, toBytes(networkOrgs));
+    }
   }
 
   /** Makes `invokeChaincode(name, …)` reach `target` (as `identity`, read-only). */

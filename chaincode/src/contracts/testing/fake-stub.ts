@@ -3,6 +3,7 @@
  * private data (including implicit collections), transient map, invokeChaincode through a
  * registry, setEvent (the last one wins, as in Fabric) and key-level endorsement calls recorded.
  */
+import { createHash } from 'crypto';
 import type { ChaincodeResponse, ChaincodeStub, Iterators } from 'fabric-shim-api';
 import type { InMemoryLedger, StateWrite, WriteSet } from './in-memory-ledger';
 
@@ -144,6 +145,20 @@ export class FakeStub {
   }
   getStateValidationParameter(key: string): Promise<Uint8Array> {
     return Promise.resolve(this.#o.ledger.getValidationParameter(key));
+  }
+  /** Private keys' policies are recorded under `<collection>/<key>`. */
+  setPrivateDataValidationParameter(collection: string, key: string, ep: Uint8Array): Promise<void> {
+    this.#validation.set(`${collection}/${key}`, ep);
+    return Promise.resolve();
+  }
+  getPrivateDataValidationParameter(collection: string, key: string): Promise<Uint8Array> {
+    return Promise.resolve(this.#o.ledger.getValidationParameter(`${collection}/${key}`));
+  }
+  /** The on-channel hash of a committed private value (SHA-256 of its bytes), as Fabric keeps it. */
+  getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
+    const value = this.#o.ledger.getPrivate(collection, key);
+    if (value.length === 0) return Promise.resolve(new Uint8Array(0));
+    return Promise.resolve(new Uint8Array(createHash('sha256').update(value).digest()));
   }
   getStateByRange(
     startKey: string,

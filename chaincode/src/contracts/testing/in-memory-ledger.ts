@@ -28,6 +28,7 @@ export class InMemoryLedger {
   readonly #state = new Map<string, Uint8Array>();
   readonly #private = new Map<string, Map<string, Uint8Array>>();
   readonly #validation = new Map<string, Uint8Array>();
+  readonly #deployment = new Set<string>();
   /** Committed transactions' write sets, in order. */
   readonly history: WriteSet[] = [];
 
@@ -54,7 +55,7 @@ export class InMemoryLedger {
 
   /** All committed public keys, sorted. */
   keys(): string[] {
-    return [...this.#state.keys()].sort();
+    return [...this.#state.keys()].filter((k) => !this.#deployment.has(k)).sort();
   }
 
   /** All committed keys of a collection, sorted. */
@@ -79,6 +80,12 @@ export class InMemoryLedger {
   /** Sets a value directly (test setup or tampering). */
   seed(key: string, value: Uint8Array): void {
     this.#state.set(key, value);
+  }
+
+  /** Seeds a record that deployment writes (`Network:Configure`); {@link keys} leaves it out. */
+  seedDeployment(key: string, value: Uint8Array): void {
+    this.#state.set(key, value);
+    this.#deployment.add(key);
   }
 
   /** Applies a successful transaction's buffered writes. */

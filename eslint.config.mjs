@@ -25,7 +25,7 @@ const forbiddenInChaincode = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.cache/**', '.run/**', 'out/**', 'jest.config.js', 'eslint.config.mjs', 'docs/**'] },
+  { ignores: ['test/integration/support/rogue-chaincode/**', '**/dist/**', '**/node_modules/**', '.cache/**', '.run/**', 'out/**', 'jest.config.js', 'eslint.config.mjs', 'docs/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -177,16 +177,25 @@ export type {
   NodeStats,
 } from './contracts/master/governance-ledger';
 export type {
+  AcceptedHeader,
   AcceptedRecord,
   AnswerVerdict,
   ArbitrationSummary,
   BusIntensityRecord,
+  CarbonFlowHeader,
   CarbonFlowRecord,
   ConditionARecord,
+  MaskedTaskDigest,
   MaskedTaskRecord,
+  ResultDigest,
   ResultRecord,
+  SlotCurrentRecord,
   TraceTask,
+  TraceUnits,
 } from './contracts/master/trace-records';
+export type { NetworkOrgs, RegionOrgs } from './contracts/shared/network-orgs';
+export type { EndorsementRule } from './contracts/shared/key-endorsement';
+export { fewestOrganizations, isSatisfiedBy, policyText } from './contracts/shared/key-endorsement';
 export type { CaseUnit, SlotCase, UnitCarbonSpec } from './contracts/master/slot-case';
 export { caseFromPackage } from './contracts/master/slot-case';
 export { carbonProposal, dataCenterTrace, problemOfPackage } from './contracts/master/trace-engine';

@@ -5,8 +5,12 @@
 # holding connection.json with the org's chaincode server address), installs it on the org's
 # peer, starts one `fabric-chaincode-node server` process for it (CORE_CHAINCODE_ID,
 # CORE_CHAINCODE_ADDRESS, CORE_PEER_LOCALMSPID set), approves for the org, and commits per channel
-# with an explicit endorsement policy: OR over the channel's peer orgs (client-only orgs cannot
-# endorse; contracts add key-level endorsement where one org's decision must stay its own).
+# with an explicit endorsement policy that no single organization satisfies: any 2 of the channel's
+# peer orgs (client-only orgs cannot endorse); carbon-master also gets its private data collections
+# (region-<hv>, tasks-<provider>; docs/security.md). Contracts set a key-level policy on every key
+# when they create it. Finally it records the network's organizations on every channel
+# (`Network:Configure`, endorsed by all peer orgs of the channel), from which the contracts derive
+# those key-level policies.
 # Re-runnable: the package label and version carry a hash of the compiled chaincode, so a deploy
 # after a code change installs a new package and commits the next sequence; with unchanged code
 # it only restarts chaincode servers that are not running.
@@ -57,19 +61,58 @@ deterministic_tgz() {
     --mode='u=rw,go=r' -cf - "$@" | gzip -n >"$output"
 }
 
-# endorsement_policy <channel>: OR over the channel's peer orgs' peers.
+# endorsement_policy <channel>: any two of the channel's peer orgs' peers (never one org alone).
 endorsement_policy() {
-  nj '.channels[] | select(.name == $c) | .peerOrgs | map(. as $o | "\u0027\($o)MSP.peer\u0027") | "OR(" + join(",") + ")"' \
+  nj '.channels[] | select(.name == $c) | .peerOrgs | map(. as $o | "\u0027\($o)MSP.peer\u0027") | "OutOf(2," + join(",") + ")"' \
     --arg c "$1"
+}
+
+# collections_config <chaincode> <file>: the private data collections of carbon-master (none for
+# carbon-slave: providers are not members of slave channels). Membership, reads and writes are
+# limited to members; records are audit records, so nothing is purged (blockToLive 0).
+collections_config() {
+  local cc="$1" file="$2"
+  if [ "$(nj '.chaincodes[] | select(.name == $c) | .kind' --arg c "$cc")" != "master" ]; then
+    rm -f "$file"; return 0
+  fi
+  jq '
+    def member($o): "\u0027\($o)MSP.member\u0027";
+    def peer($o): "\u0027\($o)MSP.peer\u0027";
+    .topology as $t
+    | [ ($t.hvSubstations[] | . as $hv
+          | { name: "region-\($hv.name | ascii_downcase)",
+              policy: ("OR(" + ([$t.gridCompany, $hv.name, $t.regulator] | map(member(.)) | join(",")) + ")"),
+              requiredPeerCount: 1, maxPeerCount: 3, blockToLive: 0,
+              memberOnlyRead: true, memberOnlyWrite: true,
+              endorsementPolicy: { signaturePolicy: ("AND(" + peer($t.regulator) + ",OR(" + ([$t.gridCompany, $hv.name] | map(peer(.)) | join(",")) + "))") } }),
+        ($t.cloudProviders[] | . as $cloud
+          | { name: "tasks-\($cloud)",
+              policy: ("OR(" + ([$t.gridCompany] + [$t.hvSubstations[].name] + [$t.regulator, $cloud] | map(member(.)) | join(",")) + ")"),
+              requiredPeerCount: 1, maxPeerCount: 3, blockToLive: 0,
+              memberOnlyRead: true, memberOnlyWrite: true,
+              endorsementPolicy: { signaturePolicy: ("AND(" + peer($t.regulator) + ",OR(" + ([$t.gridCompany] + [$t.hvSubstations[].name] | map(peer(.)) | join(",")) + "))") } }) ]
+  ' "$net_json" >"$file"
+}
+
+# network_orgs_json: the Network:Configure record (contracts/shared/network-orgs.ts) from the topology.
+network_orgs_json() {
+  jq -c '.topology as $t | {
+    gridCompany: "\($t.gridCompany)MSP", regulator: "\($t.regulator)MSP",
+    regions: [$t.hvSubstations[] | { channel: "slave-\(.name | ascii_downcase)", hv: "\(.name)MSP",
+              lvs: [.lvSubstations[] | "\(.)MSP"] }],
+    providers: [$t.cloudProviders[] | "\(.)MSP"] }' "$net_json"
 }
 
 # deploy_chaincode <name>: everything for one chaincode (both chaincodes deploy in parallel).
 deploy_chaincode() {
-  local cc="$1" entry hash label module_dir hosts org package_id server_name current job
+  local cc="$1" entry hash label module_dir hosts org package_id server_name current job version collections
   local -a install_jobs=() channel_jobs=()
   entry="$(resolve_entry "$cc")"
   hash="$(code_hash "$entry")"
   label="${cc}_${hash}"
+  collections="$cc_dir/$cc/collections.json"
+  mkdir -p "$cc_dir/$cc"
+  collections_config "$cc" "$collections"
   module_dir="$cc_dir/$cc/module-$hash"
   mkdir -p "$module_dir"
   jq -n --arg name "$cc" --arg version "0.0.0-$hash" --arg main "$entry" \
@@ -126,17 +169,21 @@ deploy_chaincode() {
     local channel="$1" policy committed sequence org entry_pid
     local -a pids=() peer_args=()
     policy="$(endorsement_policy "$channel")"
+    # the definition (policy, collections) is part of the version: a change commits a new sequence
+    version="0.0.0-$hash-$( { echo "$policy"; cat "$collections" 2>/dev/null || true; } | sha256sum | cut -c1-8)"
+    local -a collection_args=()
+    [ -f "$collections" ] && collection_args=(--collections-config "$collections")
     committed="$(as_org_admin "$(nj '.channels[] | select(.name == $c) | .peerOrgs[0]' --arg c "$channel")" \
       peer lifecycle chaincode querycommitted -C "$channel" -n "$cc" -O json 2>/dev/null || echo '{}')"
-    if [ "$(jq -r '.version // ""' <<<"$committed")" = "0.0.0-$hash" ]; then
-      log "$cc on $channel: version 0.0.0-$hash already committed (sequence $(jq -r .sequence <<<"$committed"))"
+    if [ "$(jq -r '.version // ""' <<<"$committed")" = "$version" ]; then
+      log "$cc on $channel: version $version already committed (sequence $(jq -r .sequence <<<"$committed"))"
       return 0
     fi
     sequence=$(( $(jq -r '.sequence // 0' <<<"$committed") + 1 ))
     for org in $(nj '.channels[] | select(.name == $c) | .peerOrgs[]' --arg c "$channel"); do
       # shellcheck disable=SC2046
-      as_org_admin "$org" peer lifecycle chaincode approveformyorg -C "$channel" -n "$cc" -v "0.0.0-$hash" \
-        --sequence "$sequence" --package-id "${package_of[$org]}" --signature-policy "$policy" \
+      as_org_admin "$org" peer lifecycle chaincode approveformyorg -C "$channel" -n "$cc" -v "$version" \
+        --sequence "$sequence" --package-id "${package_of[$org]}" --signature-policy "$policy" "${collection_args[@]}" \
         $(orderer_cli_args) >"$cc_dir/approve-$channel-$org.log" 2>&1 &
       pids+=("$!:$org")
     done
@@ -154,10 +201,10 @@ deploy_chaincode() {
     done
     # shellcheck disable=SC2046
     as_org_admin "$(nj '.channels[] | select(.name == $c) | .peerOrgs[0]' --arg c "$channel")" \
-      peer lifecycle chaincode commit -C "$channel" -n "$cc" -v "0.0.0-$hash" --sequence "$sequence" \
-      --signature-policy "$policy" $(orderer_cli_args) "${peer_args[@]}" >>"$deploy_log" 2>&1 \
+      peer lifecycle chaincode commit -C "$channel" -n "$cc" -v "$version" --sequence "$sequence" \
+      --signature-policy "$policy" "${collection_args[@]}" $(orderer_cli_args) "${peer_args[@]}" >>"$deploy_log" 2>&1 \
       || { tail -n 5 "$deploy_log" >&2; die "commit of $cc sequence $sequence on $channel failed (log: $deploy_log)"; }
-    log "$cc on $channel: committed version 0.0.0-$hash, sequence $sequence, endorsement $policy"
+    log "$cc on $channel: committed version $version, sequence $sequence, endorsement $policy${collection_args:+, collections $(jq -r 'map(.name) | join(" ")' "$collections")}"
   }
   for channel in $(nj '.chaincodes[] | select(.name == $c) | .channels[]' --arg c "$cc"); do
     deploy_to_channel "$channel" &
@@ -184,5 +231,33 @@ done
 failed=0
 for job in "${cc_jobs[@]}"; do wait "$job" || failed=1; done
 [ "$failed" -eq 0 ] || die "deployment failed (log: $deploy_log; chaincode server logs in $log_dir)"
+
+# --- the network's organizations on every channel, endorsed by all of its peer orgs ----------
+configure_channel() {
+  local channel="$1" cc admin_org org orgs_json current
+  local -a peer_args=()
+  cc="$(nj '.channels[] | select(.name == $c) | .chaincode' --arg c "$channel")"
+  admin_org="$(nj '.topology.gridCompany as $g | .channels[] | select(.name == $c) | if .kind == "master" then $g else .hvSubstation end' --arg c "$channel")"
+  orgs_json="$(network_orgs_json)"
+  current="$(as_org_admin "$admin_org" peer chaincode query -C "$channel" -n "$cc" -c '{"Args":["Network:Get"]}' 2>/dev/null || true)"
+  if [ -n "$current" ] && [ "$(jq -cS . <<<"$current")" = "$(jq -cS . <<<"$orgs_json")" ]; then return 0; fi
+  for org in $(nj '.channels[] | select(.name == $c) | .peerOrgs[]' --arg c "$channel"); do
+    peer_args+=(--peerAddresses "$(nj '.orgs[] | select(.name == $o) | .peer.address' --arg o "$org")"
+      --tlsRootCertFiles "$(nj '.orgs[] | select(.name == $o) | .tlsCaCert' --arg o "$org")")
+  done
+  # shellcheck disable=SC2046
+  as_org_admin "$admin_org" peer chaincode invoke -C "$channel" -n "$cc" --waitForEvent \
+    -c "$(jq -cn --arg o "$orgs_json" '{Args: ["Network:Configure", $o]}')" \
+    $(orderer_cli_args) "${peer_args[@]}" >>"$deploy_log" 2>&1 \
+    || { tail -n 5 "$deploy_log" >&2; die "Network:Configure on $channel failed (log: $deploy_log)"; }
+  log "$channel: network organizations recorded (Network:Configure)"
+}
+cfg_jobs=()
+for channel in $(nj '.channels[].name'); do
+  configure_channel "$channel" &
+  cfg_jobs+=("$!")
+done
+for job in "${cfg_jobs[@]}"; do wait "$job" || failed=1; done
+[ "$failed" -eq 0 ] || die "recording the network organizations failed (log: $deploy_log)"
 
 log "deployed in $(( ($(date +%s%N) - t0) / 1000000 )) ms; chaincode servers: $(ls "$pid_dir" | grep -c '\.package$')"

@@ -57,6 +57,11 @@ export interface CloudProviderClient {
 export interface CloudProviderClientOptions {
   /** Provider id. */
   readonly providerId: string;
+  /**
+   * The verifier (e.g. `RegulatorMSP`) whose peer holds every private task and co-endorses every
+   * answer; masked tasks are read on its peer, answers endorsed by it and the task's HV.
+   */
+  readonly verifierMsp: string;
   /** carbon-master `Trace`. */
   readonly trace: ContractClient;
   /** carbon-master `Providers`. */
@@ -75,11 +80,13 @@ function roleOf(value: unknown): ProviderRoleName {
 
 class CloudProviderClientImpl implements CloudProviderClient {
   readonly providerId: string;
+  readonly #verifierMsp: string;
   readonly #trace: ContractClient;
   readonly #providers: ContractClient;
 
   constructor(options: Readonly<CloudProviderClientOptions>) {
     this.providerId = options.providerId;
+    this.#verifierMsp = options.verifierMsp;
     this.#trace = options.trace;
     this.#providers = options.providers;
   }
@@ -126,17 +133,21 @@ class CloudProviderClientImpl implements CloudProviderClient {
     return this.#trace.evaluate(
       'GetMaskedTask',
       recordWith<MaskedTaskRecord>('masked task', 'taskId', 'taskJson'),
-      {
-        arguments: [taskId, role],
-      },
+      { arguments: [taskId, role], endorsingOrganizations: [this.#verifierMsp] },
     );
   }
 
-  submitResult(
+  async submitResult(
     taskId: string,
     role: ProviderRoleName,
     maskedResultJson: string,
   ): Promise<Submitted<SubmittedAnswer>> {
+    const hvMsp = await this.#trace.evaluate(
+      'GetAssignment',
+      (value) => stringField(asObject(value, 'assignment'), 'hvMsp'),
+      { arguments: [taskId] },
+    );
+    // the answer travels as transient data to the task's HV and the verifier only, never in a block
     return this.#trace.submit(
       'SubmitResult',
       (value) => {
@@ -150,7 +161,11 @@ class CloudProviderClientImpl implements CloudProviderClient {
           sha256: stringField(r, 'sha256'),
         };
       },
-      { arguments: [taskId, role, maskedResultJson] },
+      {
+        arguments: [taskId, role],
+        transient: { result: maskedResultJson },
+        endorsingOrganizations: [hvMsp, this.#verifierMsp],
+      },
     );
   }
 }

@@ -6,6 +6,7 @@
  */
 import type {
   ArbitrationSummary,
+  CarbonFlowHeader,
   CarbonFlowRecord,
   GovernanceState,
   TraceTask,
@@ -34,6 +35,10 @@ export interface TraceRequest {
   readonly providers?: readonly [string, string];
   /** Fees of the task. @default contract default */
   readonly fees?: { readonly providerFee: number; readonly dataCenterCost: number };
+  /** Seconds each provider has to answer, measured from transaction timestamps. @default 300 */
+  readonly answerDeadlineSeconds?: number;
+  /** The task whose result for this slot this one replaces once recorded, and why. */
+  readonly supersedes?: { readonly taskId: string; readonly reason: string };
 }
 
 /** Operations of the grid company. */
@@ -48,6 +53,11 @@ export interface GridCompanyClient {
    * @throws {@link ContractError} NOT_FOUND before the task is settled; ALREADY_EXISTS when recorded.
    */
   recordCarbonFlow(taskId: string): Promise<Submitted<CarbonFlowRecord>>;
+  /**
+   * Reports that `role` did not answer by its deadline (a wrong result, MATH.md F.3).
+   * @throws {@link ContractError} INVALID_STATE before the deadline (transaction time) has passed.
+   */
+  reportTimeout(taskId: string, role: 'I' | 'II' | 'III'): Promise<Submitted<unknown>>;
   /** The recorded carbon flow of a task. @throws {@link ContractError} NOT_FOUND. */
   carbonFlow(taskId: string): Promise<CarbonFlowRecord>;
   /** The public arbitration summary of a task. */
@@ -83,6 +93,10 @@ export interface GovernanceSetup {
 
 /** Options of {@link newGridCompanyClient}. */
 export interface GridCompanyClientOptions {
+  /** GridCo's MSP id, e.g. `GridCoMSP`. */
+  readonly mspId: string;
+  /** The verifier that co-endorses GridCo's records (DESIGN.md §8), e.g. `RegulatorMSP`. */
+  readonly verifierMsp: string;
   /** carbon-master `Trace`. */
   readonly trace: ContractClient;
   /** carbon-master `Providers`. */
@@ -104,8 +118,10 @@ class GridCompanyClientImpl implements GridCompanyClient {
   readonly #trace: ContractClient;
   readonly #providers: ContractClient;
   readonly #governance: ContractClient;
+  readonly #endorsers: readonly string[];
 
   constructor(options: Readonly<GridCompanyClientOptions>) {
+    this.#endorsers = [options.mspId, options.verifierMsp];
     this.#trace = options.trace;
     this.#providers = options.providers;
     this.#governance = options.governance;
@@ -141,17 +157,34 @@ class GridCompanyClientImpl implements GridCompanyClient {
   }
 
   requestTrace(request: Readonly<TraceRequest>): Promise<Submitted<TraceTask>> {
+    const { units, ...publicPart } = request;
+    // the unit parameters are plaintext: transient data to GridCo's and the verifier's peers only
     return this.#trace.submit(
       'Request',
-      recordWith<TraceTask>('task', 'taskId', 'channel', 'slot', 'providerOrder'),
+      recordWith<TraceTask>('task', 'taskId', 'channel', 'slot', 'unitsSha256'),
       {
-        arguments: [JSON.stringify(request)],
+        arguments: [JSON.stringify(publicPart)],
+        transient: { units: JSON.stringify(units) },
+        endorsingOrganizations: this.#endorsers,
       },
     );
   }
 
-  recordCarbonFlow(taskId: string): Promise<Submitted<CarbonFlowRecord>> {
-    return this.#trace.submit('RecordCarbonFlow', decodeCarbonFlow, { arguments: [taskId] });
+  async recordCarbonFlow(taskId: string): Promise<Submitted<CarbonFlowRecord>> {
+    const submitted = await this.#trace.submit(
+      'RecordCarbonFlow',
+      recordWith<CarbonFlowHeader>('carbon flow header', 'taskId', 'recordSha256'),
+      { arguments: [taskId], endorsingOrganizations: this.#endorsers },
+    );
+    // the block carries only the header; the record itself is private (read on GridCo's peer)
+    return { ...submitted, result: await this.carbonFlow(taskId) };
+  }
+
+  reportTimeout(taskId: string, role: 'I' | 'II' | 'III'): Promise<Submitted<unknown>> {
+    return this.#trace.submit('ReportTimeout', (v) => v, {
+      arguments: [taskId, role],
+      endorsingOrganizations: this.#endorsers,
+    });
   }
 
   carbonFlow(taskId: string): Promise<CarbonFlowRecord> {

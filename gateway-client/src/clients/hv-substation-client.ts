@@ -2,7 +2,7 @@
  * The HV substation's client: seals slot packages on its slave channel (carbon-slave `Index`),
  * anchors slave block headers and package digests on master (`Anchor`), reads the EA-DPoS
  * schedule (`Governance`), and runs conditions a and b of a trace (`Trace`) on its own peer, with
- * condition a's seed sent as transient data to its own organization only.
+ * condition a's seed sent as transient data to its own peer and the verifier's (the regulator) only.
  */
 import { randomBytes } from 'crypto';
 import type {
@@ -107,6 +107,11 @@ export interface HvSubstationClientOptions {
   readonly nodeId: string;
   /** MSP id, e.g. `Hv1MSP`. */
   readonly mspId: string;
+  /**
+   * The independent verifier that co-endorses what this HV records (DESIGN.md §8), e.g.
+   * `RegulatorMSP`: its peer re-reads the package across channels and re-checks each step.
+   */
+  readonly verifierMsp: string;
   /** Its slave channel. */
   readonly slaveChannel: string;
   /** carbon-slave `Index` on the slave channel. */
@@ -155,6 +160,7 @@ class HvSubstationClientImpl implements HvSubstationClient {
   readonly nodeId: string;
   readonly mspId: string;
   readonly slaveChannel: string;
+  readonly #endorsers: readonly string[];
   readonly #index: ContractClient;
   readonly #measurement: ContractClient;
   readonly #anchor: ContractClient;
@@ -165,6 +171,7 @@ class HvSubstationClientImpl implements HvSubstationClient {
     this.nodeId = options.nodeId;
     this.mspId = options.mspId;
     this.slaveChannel = options.slaveChannel;
+    this.#endorsers = [options.mspId, options.verifierMsp];
     this.#index = options.index;
     this.#measurement = options.measurement;
     this.#anchor = options.anchor;
@@ -175,6 +182,7 @@ class HvSubstationClientImpl implements HvSubstationClient {
   sealSlot(slot: number): Promise<Submitted<SealedSlotPackage>> {
     return this.#index.submit('Seal', recordWith<SealedSlotPackage>('sealed package', 'slot', 'sha256'), {
       arguments: [String(slot)],
+      endorsingOrganizations: this.#endorsers,
     });
   }
 
@@ -196,6 +204,7 @@ class HvSubstationClientImpl implements HvSubstationClient {
     }));
     const { result } = await this.#anchor.submit('RecordBatch', decodeHead, {
       arguments: [channel, JSON.stringify(payload)],
+      endorsingOrganizations: this.#endorsers,
     });
     return result;
   }
@@ -207,6 +216,7 @@ class HvSubstationClientImpl implements HvSubstationClient {
           channel,
           JSON.stringify({ slot: digest.slot, sha256: digest.sha256, blockNumber: digest.blockNumber }),
         ],
+        endorsingOrganizations: this.#endorsers,
       });
       return true;
     } catch (error: unknown) {
@@ -233,14 +243,14 @@ class HvSubstationClientImpl implements HvSubstationClient {
     return this.#trace.submit(
       'ConditionA',
       recordWith<ConditionAOutcome>('condition a', 'taskId', 'packageSha256', 'assignment'),
-      { arguments: [taskId], transient: { seed }, endorsingOrganizations: [this.mspId] },
+      { arguments: [taskId], transient: { seed }, endorsingOrganizations: this.#endorsers },
     );
   }
 
   conditionB(taskId: string): Promise<Submitted<ArbitrationSummary>> {
     return this.#trace.submit('ConditionB', decodeSummary, {
       arguments: [taskId],
-      endorsingOrganizations: [this.mspId],
+      endorsingOrganizations: this.#endorsers,
     });
   }
 

@@ -6,6 +6,7 @@
 import { loadConnectionProfile } from '../sdk/connection-profile';
 import type { CallDeadlines } from '../sdk/deadlines';
 import {
+  DEFAULT_VERIFIER_ORG,
   MASTER_CHAINCODE,
   MASTER_CHANNEL,
   mspIdOf,
@@ -46,6 +47,12 @@ export interface OpenClientOptions {
   readonly retry?: RetryOptions;
   /** Retry hooks (logging). */
   readonly retryHooks?: RetryHooks;
+  /** The independent co-endorser (DESIGN.md §8). @default `Regulator` */
+  readonly verifierOrg?: string;
+}
+
+function verifierMspOf(options: Readonly<OpenClientOptions>): string {
+  return mspIdOf(options.verifierOrg ?? DEFAULT_VERIFIER_ORG);
 }
 
 async function open(options: Readonly<OpenClientOptions>): Promise<OrgConnection> {
@@ -82,6 +89,8 @@ export async function openGridCompany(
   return opened(
     c,
     newGridCompanyClient({
+      mspId: c.mspId,
+      verifierMsp: verifierMspOf(options),
       trace: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Trace'),
       providers: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Providers'),
       governance: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Governance'),
@@ -100,6 +109,7 @@ export async function openHvSubstation(
     newHvSubstationClient({
       nodeId: options.org,
       mspId: mspIdOf(options.org),
+      verifierMsp: verifierMspOf(options),
       slaveChannel,
       index: c.contract(slaveChannel, SLAVE_CHAINCODE, 'Index'),
       measurement: c.contract(slaveChannel, SLAVE_CHAINCODE, 'Measurement'),
@@ -133,6 +143,7 @@ export async function openCloudProvider(
     c,
     newCloudProviderClient({
       providerId: options.org,
+      verifierMsp: verifierMspOf(options),
       trace: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Trace'),
       providers: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Providers'),
     }),

@@ -19,3 +19,9 @@ export function slaveChannelOf(hvOrgId: string): string {
 export function mspIdOf(orgId: string): string {
   return `${orgId}MSP`;
 }
+
+/**
+ * The organization whose peer independently co-endorses every record others rely on
+ * (DESIGN.md §8): the regulator, which joins master and every slave channel.
+ */
+export const DEFAULT_VERIFIER_ORG = 'Regulator';

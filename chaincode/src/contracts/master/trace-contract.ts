@@ -694,10 +694,15 @@ export class TraceContract extends CarbonContract {
       computed += local[g] ?? 0;
       acceptedMean += groups.intensityTco2PerMwh[g] ?? 0;
     }
-    await noteAccuracy(ctx, task.hvMsp.slice(0, -'MSP'.length), {
-      computedTco2PerMwh: computed / Math.max(1, local.length),
-      acceptedTco2PerMwh: acceptedMean / Math.max(1, local.length),
-    });
+    // governance statistics are public: record the HV's accuracy as a ratio to the accepted value
+    // (the same score, MATH.md G.1), never the intensities themselves
+    await noteAccuracy(
+      ctx,
+      task.hvMsp.slice(0, -'MSP'.length),
+      acceptedMean === 0
+        ? { computedTco2PerMwh: computed === 0 ? 0 : 1, acceptedTco2PerMwh: 0 }
+        : { computedTco2PerMwh: computed / acceptedMean, acceptedTco2PerMwh: 1 },
+    );
   }
 
   /** Makes the task the slot's current result when allowed (none yet, or an explicit supersession). */

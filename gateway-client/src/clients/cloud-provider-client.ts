@@ -129,12 +129,21 @@ class CloudProviderClientImpl implements CloudProviderClient {
     }
   }
 
-  maskedTask(taskId: string, role: ProviderRoleName): Promise<MaskedTaskRecord> {
-    return this.#trace.evaluate(
-      'GetMaskedTask',
-      recordWith<MaskedTaskRecord>('masked task', 'taskId', 'taskJson'),
-      { arguments: [taskId, role], endorsingOrganizations: [this.#verifierMsp] },
-    );
+  async maskedTask(taskId: string, role: ProviderRoleName): Promise<MaskedTaskRecord> {
+    // read on the verifier's peer, which holds every private task; it may lag the peer whose
+    // event announced the task by a block, so NOT_FOUND is retried for about 3 s
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#trace.evaluate(
+          'GetMaskedTask',
+          recordWith<MaskedTaskRecord>('masked task', 'taskId', 'taskJson'),
+          { arguments: [taskId, role], endorsingOrganizations: [this.#verifierMsp] },
+        );
+      } catch (error: unknown) {
+        if (!isContractError(error, 'NOT_FOUND') || attempt >= 5) throw error;
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+      }
+    }
   }
 
   async submitResult(

@@ -129,9 +129,10 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    // exit at once: a relay, worker or event stream still open must not keep a failed job alive
     process.stderr.write(
       `main job failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
+      () => process.exit(1),
     );
-    process.exitCode = 1;
   },
 );

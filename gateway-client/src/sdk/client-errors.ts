@@ -128,6 +128,9 @@ export type GrpcStatusName =
   | 'UNAUTHENTICATED'
   | 'OTHER';
 
+/** The gateway's message when endorsing peers returned different results. */
+export const ENDORSERS_DIVERGED = 'ProposalResponsePayloads do not match';
+
 /** The gateway, a peer or an orderer failed at the transport level (unreachable, deadline, refused). */
 export class TransportError extends GatewayClientError {
   override readonly name = 'TransportError';
@@ -145,9 +148,19 @@ export class TransportError extends GatewayClientError {
     this.step = step;
   }
 
-  /** True for the transient statuses the SDK retries: UNAVAILABLE and DEADLINE_EXCEEDED. */
+  /**
+   * True for the transient failures the SDK retries: UNAVAILABLE and DEADLINE_EXCEEDED, and
+   * endorsers that returned different results (one peer had not yet committed the block the
+   * other one read, DESIGN.md §8): nothing reached the orderer, so a fresh proposal is safe.
+   */
   get transient(): boolean {
-    return this.status === 'UNAVAILABLE' || this.status === 'DEADLINE_EXCEEDED';
+    if (this.status === 'UNAVAILABLE' || this.status === 'DEADLINE_EXCEEDED') return true;
+    return this.endorsersDiverged;
+  }
+
+  /** The endorsing peers' results differed (`ProposalResponsePayloads do not match`). */
+  get endorsersDiverged(): boolean {
+    return this.status === 'ABORTED' && this.step === 'endorse' && this.message.includes(ENDORSERS_DIVERGED);
   }
 }
 

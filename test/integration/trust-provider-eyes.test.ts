@@ -35,7 +35,7 @@ const NAMES = [
   'emissionTco2PerH',
   'throughFlowMw',
   'sendingTco2PerH',
-  'proposal',
+  '"proposal"',
   '"loads"',
   '"branches"',
   'rPu',

@@ -4,7 +4,6 @@
  * Q at PQ buses, |V|² − V_set² at PV buses, and V − V_slack at slack buses. Both solvers use it as
  * their convergence test, and a ledger can use it to accept a client's solution without solving.
  */
-import { at } from '../sparse/checked-access';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
 import { computeBusInjections, type BusInjections, type Ybus } from './ybus';
 
@@ -35,21 +34,23 @@ export function powerFlowResidual(
       worstBus = bus;
     }
   };
+  const { roles, pSpecifiedPu, qSpecifiedPu, vmSetPu, slackEPu, slackFPu } = network;
+  const { pPu, qPu } = injections;
   for (let i = 0; i < network.busCount; i += 1) {
-    const role = at(network.roles, i);
-    const ei = at(e, i);
-    const fi = at(f, i);
+    const role = roles[i];
+    const ei = e[i] as number;
+    const fi = f[i] as number;
     if (role === BusRole.Pq || role === BusRole.Pv) {
-      consider(at(network.pSpecifiedPu, i) - at(injections.pPu, i), i);
+      consider((pSpecifiedPu[i] as number) - (pPu[i] as number), i);
     }
-    if (role === BusRole.Pq) consider(at(network.qSpecifiedPu, i) - at(injections.qPu, i), i);
+    if (role === BusRole.Pq) consider((qSpecifiedPu[i] as number) - (qPu[i] as number), i);
     if (role === BusRole.Pv) {
-      const v = at(network.vmSetPu, i);
+      const v = vmSetPu[i] as number;
       consider(v * v - (ei * ei + fi * fi), i);
     }
     if (role === BusRole.Slack) {
-      consider(ei - at(network.slackEPu, i), i);
-      consider(fi - at(network.slackFPu, i), i);
+      consider(ei - (slackEPu[i] as number), i);
+      consider(fi - (slackFPu[i] as number), i);
     }
   }
   return { maxMismatchPu, worstBus, injections };

@@ -24,8 +24,8 @@ export class NewtonTopology {
   readonly step: Float64Array;
   readonly #rowPointers: Int32Array;
   readonly #columnIndices: Int32Array;
-  #symbolic: SparseLuSymbolic | undefined;
-  /** Fresh factorizations and numeric refactorizations done so far (for benchmarks and tests). */
+  readonly #symbolic: SparseLuSymbolic;
+  /** Partial-pivoting factorizations and numeric refactorizations done so far (for benchmarks and tests). */
   readonly counts = { factorizations: 0, refactorizations: 0 };
 
   constructor(ybus: Ybus, variable: Int32Array) {
@@ -34,6 +34,7 @@ export class NewtonTopology {
     this.step = new Float64Array(this.pattern.unknownCount);
     this.#rowPointers = ybus.conductance.rowPointers.slice();
     this.#columnIndices = ybus.conductance.columnIndices.slice();
+    this.#symbolic = SparseLuSymbolic.analyze(this.pattern.matrix, this.pattern.columnOrder);
   }
 
   /** True when this state belongs to the topology of (ybus, variable). */
@@ -52,14 +53,14 @@ export class NewtonTopology {
    */
   solveStep(): Float64Array {
     const matrix = this.pattern.matrix;
-    if (this.#symbolic !== undefined && this.#symbolic.refactor(matrix.values)) {
+    if (this.#symbolic.refactor(matrix.values)) {
       this.counts.refactorizations += 1;
-    } else {
-      const lu = SparseLu.factor(matrix, { columnOrder: this.pattern.columnOrder });
-      this.#symbolic = new SparseLuSymbolic(matrix, lu);
-      this.counts.factorizations += 1;
+      return this.#symbolic.solveInto(this.mismatch, this.step);
     }
-    return this.#symbolic.solveInto(this.mismatch, this.step);
+    // A diagonal pivot failed the threshold: partial pivoting on this matrix alone.
+    this.counts.factorizations += 1;
+    this.step.set(SparseLu.factor(matrix, { columnOrder: this.pattern.columnOrder }).solve(this.mismatch));
+    return this.step;
   }
 }
 

@@ -1,24 +1,23 @@
 /**
- * Numeric refactorization on a fixed symbolic LU (as KLU's `klu_refactor`): once a matrix has been
- * factored by {@link SparseLu.factor}, the column order, the row pivots and the patterns of L and U
- * depend only on the sparsity pattern as long as the pivots stay where they were. A matrix with
- * the same pattern and new values is then refactored with no ordering, no depth-first search, no
- * allocation: column k of U is the stored topological sequence of earlier pivots, column k of L
- * the stored rows below.
+ * Sparse LU with a symbolic phase computed once per pattern and a numeric phase per matrix (the
+ * KLU-style `analyze` / `refactor` split): for a fill-reducing symmetric order Q and diagonal
+ * pivots, the patterns of L and U depend only on the sparsity pattern (its elimination tree), so a
+ * matrix with the same pattern and new values is factored with no ordering, no graph search and no
+ * allocation. Column k of U is the stored ascending sequence of earlier pivots, column k of L the
+ * stored rows below.
  *
- * Bit-for-bit equal to a fresh factorization: {@link SparseLuSymbolic.refactor} accepts new values
- * only when every pivot is the diagonal of the ordered matrix and still passes the same threshold
- * test `SparseLu.factor` applies (|diagonal| ≥ pivotTolerance · max |column|), so it performs the
- * same operations in the same order as `SparseLu.factor` would; otherwise it returns false and the
- * caller factors afresh. Ledger code may therefore keep a symbolic factorization across solves
- * without its answers depending on what was solved before.
+ * {@link SparseLuSymbolic.refactor} keeps a pivot only when it passes the threshold test of
+ * {@link SparseLu.factor} (|diagonal| ≥ pivotTolerance · max |column|) and reports false
+ * otherwise; the caller then factors with partial pivoting. The result depends only on the values
+ * and the pattern, never on what was factored before, so ledger code may keep a symbolic object
+ * across solves and peers with different histories agree bit for bit.
  *
- * Indices are validated once when the symbolic object is built; the loops read the typed arrays
+ * Indices are validated once in {@link SparseLuSymbolic.analyze}; the loops read the typed arrays
  * directly.
  */
 import { CarbonTraceError } from '../common/errors';
 import type { CsrMatrix } from './csr-matrix';
-import type { SparseLu } from './sparse-lu';
+import { checkPermutation, DEFAULT_PIVOT_TOLERANCE } from './sparse-lu';
 
 /** The symbolic factorization of one sparsity pattern, with the numeric factors of the last refactor. */
 export class SparseLuSymbolic {
@@ -31,8 +30,6 @@ export class SparseLuSymbolic {
   readonly #pivotTolerance: number;
   /** rowPivot[i] = k: original row i is the k-th pivot row. */
   readonly #rowPivot: Int32Array;
-  /** True when every pivot k is row columnOrder[k] (refactoring is allowed). */
-  readonly #diagonalPivots: boolean;
   readonly #lPointers: Int32Array;
   readonly #lIndices: Int32Array;
   readonly #lValues: Float64Array;
@@ -45,43 +42,33 @@ export class SparseLuSymbolic {
   readonly #aSource: Int32Array;
   readonly #work: Float64Array;
 
-  /**
-   * Captures the symbolic factorization of `lu`, the factorization of `matrix`.
-   * @throws CarbonTraceError DIMENSION_MISMATCH when `lu` does not belong to `matrix`.
-   */
-  constructor(matrix: CsrMatrix, lu: SparseLu) {
+  private constructor(
+    matrix: CsrMatrix,
+    columnOrder: Int32Array,
+    pivotTolerance: number,
+    l: { pointers: Int32Array; indices: Int32Array },
+    u: { pointers: Int32Array; indices: Int32Array },
+  ) {
     const n = matrix.rowCount;
-    const factors = lu.factors();
-    if (lu.size !== n || matrix.columnCount !== n || factors.rowPivot.length !== n) {
-      throw new CarbonTraceError('DIMENSION_MISMATCH', 'the factorization belongs to another matrix', {
-        matrix: n,
-        factorization: lu.size,
-      });
-    }
     this.size = n;
     this.nonZeroCount = matrix.nonZeroCount;
-    this.columnOrder = lu.columnOrder;
-    this.#pivotTolerance = factors.pivotTolerance;
-    this.#rowPivot = factors.rowPivot;
-    this.#lPointers = factors.l.pointers;
-    this.#lIndices = factors.l.indices;
-    this.#lValues = factors.l.values;
-    this.#uPointers = factors.u.pointers;
-    this.#uIndices = factors.u.indices;
-    this.#uValues = factors.u.values;
-    let diagonal = true;
-    const q = this.columnOrder;
-    const rowPivot = this.#rowPivot;
-    for (let k = 0; k < n; k += 1) if (rowPivot[q[k] as number] !== k) diagonal = false;
-    this.#diagonalPivots = diagonal;
+    this.columnOrder = columnOrder;
+    this.#pivotTolerance = pivotTolerance;
+    const rowPivot = new Int32Array(n);
+    for (let k = 0; k < n; k += 1) rowPivot[columnOrder[k] as number] = k;
+    this.#rowPivot = rowPivot;
+    this.#lPointers = l.pointers;
+    this.#lIndices = l.indices;
+    this.#lValues = new Float64Array(l.indices.length);
+    this.#uPointers = u.pointers;
+    this.#uIndices = u.indices;
+    this.#uValues = new Float64Array(u.indices.length);
     // Ordered columns of A, rows renumbered into pivot order.
     const { rowPointers, columnIndices } = matrix;
     const nnz = matrix.nonZeroCount;
-    const position = new Int32Array(n); // original column → ordered column
-    for (let k = 0; k < n; k += 1) position[q[k] as number] = k;
     const pointers = new Int32Array(n + 1);
     for (let p = 0; p < nnz; p += 1) {
-      const k = position[columnIndices[p] as number] as number;
+      const k = rowPivot[columnIndices[p] as number] as number;
       pointers[k + 1] = (pointers[k + 1] as number) + 1;
     }
     for (let k = 0; k < n; k += 1) pointers[k + 1] = (pointers[k + 1] as number) + (pointers[k] as number);
@@ -91,7 +78,7 @@ export class SparseLuSymbolic {
     for (let r = 0; r < n; r += 1) {
       const end = rowPointers[r + 1] as number;
       for (let p = rowPointers[r] as number; p < end; p += 1) {
-        const k = position[columnIndices[p] as number] as number;
+        const k = rowPivot[columnIndices[p] as number] as number;
         const slot = next[k] as number;
         next[k] = slot + 1;
         rows[slot] = rowPivot[r] as number;
@@ -102,6 +89,146 @@ export class SparseLuSymbolic {
     this.#aRows = rows;
     this.#aSource = source;
     this.#work = new Float64Array(n);
+  }
+
+  /**
+   * Symbolic analysis of a square matrix for the symmetric order Q (pivot k = row and column
+   * Q[k]): the elimination tree of the pattern of A + Aᵀ, then each row of L (= column of U) as its
+   * row subtree, as in CSparse's `cs_etree` and `cs_ereach`. Linear in the entries of L and U.
+   * @throws CarbonTraceError DIMENSION_MISMATCH for a non-square matrix or an order of the wrong
+   * length; INVALID_ARGUMENT when the order is not a permutation.
+   */
+  static analyze(
+    matrix: CsrMatrix,
+    columnOrder: Int32Array,
+    pivotTolerance: number = DEFAULT_PIVOT_TOLERANCE,
+  ): SparseLuSymbolic {
+    const n = matrix.rowCount;
+    if (matrix.columnCount !== n || columnOrder.length !== n) {
+      throw new CarbonTraceError('DIMENSION_MISMATCH', 'symbolic LU needs a square matrix and a full order', {
+        rows: n,
+        columns: matrix.columnCount,
+        order: columnOrder.length,
+      });
+    }
+    checkPermutation(columnOrder);
+    const position = new Int32Array(n);
+    for (let k = 0; k < n; k += 1) position[columnOrder[k] as number] = k;
+    // Lower neighbours of each ordered node in the pattern of A + Aᵀ (duplicates allowed).
+    const { rowPointers, columnIndices } = matrix;
+    const lowerPointers = new Int32Array(n + 1);
+    for (let r = 0; r < n; r += 1) {
+      const end = rowPointers[r + 1] as number;
+      for (let p = rowPointers[r] as number; p < end; p += 1) {
+        const i = position[r] as number;
+        const j = position[columnIndices[p] as number] as number;
+        if (i === j) continue;
+        const hi = i > j ? i : j;
+        lowerPointers[hi + 1] = (lowerPointers[hi + 1] as number) + 1;
+      }
+    }
+    for (let k = 0; k < n; k += 1)
+      lowerPointers[k + 1] = (lowerPointers[k + 1] as number) + (lowerPointers[k] as number);
+    const lowerNext = lowerPointers.slice(0, n);
+    const lower = new Int32Array(lowerPointers[n] as number);
+    for (let r = 0; r < n; r += 1) {
+      const end = rowPointers[r + 1] as number;
+      for (let p = rowPointers[r] as number; p < end; p += 1) {
+        const i = position[r] as number;
+        const j = position[columnIndices[p] as number] as number;
+        if (i === j) continue;
+        const hi = i > j ? i : j;
+        const slot = lowerNext[hi] as number;
+        lowerNext[hi] = slot + 1;
+        lower[slot] = i > j ? j : i;
+      }
+    }
+    // Elimination tree (with path compression through `ancestor`).
+    const parent = new Int32Array(n).fill(-1);
+    const ancestor = new Int32Array(n).fill(-1);
+    for (let k = 0; k < n; k += 1) {
+      const end = lowerPointers[k + 1] as number;
+      for (let p = lowerPointers[k] as number; p < end; p += 1) {
+        let r = lower[p] as number;
+        while (r !== -1 && r < k) {
+          const up = ancestor[r] as number;
+          ancestor[r] = k;
+          if (up === -1) parent[r] = k;
+          r = up;
+        }
+      }
+    }
+    // Row k of L = the row subtree of k; stored as column k of U, ascending, diagonal last.
+    const mark = new Int32Array(n).fill(-1);
+    const uPointers = new Int32Array(n + 1);
+    let uIndices = new Int32Array(Math.max(2 * (lower.length + n), 16));
+    let uCount = 0;
+    const lCounts = new Int32Array(n + 1);
+    for (let k = 0; k < n; k += 1) {
+      uPointers[k] = uCount;
+      mark[k] = k;
+      const end = lowerPointers[k + 1] as number;
+      for (let p = lowerPointers[k] as number; p < end; p += 1) {
+        for (let r = lower[p] as number; mark[r] !== k; r = parent[r] as number) {
+          mark[r] = k;
+          if (uCount === uIndices.length) {
+            const grown = new Int32Array(2 * uIndices.length);
+            grown.set(uIndices);
+            uIndices = grown;
+          }
+          uIndices[uCount] = r;
+          uCount += 1;
+          lCounts[r + 1] = (lCounts[r + 1] as number) + 1;
+        }
+      }
+      const start = uPointers[k] as number;
+      if (uCount - start > 32) uIndices.subarray(start, uCount).sort();
+      else
+        for (let p = start + 1; p < uCount; p += 1) {
+          const value = uIndices[p] as number;
+          let q = p - 1;
+          while (q >= start && (uIndices[q] as number) > value) {
+            uIndices[q + 1] = uIndices[q] as number;
+            q -= 1;
+          }
+          uIndices[q + 1] = value;
+        }
+      if (uCount === uIndices.length) {
+        const grown = new Int32Array(2 * uIndices.length);
+        grown.set(uIndices);
+        uIndices = grown;
+      }
+      uIndices[uCount] = k;
+      uCount += 1;
+    }
+    uPointers[n] = uCount;
+    // L by columns: the diagonal first, then rows k > j with U(j, k) stored, ascending.
+    const lPointers = new Int32Array(n + 1);
+    for (let j = 0; j < n; j += 1)
+      lPointers[j + 1] = (lPointers[j] as number) + 1 + (lCounts[j + 1] as number);
+    const lNext = new Int32Array(n);
+    const lIndices = new Int32Array(lPointers[n] as number);
+    for (let j = 0; j < n; j += 1) {
+      const start = lPointers[j] as number;
+      lIndices[start] = j;
+      lNext[j] = start + 1;
+    }
+    for (let k = 0; k < n; k += 1) {
+      const end = (uPointers[k + 1] as number) - 1;
+      for (let p = uPointers[k] as number; p < end; p += 1) {
+        const j = uIndices[p] as number;
+        const slot = lNext[j] as number;
+        lNext[j] = slot + 1;
+        lIndices[slot] = k;
+      }
+    }
+    return new SparseLuSymbolic(
+      matrix,
+      columnOrder,
+      pivotTolerance,
+      { pointers: lPointers, indices: lIndices },
+      { pointers: uPointers, indices: uIndices.slice(0, uCount) },
+    );
   }
 
   /**
@@ -116,7 +243,6 @@ export class SparseLuSymbolic {
         actual: values.length,
       });
     }
-    if (!this.#diagonalPivots) return false;
     const n = this.size;
     const x = this.#work;
     const tolerance = this.#pivotTolerance;

@@ -27,21 +27,8 @@ export interface SparseLuOptions {
   readonly pivotTolerance?: number;
 }
 
-/** Compressed columns of one triangular factor. */
-export interface LuFactor {
-  readonly pointers: Int32Array;
-  readonly indices: Int32Array;
-  readonly values: Float64Array;
-}
-
-/** The arrays of a factorization P·A·Q = L·U (see {@link SparseLu.factors}). */
-export interface LuFactors {
-  readonly pivotTolerance: number;
-  /** rowPivot[i] = k: original row i is the k-th pivot row. */
-  readonly rowPivot: Int32Array;
-  readonly l: LuFactor;
-  readonly u: LuFactor;
-}
+/** Default of {@link SparseLuOptions.pivotTolerance}. */
+export const DEFAULT_PIVOT_TOLERANCE = 0.01;
 
 /** A growable typed-array pair (indices + values). */
 class EntryBuffer {
@@ -70,21 +57,13 @@ class EntryBuffer {
 }
 
 /** Bounds are checked here once, so that the loops below read the typed arrays directly. */
-function checkPermutation(q: Int32Array): void {
+export function checkPermutation(q: Int32Array): void {
   const seen = new Uint8Array(q.length);
   for (const c of q) {
     if (!(c >= 0 && c < q.length) || seen[c] === 1) {
       throw new CarbonTraceError('INVALID_ARGUMENT', 'column order is not a permutation', { column: c });
     }
     seen[c] = 1;
-  }
-}
-
-function checkColumnIndices(matrix: CsrMatrix): void {
-  for (const c of matrix.columnIndices) {
-    if (!(c >= 0 && c < matrix.columnCount)) {
-      throw new CarbonTraceError('DIMENSION_MISMATCH', 'CSR column index outside the matrix', { column: c });
-    }
   }
 }
 
@@ -102,19 +81,16 @@ export class SparseLu {
   readonly #uPointers: Int32Array;
   readonly #uIndices: Int32Array;
   readonly #uValues: Float64Array;
-  readonly #pivotTolerance: number;
 
   private constructor(
     size: number,
     columnOrder: Int32Array,
-    pivotTolerance: number,
     rowPivot: Int32Array,
     l: { pointers: Int32Array; indices: Int32Array; values: Float64Array },
     u: { pointers: Int32Array; indices: Int32Array; values: Float64Array },
   ) {
     this.size = size;
     this.columnOrder = columnOrder;
-    this.#pivotTolerance = pivotTolerance;
     this.#rowPivot = rowPivot;
     this.#lPointers = l.pointers;
     this.#lIndices = l.indices;
@@ -122,19 +98,6 @@ export class SparseLu {
     this.#uPointers = u.pointers;
     this.#uIndices = u.indices;
     this.#uValues = u.values;
-  }
-
-  /**
-   * The factors themselves (shared, not copied), for {@link SparseLuSymbolic}: L unit lower with
-   * its diagonal stored first in each column and rows in pivot order, U with its diagonal last.
-   */
-  factors(): LuFactors {
-    return {
-      pivotTolerance: this.#pivotTolerance,
-      rowPivot: this.#rowPivot,
-      l: { pointers: this.#lPointers, indices: this.#lIndices, values: this.#lValues },
-      u: { pointers: this.#uPointers, indices: this.#uIndices, values: this.#uValues },
-    };
   }
 
   /** Stored entries of L plus U (a measure of fill). */
@@ -155,7 +118,7 @@ export class SparseLu {
         columns: matrix.columnCount,
       });
     }
-    const tolerance = options.pivotTolerance ?? 0.01;
+    const tolerance = options.pivotTolerance ?? DEFAULT_PIVOT_TOLERANCE;
     const q = options.columnOrder ?? minimumDegreeOrdering(matrix);
     if (q.length !== n) {
       throw new CarbonTraceError('DIMENSION_MISMATCH', 'column order has the wrong length', {
@@ -164,7 +127,6 @@ export class SparseLu {
       });
     }
     checkPermutation(q);
-    checkColumnIndices(matrix);
     // Column access: the transpose in CSR is A in compressed-column form.
     const csc = matrix.transpose();
     const aPointers = csc.rowPointers;
@@ -278,7 +240,6 @@ export class SparseLu {
     return new SparseLu(
       n,
       q,
-      tolerance,
       rowPivot,
       { pointers: lPointers, indices: lIndices, values: l.values.slice(0, l.length) },
       { pointers: uPointers, indices: u.indices.slice(0, u.length), values: u.values.slice(0, u.length) },

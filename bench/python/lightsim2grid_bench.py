@@ -14,7 +14,8 @@ as ours and pandapower's:
   PowerFlowWorkspace across slots).
 
 Losses are Re(sum V * conj(Ybus V)) * baseMVA (series losses: the generated feeders have no shunt
-conductance). Prints one JSON line.
+conductance). Prints one JSON line. pandapower_bench.py calls run_lightsim2grid in its own process
+(one Python start and one numba compilation per case instead of two).
 """
 import json
 import sys
@@ -25,7 +26,7 @@ import numpy as np
 
 warnings.filterwarnings("ignore")
 
-from pandapower_bench import build_net  # noqa: E402  (same directory)
+from case_net import build_net  # noqa: E402  (same directory)
 
 
 def timed(make_solver, args, min_seconds, max_reps):
@@ -43,17 +44,11 @@ def timed(make_solver, args, min_seconds, max_reps):
     return solver, walls
 
 
-def main():
-    path, tol, min_seconds, max_reps, our_loss = sys.argv[1:6]
-    tol, min_seconds, max_reps, our_loss = float(tol), float(min_seconds), int(max_reps), float(our_loss)
+def run_lightsim2grid(net, base_mva, tol, min_seconds, max_reps, our_loss):
+    """Times NR_KLU on the internal case of the net's last Newton-Raphson runpp (cold and warm)."""
     import lightsim2grid
-    import pandapower as pp
     from lightsim2grid.algorithm import NR_KLU
 
-    with open(path) as f:
-        case = json.load(f)
-    net = build_net(case)
-    pp.runpp(net, algorithm="nr", tolerance_mva=tol, init="flat", calculate_voltage_angles=True)
     internal = net._ppc["internal"]
     ybus = internal["Ybus"].tocsc()
     sbus = np.asarray(internal["Sbus"], dtype=complex)
@@ -67,7 +62,7 @@ def main():
     slack_weights = np.zeros(ybus.shape[0])
     slack_weights[ref] = 1.0 / len(ref)
     args = (ybus, v0, sbus, ref, slack_weights, pv, pq, 30, tol)
-    out = {"ok": True, "lightsim2grid": lightsim2grid.__version__}
+    out = {"ok": True, "version": lightsim2grid.__version__}
     for mode in ("cold", "warm"):
         def make_solver():
             return NR_KLU()
@@ -77,7 +72,7 @@ def main():
             out[mode] = {"ok": False, "error": f"did not converge: {solver.get_error()}"}
             continue
         v = solver.get_V()
-        loss = float(np.real(np.sum(v * np.conj(ybus @ v)))) * float(case["baseMVA"])
+        loss = float(np.real(np.sum(v * np.conj(ybus @ v)))) * base_mva
         out[mode] = {
             "ok": True,
             "seconds": float(np.median(walls)),
@@ -87,7 +82,19 @@ def main():
             "lossMw": loss,
             "lossRelDiff": abs(loss - our_loss) / max(abs(our_loss), 1e-12),
         }
-    print(json.dumps(out))
+    return out
+
+
+def main():
+    path, tol, min_seconds, max_reps, our_loss = sys.argv[1:6]
+    tol, min_seconds, max_reps, our_loss = float(tol), float(min_seconds), int(max_reps), float(our_loss)
+    import pandapower as pp
+
+    with open(path) as f:
+        case = json.load(f)
+    net = build_net(case)
+    pp.runpp(net, algorithm="nr", tolerance_mva=tol, init="flat", calculate_voltage_angles=True)
+    print(json.dumps(run_lightsim2grid(net, float(case["baseMVA"]), tol, min_seconds, max_reps, our_loss)))
 
 
 if __name__ == "__main__":

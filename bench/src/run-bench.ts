@@ -8,6 +8,9 @@
  * (so that only the network phase holds the shared test network): `--engine-only` and
  * `--network-only` measure and save bench-out/{engine,network}-results.json; `--report-only`
  * renders the doc and the JSON summary from the saved results. No phase flag: all three.
+ * `--engine-phases power-flow,day,tracing,outsourcing` limits the engine phases (see
+ * engine/engine-plan.ts); sections of phases that did not run, and the network sections when the
+ * network phase did not run, are kept from the doc being replaced.
  * Environment: BENCH_PYTHON (interpreter with pandapower; unset skips the Python columns),
  * BENCH_COMMAND (the command line to print in the doc).
  */
@@ -18,6 +21,7 @@ import { REPO_ROOT } from './engine/bench-cases';
 import { renderEngineReport } from './engine/engine-report';
 import { runEngineSuite, type EngineResults } from './engine/engine-suite';
 import { renderAnalysis } from './report/analysis';
+import { keptSection } from './report/kept-section';
 import { machineInfo } from './machine-info';
 import { emptyNetworkResults, runNetworkSuite, type NetworkResults } from './network/network-suite';
 import { renderNetworkReport } from './network/network-report';
@@ -30,11 +34,14 @@ interface CliOptions {
   readonly network: boolean;
   readonly report: boolean;
   readonly out: string;
+  /** `--engine-phases a,b`: only these engine phases (default all). */
+  readonly enginePhases: readonly string[] | undefined;
 }
 
 function parseOptions(argv: readonly string[]): CliOptions {
   const has = (flag: string): boolean => argv.includes(flag);
   const outAt = argv.indexOf('--out');
+  const phasesAt = argv.indexOf('--engine-phases');
   const quick = has('--quick');
   const defaultOut = quick
     ? join(REPO_ROOT, 'bench-out', 'benchmarks-quick.md')
@@ -46,7 +53,15 @@ function parseOptions(argv: readonly string[]): CliOptions {
     network: has('--network-only') || !(has('--engine-only') || has('--report-only')),
     report: has('--report-only') || !(has('--engine-only') || has('--network-only')),
     out: outAt >= 0 ? (argv[outAt + 1] ?? defaultOut) : defaultOut,
+    enginePhases: phasesAt >= 0 ? (argv[phasesAt + 1] ?? '').split(',').filter((p) => p !== '') : undefined,
   };
+}
+
+/** A numeric field of a summary object, or null (for keys another phase may or may not provide). */
+function numberField(summary: object | undefined, key: string): number | null {
+  if (summary === undefined) return null;
+  const value: unknown = Object.entries(summary).find(([k]) => k === key)?.[1];
+  return typeof value === 'number' ? value : null;
 }
 
 function log(line: string): void {
@@ -68,7 +83,13 @@ async function main(): Promise<void> {
   const timesPath = join(outDir, 'phase-seconds.json');
   const phaseSeconds: Record<string, number> = {};
   if (options.engine) {
-    const engine = await runEngineSuite({ quick: options.quick, outDir, python, log });
+    const engine = await runEngineSuite({
+      quick: options.quick,
+      outDir,
+      python,
+      log,
+      ...(options.enginePhases === undefined ? {} : { phases: options.enginePhases }),
+    });
     writeFileSync(enginePath, JSON.stringify(engine, null, 1));
     phaseSeconds['engine'] = nowSeconds() - started;
     writeFileSync(timesPath, JSON.stringify(phaseSeconds));
@@ -92,6 +113,15 @@ async function main(): Promise<void> {
 
   const command =
     process.env['BENCH_COMMAND'] ?? `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim();
+  // A partial run keeps the sections it did not measure from the doc it replaces.
+  const previous = existsSync(options.out) ? readFileSync(options.out, 'utf8') : undefined;
+  const networkSection =
+    network === undefined
+      ? (keptSection(previous, '## Network') ??
+        renderNetworkReport(
+          emptyNetworkResults('the network phase was skipped or failed before saving results (see the run log)'),
+        ))
+      : renderNetworkReport(network);
   const doc = [
     '# carbontrace benchmarks',
     '',
@@ -107,13 +137,8 @@ async function main(): Promise<void> {
     `| runtimes | Node ${machine.node}; ${machine.python} (pandapower, numpy, scipy, numba pinned in bench/python/requirements*.txt) |`,
     '',
     engine === undefined ? '' : `${renderAnalysis(engine, network)}\n`,
-    engine === undefined ? '' : `${renderEngineReport(engine)}\n`,
-    renderNetworkReport(
-      network ??
-        emptyNetworkResults(
-          'the network phase was skipped or failed before saving results (see the run log)',
-        ),
-    ),
+    engine === undefined ? '' : `${renderEngineReport(engine, previous)}\n`,
+    networkSection,
     '',
   ].join('\n');
   mkdirSync(dirname(options.out), { recursive: true });
@@ -122,11 +147,13 @@ async function main(): Promise<void> {
 
   const summary = {
     pfVsPandapower: engine?.summary.pfVsPandapower ?? null,
+    pfVsLightsim2grid: engine?.summary.pfVsLightsim2grid ?? null,
     traceFastVsDense: engine?.summary.traceFastVsDense ?? null,
     clientVsLocal: engine?.summary.clientVsLocal ?? {},
     ingestTps: network?.summary.ingestTps ?? null,
     traceLatencyP50Seconds: network?.summary.traceLatencyP50Seconds ?? null,
     anchorLagP50Seconds: network?.summary.anchorLagP50Seconds ?? null,
+    readingsPerSecond: numberField(network?.summary, 'readingsPerSecond'),
   };
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${doc}\n`);

@@ -18,6 +18,8 @@ export interface EngineSuiteOptions {
   /** Python interpreter with pandapower and lightsim2grid, or undefined to skip the Python columns. */
   readonly python: string | undefined;
   readonly log: (line: string) => void;
+  /** Phases to run (default: all of ENGINE_PHASES). */
+  readonly phases?: readonly string[];
 }
 
 /** The shared state of one engine run. */

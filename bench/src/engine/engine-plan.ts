@@ -8,8 +8,15 @@ import type { MaskProfile } from '@carbontrace/chaincode';
 import type { MeasureOptions } from '../timing';
 import { feeder, type CaseSpec } from './bench-cases';
 
+/** The engine phases, in the order they run. */
+export const ENGINE_PHASES = ['power-flow', 'day', 'tracing', 'outsourcing'] as const;
+/** One engine phase. */
+export type EnginePhase = (typeof ENGINE_PHASES)[number];
+
 /** What the engine phases measure. */
 export interface EnginePlan {
+  /** The phases this run measures (`--engine-phases a,b`; default all). */
+  readonly phases: readonly EnginePhase[];
   /** Engine repeats: a warm-up, then repeated runs for at least minSeconds (at most maxReps). */
   readonly timing: MeasureOptions;
   /** The same for the Python scripts, as their [minSeconds, maxReps] arguments. */
@@ -59,11 +66,20 @@ function radialAndMeshed(busCount: number): CaseSpec[] {
   return [feeder(busCount, dg), feeder(busCount, dg, busCount / 100)];
 }
 
-/** The plan of a full (`quick` = false) or short run. */
-export function enginePlan(quick: boolean): EnginePlan {
+/**
+ * The plan of a full (`quick` = false) or short run, limited to `phases`.
+ * @throws Error naming an unknown phase.
+ */
+export function enginePlan(quick: boolean, phases: readonly string[] = ENGINE_PHASES): EnginePlan {
+  const selected = phases.map((name) => {
+    const phase = ENGINE_PHASES.find((p) => p === name);
+    if (phase === undefined) throw new Error(`unknown engine phase "${name}" (known: ${ENGINE_PHASES.join(', ')})`);
+    return phase;
+  });
   const powerFlowFeeders = (quick ? [1000, 10000] : [1000, 10000, 50000, 100000]).flatMap(radialAndMeshed);
   const tracingFeeders: CaseSpec[] = [feeder(100, 5), feeder(1000, 20), feeder(10000, 100), feeder(50000, 200)];
   return {
+    phases: selected,
     timing: quick ? { minSeconds: 0.2, maxReps: 200 } : { minSeconds: 1, maxReps: 1000 },
     pythonTiming: quick ? ['0.2', '200'] : ['1', '1000'],
     slowRunSeconds: quick ? 3 : 20,

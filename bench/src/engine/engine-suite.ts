@@ -10,6 +10,7 @@ import { createEngineContext, type EngineSuiteOptions } from './engine-context';
 import {
   DENSE_REFERENCE_BUSES,
   enginePlan,
+  type EnginePhase,
   LOSS_AGREEMENT,
   PF_TOLERANCE_PU,
   SCALING_DG_COUNT,
@@ -25,6 +26,8 @@ export type { DayRow, EngineSuiteOptions, NumpyPath, OutsourcingRow, PowerFlowRo
 /** Everything the engine half measured. */
 export interface EngineResults {
   readonly tolerancePu: number;
+  /** The phases that ran; the report keeps the previous doc's sections of the others. */
+  readonly phases: readonly EnginePhase[];
   readonly baseline: ChildResult;
   readonly powerFlow: readonly PowerFlowRow[];
   readonly tracing: readonly TraceRow[];
@@ -74,14 +77,19 @@ function dayField(day: DayRow, field: string): number {
 
 /** Runs every engine phase of the plan. */
 export async function runEngineSuite(options: EngineSuiteOptions): Promise<EngineResults> {
-  const plan = enginePlan(options.quick);
+  const plan = enginePlan(options.quick, options.phases);
+  const has = (phase: EnginePhase): boolean => plan.phases.includes(phase);
   const context = createEngineContext(options, plan);
   options.log('engine: baseline process');
   const baseline = await context.worker({ kind: 'baseline', caseSpec: feeder(100, 5) });
-  const powerFlow = await runPowerFlowPhase(context);
-  const { tracing, scaling, fits } = await runTracingPhase(context);
-  const outsourcing = await runOutsourcingPhase(context);
-  const day = await runDayPhase(context);
+  const powerFlow = has('power-flow') ? await runPowerFlowPhase(context) : [];
+  const day = has('day')
+    ? await runDayPhase(context)
+    : { label: caseLabel(plan.day.caseSpec), result: { ok: false, error: 'not run' } };
+  const { tracing, scaling, fits } = has('tracing')
+    ? await runTracingPhase(context)
+    : { tracing: [], scaling: [], fits: {} };
+  const outsourcing = has('outsourcing') ? await runOutsourcingPhase(context) : [];
 
   const pandapower = largestRatio(powerFlow, (row) => row.pandapowerNr);
   const lightsim = largestRatio(powerFlow, (row) => row.lightsim2gridCold);
@@ -97,6 +105,7 @@ export async function runEngineSuite(options: EngineSuiteOptions): Promise<Engin
   }
   return {
     tolerancePu: PF_TOLERANCE_PU,
+    phases: plan.phases,
     baseline,
     powerFlow,
     tracing,

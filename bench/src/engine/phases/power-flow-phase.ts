@@ -63,6 +63,7 @@ export async function runPowerFlowPhase(context: EngineContext): Promise<PowerFl
     const caseJson = `${context.folderOf(spec)}/case.json`;
     const buses = spec.kind === 'feeder' ? spec.busCount : num(exported, 'caseBuses');
     const skipBfsw = buses > plan.powerFlow.pandapowerBfswMaxBuses ? ['skip-bfsw'] : [];
+    log(`engine: power flow ${label}: pandapower and lightsim2grid`);
     const pp = await context.runPython('pandapower_bench.py', [
       caseJson,
       String(PF_TOLERANCE_PU),
@@ -71,12 +72,7 @@ export async function runPowerFlowPhase(context: EngineContext): Promise<PowerFl
       String(num(oursBfs, 'lossMw')),
       ...skipBfsw,
     ]);
-    const ls = await context.runPython('lightsim2grid_bench.py', [
-      caseJson,
-      String(PF_TOLERANCE_PU),
-      ...plan.pythonTiming,
-      String(num(oursNr, 'lossMw')),
-    ]);
+    const ls = part(pp, 'lightsim2grid'); // run in the pandapower process, on its internal case
     rows.push({
       label,
       topology: topologyOf(spec),

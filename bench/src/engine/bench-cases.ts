@@ -76,7 +76,14 @@ function withTies(powerCase: PowerCase, tieCount: number, seed: string): PowerCa
     if (to === from) to = (to % n) + 1;
     const model = powerCase.branches[rng.nextInt(powerCase.branches.length)];
     if (model === undefined) break;
-    branches.push({ ...model, row: branches.length, fromBusId: from, toBusId: to, rPu: 3 * model.rPu, xPu: 3 * model.xPu });
+    branches.push({
+      ...model,
+      row: branches.length,
+      fromBusId: from,
+      toBusId: to,
+      rPu: 3 * model.rPu,
+      xPu: 3 * model.xPu,
+    });
   }
   return { ...powerCase, name: `${powerCase.name}-ties${tieCount}`, branches };
 }

@@ -16,7 +16,9 @@ import { nowSeconds } from '../timing';
 
 /** Load factor of hour h (0–23): night trough 0.55, evening peak 1.0. */
 export function loadFactor(hour: number): number {
-  return 0.775 - 0.225 * Math.cos((2 * Math.PI * (hour - 1)) / 24) + 0.1 * Math.sin((2 * Math.PI * hour) / 12);
+  return (
+    0.775 - 0.225 * Math.cos((2 * Math.PI * (hour - 1)) / 24) + 0.1 * Math.sin((2 * Math.PI * hour) / 12)
+  );
 }
 
 /** Solar factor of hour h: sin-shaped between 06:00 and 18:00, zero otherwise. */

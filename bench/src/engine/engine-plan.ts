@@ -73,17 +73,26 @@ function radialAndMeshed(busCount: number): CaseSpec[] {
 export function enginePlan(quick: boolean, phases: readonly string[] = ENGINE_PHASES): EnginePlan {
   const selected = phases.map((name) => {
     const phase = ENGINE_PHASES.find((p) => p === name);
-    if (phase === undefined) throw new Error(`unknown engine phase "${name}" (known: ${ENGINE_PHASES.join(', ')})`);
+    if (phase === undefined)
+      throw new Error(`unknown engine phase "${name}" (known: ${ENGINE_PHASES.join(', ')})`);
     return phase;
   });
   const powerFlowFeeders = (quick ? [1000, 10000] : [1000, 10000, 50000, 100000]).flatMap(radialAndMeshed);
-  const tracingFeeders: CaseSpec[] = [feeder(100, 5), feeder(1000, 20), feeder(10000, 100), feeder(50000, 200)];
+  const tracingFeeders: CaseSpec[] = [
+    feeder(100, 5),
+    feeder(1000, 20),
+    feeder(10000, 100),
+    feeder(50000, 200),
+  ];
   return {
     phases: selected,
     timing: quick ? { minSeconds: 0.2, maxReps: 200 } : { minSeconds: 1, maxReps: 1000 },
     pythonTiming: quick ? ['0.2', '200'] : ['1', '1000'],
     slowRunSeconds: quick ? 3 : 20,
-    powerFlow: { cases: [...SHARED_CASES, ...powerFlowFeeders], pandapowerBfswMaxBuses: quick ? 10000 : 50000 },
+    powerFlow: {
+      cases: [...SHARED_CASES, ...powerFlowFeeders],
+      pandapowerBfswMaxBuses: quick ? 10000 : 50000,
+    },
     tracing: { cases: quick ? [] : [...SHARED_CASES, ...tracingFeeders] },
     scaling: {
       busCounts: quick ? [500, 1000, 2000, 10000] : [100, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000],

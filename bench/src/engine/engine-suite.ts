@@ -60,7 +60,9 @@ function largestRatio(
 ): { ratio: number | null; label: string } {
   const row = [...rows]
     .reverse()
-    .find((r) => Number.isFinite(num(r.oursNr, 'minSeconds')) && Number.isFinite(num(theirs(r), 'minSeconds')));
+    .find(
+      (r) => Number.isFinite(num(r.oursNr, 'minSeconds')) && Number.isFinite(num(theirs(r), 'minSeconds')),
+    );
   if (row === undefined) return { ratio: null, label: '–' };
   return {
     ratio: finiteOrNull(num(row.oursNr, 'minSeconds') / num(theirs(row), 'minSeconds')),
@@ -101,7 +103,9 @@ export async function runEngineSuite(options: EngineSuiteOptions): Promise<Engin
   const clientVsLocal: Record<string, number | null> = {};
   for (const row of outsourcing) {
     if (row.busCount !== clientN) continue;
-    clientVsLocal[row.profile] = finiteOrNull(num(row.result, 'clientSeconds') / num(row.result, 'localSeconds'));
+    clientVsLocal[row.profile] = finiteOrNull(
+      num(row.result, 'clientSeconds') / num(row.result, 'localSeconds'),
+    );
   }
   return {
     tolerancePu: PF_TOLERANCE_PU,

@@ -151,7 +151,10 @@ function runTask(task: EngineTask): Record<string, unknown> {
       const fastest = (reuse: boolean): DayTiming | undefined =>
         days
           .filter((_, d) => (d % 2 === 0) === reuse)
-          .reduce<DayTiming | undefined>((a, b) => (a === undefined || b.totalSeconds < a.totalSeconds ? b : a), undefined);
+          .reduce<DayTiming | undefined>(
+            (a, b) => (a === undefined || b.totalSeconds < a.totalSeconds ? b : a),
+            undefined,
+          );
       const summary = (day: DayTiming | undefined): Record<string, number> | undefined => {
         if (day === undefined) return undefined;
         const later = day.slotSeconds.slice(1);

@@ -157,7 +157,9 @@ export function renderAnalysis(engine: EngineResults, network: NetworkResults | 
     `- Tracing, dense paper path / fast path at n = ${DENSE_REFERENCE_BUSES.toLocaleString('en-US')}: **${ratioText(s.traceFastVsDense)}**.`,
     Object.keys(s.clientVsLocal).length === 0
       ? '- Outsourcing: not measured in this run (its section below is kept from the previous run).'
-      : `- Outsourcing, client / local sparse solve on ${s.clientVsLocalCase}: ${Object.entries(s.clientVsLocal)
+      : `- Outsourcing, client / local sparse solve on ${s.clientVsLocalCase}: ${Object.entries(
+          s.clientVsLocal,
+        )
           .map(([p, v]) => `${p} **${ratioText(v)}**`)
           .join(', ')}.`,
   ];
@@ -178,7 +180,7 @@ export function renderAnalysis(engine: EngineResults, network: NetworkResults | 
     ...outsourcingNotes(engine),
     ...networkNotes(network),
     '',
-    'Timing notes: the machine has 2 cores shared with other work (four other engineers\' builds, tests and test',
+    "Timing notes: the machine has 2 cores shared with other work (four other engineers' builds, tests and test",
     'networks were running during this run: the load average was far above 2, so absolute times are inflated),',
     'so every engine time is the fastest of several runs after a warm-up run; numpy runs with one BLAS thread',
     '(OPENBLAS_NUM_THREADS=1), like our single-threaded JavaScript. Peak memory is per measurement process (`process.resourceUsage().maxRSS`, `ru_maxrss`), which',

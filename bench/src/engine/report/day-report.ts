@@ -27,10 +27,38 @@ export function daySection(results: EngineResults): string {
     `(JIT warm-up included) took ${typeof first === 'number' ? formatSeconds(first) : 'n/a'}.`,
     '',
     renderTable({
-      header: ['', 'day total', 'first slot', 'later slots (mean)', 'later slots (min)', 'power flow (day)', 'trace + carbon (day)'],
+      header: [
+        '',
+        'day total',
+        'first slot',
+        'later slots (mean)',
+        'later slots (min)',
+        'power flow (day)',
+        'trace + carbon (day)',
+      ],
       rows: [
-        ['with workspace', ...['totalSeconds', 'firstSlotSeconds', 'laterSlotMeanSeconds', 'laterSlotMinSeconds', 'powerFlowSeconds', 'traceSeconds'].map((n) => cell('reused', n))],
-        ['without', ...['totalSeconds', 'firstSlotSeconds', 'laterSlotMeanSeconds', 'laterSlotMinSeconds', 'powerFlowSeconds', 'traceSeconds'].map((n) => cell('fresh', n))],
+        [
+          'with workspace',
+          ...[
+            'totalSeconds',
+            'firstSlotSeconds',
+            'laterSlotMeanSeconds',
+            'laterSlotMinSeconds',
+            'powerFlowSeconds',
+            'traceSeconds',
+          ].map((n) => cell('reused', n)),
+        ],
+        [
+          'without',
+          ...[
+            'totalSeconds',
+            'firstSlotSeconds',
+            'laterSlotMeanSeconds',
+            'laterSlotMinSeconds',
+            'powerFlowSeconds',
+            'traceSeconds',
+          ].map((n) => cell('fresh', n)),
+        ],
       ],
     }),
     result.ok ? '' : `\nThe day did not run: ${result.error ?? 'failed'}.`,

@@ -41,7 +41,7 @@ export function powerFlowSection(results: EngineResults): string {
   return [
     '## Power flow: ours vs pandapower vs lightsim2grid',
     '',
-    "Same case data (exported by the bench, converted to a pandapower net by `bench/python/pandapower_bench.py`;",
+    'Same case data (exported by the bench, converted to a pandapower net by `bench/python/pandapower_bench.py`;',
     "lightsim2grid's `NR_KLU` solver gets pandapower's internal Ybus, Sbus and bus types, `bench/python/lightsim2grid_bench.py`),",
     `same stopping rule (max |mismatch| < ${results.tolerancePu} pu on every side; pandapower compares its per-unit`,
     'mismatch with `tolerance_mva`), flat start; fastest of repeated runs after one warm-up run each.',

@@ -1,6 +1,8 @@
 """Time pandapower's runpp on a case exported by the bench (case.json: MATPOWER-style arrays).
 
-Usage: pandapower_bench.py CASE_JSON TOLERANCE_PU MIN_SECONDS MAX_REPS OUR_NR_LOSS_MW OUR_SWEEP_LOSS_MW
+Usage: pandapower_bench.py CASE_JSON TOLERANCE_PU MIN_SECONDS MAX_REPS OUR_NR_LOSS_MW OUR_SWEEP_LOSS_MW [skip-bfsw]
+
+`skip-bfsw` leaves BFSW out (it needs ~17 GB at 50,000 buses).
 
 Builds the pandapower net from the same bus/gen/branch data the TypeScript engine solves (our
 converter: JSON -> pypower case dict -> pandapower.converter.from_ppc), then for Newton-Raphson
@@ -8,6 +10,7 @@ converter: JSON -> pypower case dict -> pandapower.converter.from_ppc), then for
 once to warm up (numba JIT, lookups) and repeats it. Prints one JSON line: per algorithm the
 median and fastest runpp seconds, the solver-core seconds (net._ppc["et"], pandapower's own timing
 of the iteration loop), iterations, total series losses and their relative difference from ours;
+lightsim2grid's NR_KLU on the same internal case (lightsim2grid_bench.py);
 and the process's peak RSS (both algorithms run in this one process).
 
 pandapower compares the infinity norm of the per-unit mismatch with `tolerance_mva`, so passing
@@ -21,6 +24,9 @@ import warnings
 
 import numpy as np
 
+from case_net import build_net
+from lightsim2grid_bench import run_lightsim2grid
+
 warnings.filterwarnings("ignore")
 
 
@@ -28,22 +34,6 @@ def rss_kb():
     with open("/proc/self/statm") as f:
         pages = int(f.read().split()[1])
     return pages * (resource.getpagesize() // 1024)
-
-
-def build_net(case):
-    from pandapower.converter.pypower.from_ppc import from_ppc
-
-    bus = np.array(case["bus"], dtype=float)
-    # pandapower needs a positive nominal voltage; per-unit data do not depend on it.
-    bus[bus[:, 9] <= 0, 9] = 1.0
-    ppc = {
-        "version": "2",
-        "baseMVA": float(case["baseMVA"]),
-        "bus": bus,
-        "gen": np.array(case["gen"], dtype=float),
-        "branch": np.array(case["branch"], dtype=float),
-    }
-    return from_ppc(ppc, f_hz=50, validate_conversion=False)
 
 
 def series_loss_mw(net):
@@ -105,8 +95,19 @@ def main():
         case = json.load(f)
     net = build_net(case)
     out = {"ok": True, "pandapower": pp.__version__, "numpy": np.__version__, "numba": numba_version}
+    skip_bfsw = "skip-bfsw" in sys.argv[7:]
     for algorithm, our_loss in (("nr", float(our_nr_loss)), ("bfsw", float(our_bfs_loss))):
+        if algorithm == "bfsw" and skip_bfsw:
+            out[algorithm] = {"ok": False, "error": "skipped above the plan's pandapowerBfswMaxBuses"}
+            continue
         out[algorithm] = run_algorithm(pp, net, algorithm, tol, min_seconds, max_reps, our_loss, numba_version)
+        if algorithm == "nr":
+            # lightsim2grid on the internal case of the NR run just timed (see lightsim2grid_bench.py)
+            try:
+                out["lightsim2grid"] = run_lightsim2grid(
+                    net, float(case["baseMVA"]), tol, min_seconds, max_reps, float(our_nr_loss))
+            except Exception as error:
+                out["lightsim2grid"] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
     out["maxRssKb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps(out))
 

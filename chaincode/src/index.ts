@@ -99,9 +99,11 @@ export { generateRadialFeeder } from './grid/synthetic-feeder';
 export type { GeneratedFeeder, RadialFeederOptions } from './grid/synthetic-feeder';
 export { CsrMatrix, TripletBuilder } from './sparse/csr-matrix';
 export { SparseLu } from './sparse/sparse-lu';
+export { SparseLuSymbolic } from './sparse/lu-refactor';
 export type { SparseLuOptions } from './sparse/sparse-lu';
 export { minimumDegreeOrdering } from './sparse/minimum-degree-ordering';
 export { solvePowerFlow } from './powerflow/solve-power-flow';
+export { NewtonTopology, PowerFlowWorkspace } from './powerflow/power-flow-workspace';
 export type { PowerFlowOptions } from './powerflow/solve-power-flow';
 export type {
   BranchFlow,

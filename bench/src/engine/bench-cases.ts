@@ -10,16 +10,19 @@ import {
   generateRadialFeeder,
   parseCarbonSidecar,
   parseMatpowerCase,
+  SeededRandom,
   type CarbonSidecar,
   type PowerCase,
 } from '@carbontrace/chaincode';
 
-/** A generated feeder. */
+/** A generated feeder, radial, or meshed by `tieCount` extra tie branches. */
 export interface FeederSpec {
   readonly kind: 'feeder';
   readonly busCount: number;
   readonly dgCount: number;
   readonly seed: string;
+  /** Tie branches added between random bus pairs (0 or absent: radial). */
+  readonly tieCount?: number;
 }
 
 /** A MATPOWER file from the shared reference cases (with its carbon sidecar when one exists). */
@@ -51,15 +54,45 @@ export function casesFolder(): string {
   return existsSync(shared) ? shared : join(REPO_ROOT, 'chaincode', 'src', 'grid', 'test-cases');
 }
 
-/** A feeder spec. */
-export function feeder(busCount: number, dgCount: number): FeederSpec {
-  return { kind: 'feeder', busCount, dgCount, seed: FEEDER_SEED };
+/** A feeder spec (radial unless `tieCount` > 0). */
+export function feeder(busCount: number, dgCount: number, tieCount = 0): FeederSpec {
+  return tieCount > 0
+    ? { kind: 'feeder', busCount, dgCount, seed: FEEDER_SEED, tieCount }
+    : { kind: 'feeder', busCount, dgCount, seed: FEEDER_SEED };
+}
+
+/**
+ * Meshes a radial feeder: `tieCount` tie branches between uniformly drawn bus pairs (deterministic
+ * from the seed), each with the impedance of a randomly drawn existing branch times three (a
+ * longer path than one feeder segment), so that a few loops carry parallel flow.
+ */
+function withTies(powerCase: PowerCase, tieCount: number, seed: string): PowerCase {
+  const rng = new SeededRandom(seed, 'feeder-ties');
+  const n = powerCase.buses.length;
+  const branches = [...powerCase.branches];
+  for (let t = 0; t < tieCount; t += 1) {
+    const from = 1 + rng.nextInt(n);
+    let to = 1 + rng.nextInt(n);
+    if (to === from) to = (to % n) + 1;
+    const model = powerCase.branches[rng.nextInt(powerCase.branches.length)];
+    if (model === undefined) break;
+    branches.push({
+      ...model,
+      row: branches.length,
+      fromBusId: from,
+      toBusId: to,
+      rPu: 3 * model.rPu,
+      xPu: 3 * model.xPu,
+    });
+  }
+  return { ...powerCase, name: `${powerCase.name}-ties${tieCount}`, branches };
 }
 
 /** Human label of a case, e.g. `feeder n=1,000 K=20` or `case33bw`. */
 export function caseLabel(spec: CaseSpec): string {
   if (spec.kind === 'matpower') return spec.file.replace(/\.m$/, '');
-  return `feeder n=${spec.busCount.toLocaleString('en-US')} DG=${spec.dgCount}`;
+  const ties = spec.tieCount ?? 0;
+  return `feeder n=${spec.busCount.toLocaleString('en-US')} DG=${spec.dgCount}${ties > 0 ? ` meshed (${ties} ties)` : ''}`;
 }
 
 /** Loads (or generates) a case. */
@@ -70,7 +103,9 @@ export function loadCase(spec: CaseSpec): LoadedCase {
       dgCount: spec.dgCount,
       seed: spec.seed,
     });
-    return { label: caseLabel(spec), powerCase: generated.powerCase, sidecar: generated.sidecar };
+    const ties = spec.tieCount ?? 0;
+    const powerCase = ties > 0 ? withTies(generated.powerCase, ties, spec.seed) : generated.powerCase;
+    return { label: caseLabel(spec), powerCase, sidecar: generated.sidecar };
   }
   const folder = casesFolder();
   const path = join(folder, spec.file);

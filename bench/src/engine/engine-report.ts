@@ -1,33 +1,12 @@
 /** The engine sections of docs/benchmarks.md, rendered from {@link EngineResults}. */
 import { num, type ChildResult } from '../child-runner';
-import {
-  formatCount,
-  formatMib,
-  formatNumber,
-  formatRatio,
-  formatSeconds,
-  renderTable,
-} from '../report/markdown-table';
-import {
-  DENSE_REFERENCE_BUSES,
-  LOSS_AGREEMENT,
-  SCALING_DG_COUNT,
-  type EngineResults,
-  type TraceRow,
-} from './engine-suite';
-
-// Times are the fastest of the repeated runs (the machine is shared; the minimum is the least
-// disturbed estimate); `minSeconds` equals `seconds` for a measurement that ran once.
-const best = (r: ChildResult | undefined): number => num(r, 'minSeconds');
-const seconds = (r: ChildResult | undefined): string =>
-  r === undefined ? 'n/a' : r.ok ? formatSeconds(best(r)) : 'n/a';
-const withIterations = (r: ChildResult | undefined): string =>
-  r?.ok === true ? `${formatSeconds(best(r))} (${num(r, 'iterations')} it)` : 'n/a';
-const ratio = (a: ChildResult | undefined, b: ChildResult | undefined): string =>
-  formatRatio(best(a) / best(b));
-const nsPerWork = (r: ChildResult | undefined): string => formatNumber((best(r) * 1e9) / num(r, 'work'), 3);
-const peak = (r: ChildResult | undefined): string => formatMib(num(r, 'maxRssKb'));
-const growth = (r: ChildResult | undefined): string => formatMib(num(r, 'maxRssKb') - num(r, 'rssBeforeKb'));
+import { formatCount, formatNumber, formatRatio, formatSeconds, renderTable } from '../report/markdown-table';
+import { DENSE_REFERENCE_BUSES, SCALING_DG_COUNT, type EngineResults, type TraceRow } from './engine-suite';
+import { keptSection } from '../report/kept-section';
+import type { EnginePhase } from './engine-plan';
+import { growth, nsPerWork, peak, ratio, seconds } from './report/cells';
+import { daySection } from './report/day-report';
+import { powerFlowSection } from './report/power-flow-report';
 
 function failures(results: EngineResults): string[] {
   const notes: string[] = [];
@@ -38,7 +17,11 @@ function failures(results: EngineResults): string[] {
     note(`${row.label} ours NR`, row.oursNr);
     note(`${row.label} ours sweep`, row.oursBfs);
     note(`${row.label} pandapower NR`, row.pandapowerNr);
-    note(`${row.label} pandapower BFSW`, row.pandapowerBfsw);
+    if (row.pandapowerBfsw?.error?.startsWith('skipped') !== true)
+      note(`${row.label} pandapower BFSW`, row.pandapowerBfsw);
+    note(`${row.label} ours NR (workspace)`, row.oursNrReused);
+    note(`${row.label} lightsim2grid cold`, row.lightsim2gridCold);
+    note(`${row.label} lightsim2grid warm`, row.lightsim2gridWarm);
   }
   for (const row of [...results.tracing, ...results.scaling]) {
     for (const [path, r] of Object.entries(row.paths)) {
@@ -49,57 +32,8 @@ function failures(results: EngineResults): string[] {
     }
   }
   for (const row of results.outsourcing) note(`${row.label} outsourcing ${row.profile}`, row.result);
+  if (results.phases.includes('day')) note(`${results.day.label} day at scale`, results.day.result);
   return notes;
-}
-
-function powerFlowSection(results: EngineResults): string {
-  const rows = results.powerFlow.map((row) => {
-    const pp = row.pandapowerNr;
-    const diff = num(pp, 'lossRelDiff');
-    const agree = Number.isFinite(diff) ? (diff <= LOSS_AGREEMENT ? 'yes' : 'NO') : 'n/a';
-    return [
-      row.label,
-      formatCount(num(row.exported, 'caseBuses')),
-      withIterations(row.oursNr),
-      withIterations(pp),
-      pp?.ok === true ? formatSeconds(num(pp, 'minCoreSeconds')) : 'n/a',
-      ratio(row.oursNr, pp),
-      row.oursBfs.ok ? withIterations(row.oursBfs) : 'n/a (meshed or PV)',
-      withIterations(row.pandapowerBfsw),
-      ratio(row.oursBfs, row.pandapowerBfsw),
-      formatNumber(num(row.oursNr, 'lossMw'), 8),
-      `${formatNumber(diff, 2)} (${agree})`,
-      `${peak(row.oursNr)} / ${peak(pp)}`,
-    ];
-  });
-  return [
-    '## Power flow: ours vs pandapower',
-    '',
-    `Same case data (exported by the bench, converted to a pandapower net by \`bench/python/pandapower_bench.py\`),`,
-    `same stopping rule (max |mismatch| < ${results.tolerancePu} pu on both sides; pandapower compares its per-unit`,
-    'mismatch with `tolerance_mva`), flat start; fastest of repeated runs after one warm-up run each.',
-    '"ours" is `solvePowerFlow` end to end (network preparation, Ybus, solve, result tables); pandapower\'s',
-    '"runpp" is `pandapower.runpp` end to end, "core" is its own timing of the iteration loop (`net._ppc["et"]`).',
-    `Loss check: |our series losses − pandapower's| / ours must be ≤ ${LOSS_AGREEMENT}.`,
-    '',
-    renderTable({
-      header: [
-        'case',
-        'buses',
-        'ours NR',
-        'pandapower NR runpp',
-        'pp NR core',
-        'ours/pp NR',
-        'ours sweep',
-        'pandapower BFSW',
-        'ours/pp sweep',
-        'losses (MW)',
-        'loss rel. diff (agree)',
-        'peak RSS ours / pp',
-      ],
-      rows,
-    }),
-  ].join('\n');
 }
 
 function traceTable(rows: readonly TraceRow[]): string {
@@ -174,7 +108,9 @@ function tracingSection(results: EngineResults): string {
     'system (the numpy column is the same paper path, vectorised); **scipy triangular** =',
     "`spsolve_triangular` on A permuted to the same topological order. Every path's answer is checked",
     '(Σ_g X[x,g] = P_x to 1e-9 relative). "build A" is `buildDistributionSystem` from the solved flow.',
-    "Only the solve is timed on the Python side; the fast path's time includes building its CSR and G.",
+    "Only the solve is timed on the Python side. The fast path builds A's rows in topological order once",
+    'per DistributionSystem (cached with it, first call of the warm-up) and G on every call; the minimal',
+    'kernel regroups the entries on every call, so fast / kernel may be below 1.',
     '',
     '### Cases',
     '',
@@ -257,13 +193,19 @@ function outsourcingSection(results: EngineResults): string {
   ].join('\n');
 }
 
-/** Renders the engine sections (markdown). */
-export function renderEngineReport(results: EngineResults): string {
+/**
+ * Renders the engine sections (markdown); a phase that did not run keeps its section of
+ * `previous` (the doc being replaced), when there is one.
+ */
+export function renderEngineReport(results: EngineResults, previous?: string): string {
   const failed = failures(results);
+  const section = (phase: EnginePhase, heading: string, render: () => string): string =>
+    results.phases.includes(phase) ? render() : (keptSection(previous, heading) ?? '');
   return [
-    powerFlowSection(results),
-    tracingSection(results),
-    outsourcingSection(results),
+    section('power-flow', '## Power flow', () => powerFlowSection(results)),
+    section('day', '## A day at scale', () => daySection(results)),
+    section('tracing', '## Tracing', () => tracingSection(results)),
+    section('outsourcing', '## Outsourcing', () => outsourcingSection(results)),
     `Baseline process (engine loaded, small case built, nothing solved): peak RSS ${peak(results.baseline)}.`,
     failed.length === 0 ? '' : ['### Measurements that did not run', '', ...failed, ''].join('\n'),
   ].join('\n\n');

@@ -3,7 +3,8 @@
  * `node bench/dist/engine/engine-worker.js '<task JSON>'` and reads the one JSON line printed.
  *
  * Tasks: `export` (solve, then write the case and the extended system for the Python side),
- * `pf` (power flow), `trace` (generator shares by one path), `outsource` (one outsourced trace
+ * `pf` (power flow, optionally with one workspace across the repeats), `day` (24 hourly slots:
+ * power flow + carbon trace, with and without a workspace across slots), `trace` (generator shares by one path), `outsource` (one outsourced trace
  * per mask profile, honest providers), `baseline` (engine loaded and case built, nothing run).
  */
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import {
   solveSharesByDenseInverse,
   solveSharesByForwardSubstitution,
   solveSharesBySparseLu,
+  PowerFlowWorkspace,
   type DistributionSystem,
   type MaskProfile,
   type PowerFlowMethod,
@@ -25,6 +27,7 @@ import {
 import { currentRssKb, measure, nowSeconds, peakRssKb, type MeasureOptions } from '../timing';
 import { loadCase, type CaseSpec, type LoadedCase } from './bench-cases';
 import { exportDistributionSystem, exportPowerCase } from './case-export';
+import { daySlots, runDay, type DayTiming } from './day-profile';
 import { minimalForwardSubstitution } from './minimal-forward-substitution';
 
 /** Tracing paths measured by the bench. */
@@ -45,6 +48,14 @@ export type EngineTask =
       readonly method: PowerFlowMethod;
       readonly tolerancePu: number;
       readonly timing: MeasureOptions;
+      /** Keep one PowerFlowWorkspace across the repeated solves (ordering and symbolic LU once). */
+      readonly reuse: boolean;
+    }
+  | {
+      readonly kind: 'day';
+      readonly caseSpec: CaseSpec;
+      /** Days run one after another in this process (the first includes JIT warm-up). */
+      readonly days: number;
     }
   | {
       readonly kind: 'trace';
@@ -118,8 +129,10 @@ function runTask(task: EngineTask): Record<string, unknown> {
     }
     case 'pf': {
       const rssBeforeKb = currentRssKb();
+      const workspace = task.reuse ? new PowerFlowWorkspace() : undefined;
+      const options = { method: task.method, tolerancePu: task.tolerancePu };
       const m = measure(
-        () => solvePowerFlow(loaded.powerCase, { method: task.method, tolerancePu: task.tolerancePu }),
+        () => solvePowerFlow(loaded.powerCase, workspace === undefined ? options : { ...options, workspace }),
         task.timing,
       );
       return {
@@ -130,6 +143,38 @@ function runTask(task: EngineTask): Record<string, unknown> {
         maxMismatchPu: m.value.maxMismatchPu,
         lossMw: m.value.totalLossMw,
         rssBeforeKb,
+      };
+    }
+    case 'day': {
+      const slots = daySlots(loaded.powerCase);
+      const days = Array.from({ length: task.days }, (_, d) => runDay(slots, loaded.sidecar, d % 2 === 0));
+      const fastest = (reuse: boolean): DayTiming | undefined =>
+        days
+          .filter((_, d) => (d % 2 === 0) === reuse)
+          .reduce<DayTiming | undefined>(
+            (a, b) => (a === undefined || b.totalSeconds < a.totalSeconds ? b : a),
+            undefined,
+          );
+      const summary = (day: DayTiming | undefined): Record<string, number> | undefined => {
+        if (day === undefined) return undefined;
+        const later = day.slotSeconds.slice(1);
+        return {
+          totalSeconds: day.totalSeconds,
+          firstSlotSeconds: day.slotSeconds[0] ?? Number.NaN,
+          laterSlotMeanSeconds: later.reduce((a, b) => a + b, 0) / Math.max(later.length, 1),
+          laterSlotMinSeconds: Math.min(...later),
+          powerFlowSeconds: day.powerFlowSeconds,
+          traceSeconds: day.traceSeconds,
+          iterations: day.iterations,
+          emissionTco2: day.emissionTco2,
+        };
+      };
+      return {
+        slots: slots.length,
+        buses: loaded.powerCase.buses.length,
+        firstDaySeconds: days[0]?.totalSeconds ?? Number.NaN,
+        reused: summary(fastest(true)),
+        fresh: summary(fastest(false)),
       };
     }
     case 'trace': {

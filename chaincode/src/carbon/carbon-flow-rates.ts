@@ -9,6 +9,7 @@
  * (D5) e_N,x = R_x / P_x             (nodal intensity, Kang/Zhou)
  * (D6) branch carbon density R_B,k/P_B,k = e_N of the sending bus (reported via e_N of v_k)
  */
+import { CarbonTraceError } from '../common/errors';
 import { at } from '../sparse/checked-access';
 import type { DistributionSystem } from '../tracing/distribution-system';
 import type { TraceComponents } from '../tracing/trace-components';
@@ -44,13 +45,21 @@ function price(
   rows: number,
 ): { byGenerator: Float64Array; total: Float64Array } {
   const k = intensities.length;
+  if (components.length !== rows * k) {
+    throw new CarbonTraceError('DIMENSION_MISMATCH', 'components do not have K columns', {
+      length: components.length,
+      rows,
+      k,
+    });
+  }
   const byGenerator = new Float64Array(components.length);
   const total = new Float64Array(rows);
   for (let r = 0; r < rows; r += 1) {
     let sum = 0;
+    const base = r * k;
     for (let g = 0; g < k; g += 1) {
-      const value = at(components, r * k + g) * at(intensities, g);
-      byGenerator[r * k + g] = value;
+      const value = (components[base + g] as number) * (intensities[g] as number);
+      byGenerator[base + g] = value;
       sum += value;
     }
     total[r] = sum;

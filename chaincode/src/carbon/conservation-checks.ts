@@ -72,10 +72,11 @@ export function assertCarbonConservation(
   const k = system.generators.length;
   const n = system.busCount;
   const m = system.branchCount;
-  const compare = (check: string, where: string, lhs: number, rhs: number): number => {
+  // `where` is only formatted for the error.
+  const compare = (check: string, where: () => string, lhs: number, rhs: number): number => {
     const diff = lhs - rhs;
     if (!(Math.abs(diff) <= absolute + relative * Math.max(Math.abs(lhs), Math.abs(rhs)))) {
-      throw new ConservationViolatedError(check, where, diff);
+      throw new ConservationViolatedError(check, where(), diff);
     }
     return Math.abs(diff);
   };
@@ -84,27 +85,41 @@ export function assertCarbonConservation(
   // C-i
   const systemTco2PerH = compare(
     'C-i',
-    'system',
+    () => 'system',
     sum(rates.loadTco2PerH) + sum(rates.lossTco2PerH),
     sum(emissions),
   );
 
   // C-ii
+  // Each unit's carbon ended in loads and losses, accumulated row by row (the same order of
+  // additions per unit as a column walk, without its stride-K reads).
+  if (rates.loadByGeneratorTco2PerH.length !== n * k || rates.lossByGeneratorTco2PerH.length !== m * k) {
+    throw new ConservationViolatedError('C-ii', 'shape of the per-unit matrices', Number.NaN);
+  }
+  const ended = new Float64Array(k);
+  const loadByUnit = rates.loadByGeneratorTco2PerH;
+  for (let i = 0; i < n; i += 1) {
+    for (let g = 0; g < k; g += 1) ended[g] = (ended[g] as number) + (loadByUnit[i * k + g] as number);
+  }
+  const lossByUnit = rates.lossByGeneratorTco2PerH;
+  for (let b = 0; b < m; b += 1) {
+    for (let g = 0; g < k; g += 1) ended[g] = (ended[g] as number) + (lossByUnit[b * k + g] as number);
+  }
   let perUnitTco2PerH = 0;
   for (let g = 0; g < k; g += 1) {
-    let ended = 0;
-    for (let i = 0; i < n; i += 1) ended += at(rates.loadByGeneratorTco2PerH, i * k + g);
-    for (let b = 0; b < m; b += 1) ended += at(rates.lossByGeneratorTco2PerH, b * k + g);
-    const unit = system.generators[g];
-    const where =
-      unit === undefined ? `unit ${g}` : `unit ${g} (${unit.source} ${unit.genIndex + 1}, bus ${unit.busId})`;
-    perUnitTco2PerH = Math.max(perUnitTco2PerH, compare('C-ii', where, ended, at(emissions, g)));
+    const where = (): string => {
+      const unit = system.generators[g];
+      return unit === undefined
+        ? `unit ${g}`
+        : `unit ${g} (${unit.source} ${unit.genIndex + 1}, bus ${unit.busId})`;
+    };
+    perUnitTco2PerH = Math.max(perUnitTco2PerH, compare('C-ii', where, at(ended, g), at(emissions, g)));
   }
 
   // C-iii
   let perBranchTco2PerH = 0;
   for (let b = 0; b < m; b += 1) {
-    const where = `branch row ${(system.branchRows[b] ?? -1) + 1}`;
+    const where = (): string => `branch row ${(system.branchRows[b] ?? -1) + 1}`;
     const rhs = at(rates.receivingTco2PerH, b) + at(rates.lossTco2PerH, b);
     perBranchTco2PerH = Math.max(
       perBranchTco2PerH,
@@ -135,7 +150,7 @@ export function assertCarbonConservation(
   for (let i = 0; i < n; i += 1) {
     perBusTco2PerH = Math.max(
       perBusTco2PerH,
-      compare('C-iv', `bus ${system.busIds[i] ?? i}`, at(inflow, i), at(outflow, i)),
+      compare('C-iv', () => `bus ${system.busIds[i] ?? i}`, at(inflow, i), at(outflow, i)),
     );
   }
 

@@ -3,6 +3,7 @@ import { join } from 'path';
 import { parseMatpowerCase } from '../grid/matpower-importer';
 import type { PowerCase } from '../grid/power-case';
 import { generateRadialFeeder } from '../grid/synthetic-feeder';
+import { PowerFlowWorkspace } from './power-flow-workspace';
 import { solvePowerFlow } from './solve-power-flow';
 
 /** Fixtures: the shared reference cases; expected values from reference-results.json and MATH.md §H.2. */
@@ -206,5 +207,39 @@ describe('network problems', () => {
       });
       expect(nr.totalLossMw).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('PowerFlowWorkspace (ordering and symbolic LU kept per topology)', () => {
+  it('gives bit-identical answers with and without a workspace, refactoring only after the first solve', () => {
+    const feeder = generateRadialFeeder({ busCount: 400, dgCount: 8, seed: 'workspace' }).powerCase;
+    const workspace = new PowerFlowWorkspace();
+    const fresh = solvePowerFlow(feeder, { tolerancePu: 1e-10 });
+    const first = solvePowerFlow(feeder, { tolerancePu: 1e-10, workspace });
+    const topology = workspace.cached;
+    // A second slot: the same topology with 10 % more load everywhere.
+    const busier = { ...feeder, buses: feeder.buses.map((b) => ({ ...b, pdMw: b.pdMw * 1.1 })) };
+    const second = solvePowerFlow(busier, { tolerancePu: 1e-10, workspace });
+    expect(workspace.cached).toBe(topology);
+    expect(topology?.counts.factorizations).toBe(0);
+    expect(topology?.counts.refactorizations).toBe(first.iterations + second.iterations);
+    expect(first.buses.map((b) => [b.ePu, b.fPu])).toEqual(fresh.buses.map((b) => [b.ePu, b.fPu]));
+    const busierFresh = solvePowerFlow(busier, { tolerancePu: 1e-10 });
+    expect(second.buses.map((b) => [b.ePu, b.fPu])).toEqual(busierFresh.buses.map((b) => [b.ePu, b.fPu]));
+    expect(second.totalLossMw).toBeGreaterThan(first.totalLossMw);
+  });
+
+  it('replaces the cached topology when a branch is switched out', () => {
+    const c14 = loadCase('case14.m');
+    const workspace = new PowerFlowWorkspace();
+    solvePowerFlow(c14, { workspace });
+    const before = workspace.cached;
+    const opened = {
+      ...c14,
+      branches: c14.branches.map((b, i) => (i === 3 ? { ...b, inService: false } : b)),
+    };
+    const r = solvePowerFlow(opened, { workspace });
+    expect(workspace.cached).not.toBe(before);
+    expect(r.totalLossMw).toBeCloseTo(solvePowerFlow(opened).totalLossMw, 12);
   });
 });

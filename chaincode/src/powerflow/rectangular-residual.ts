@@ -4,7 +4,6 @@
  * Q at PQ buses, |V|² − V_set² at PV buses, and V − V_slack at slack buses. Both solvers use it as
  * their convergence test, and a ledger can use it to accept a client's solution without solving.
  */
-import { at } from '../sparse/checked-access';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
 import { computeBusInjections, type BusInjections, type Ybus } from './ybus';
 
@@ -18,6 +17,13 @@ export interface PowerFlowResidual {
   readonly injections: BusInjections;
 }
 
+/** max(current, |value|), with a NaN value counted as +∞. */
+function larger(current: number, value: number): number {
+  const magnitude = value < 0 ? -value : value;
+  if (Number.isNaN(magnitude)) return Number.POSITIVE_INFINITY;
+  return magnitude > current ? magnitude : current;
+}
+
 /** Evaluates the residual of V = e + jf. */
 export function powerFlowResidual(
   network: PowerFlowNetwork,
@@ -26,30 +32,32 @@ export function powerFlowResidual(
   f: Float64Array,
 ): PowerFlowResidual {
   const injections = computeBusInjections(ybus, e, f);
+  // Largest |mismatch| and where it occurs; a NaN counts as +∞.
   let maxMismatchPu = 0;
   let worstBus = -1;
-  const consider = (value: number, bus: number): void => {
-    const magnitude = value < 0 ? -value : value;
-    if (magnitude > maxMismatchPu || Number.isNaN(magnitude)) {
-      maxMismatchPu = Number.isNaN(magnitude) ? Number.POSITIVE_INFINITY : magnitude;
-      worstBus = bus;
-    }
-  };
+  const { roles, pSpecifiedPu, qSpecifiedPu, vmSetPu, slackEPu, slackFPu } = network;
+  const { pPu, qPu } = injections;
   for (let i = 0; i < network.busCount; i += 1) {
-    const role = at(network.roles, i);
-    const ei = at(e, i);
-    const fi = at(f, i);
-    if (role === BusRole.Pq || role === BusRole.Pv) {
-      consider(at(network.pSpecifiedPu, i) - at(injections.pPu, i), i);
+    const role = roles[i];
+    const ei = e[i] as number;
+    const fi = f[i] as number;
+    let first = 0;
+    let second = 0;
+    if (role === BusRole.Pq) {
+      first = (pSpecifiedPu[i] as number) - (pPu[i] as number);
+      second = (qSpecifiedPu[i] as number) - (qPu[i] as number);
+    } else if (role === BusRole.Pv) {
+      const v = vmSetPu[i] as number;
+      first = (pSpecifiedPu[i] as number) - (pPu[i] as number);
+      second = v * v - (ei * ei + fi * fi);
+    } else if (role === BusRole.Slack) {
+      first = ei - (slackEPu[i] as number);
+      second = fi - (slackFPu[i] as number);
     }
-    if (role === BusRole.Pq) consider(at(network.qSpecifiedPu, i) - at(injections.qPu, i), i);
-    if (role === BusRole.Pv) {
-      const v = at(network.vmSetPu, i);
-      consider(v * v - (ei * ei + fi * fi), i);
-    }
-    if (role === BusRole.Slack) {
-      consider(ei - at(network.slackEPu, i), i);
-      consider(fi - at(network.slackFPu, i), i);
+    const worst = larger(larger(maxMismatchPu, first), second);
+    if (worst !== maxMismatchPu) {
+      maxMismatchPu = worst;
+      worstBus = i;
     }
   }
   return { maxMismatchPu, worstBus, injections };

@@ -3,6 +3,7 @@
  * convergence test, and the iteration loop (residual → converged? → diverged? → update).
  */
 import { at } from '../sparse/checked-access';
+import type { PowerFlowWorkspace } from './power-flow-workspace';
 import { PowerFlowDivergedError } from './power-flow-errors';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
 import { powerFlowResidual, type PowerFlowResidual } from './rectangular-residual';
@@ -20,6 +21,11 @@ export interface SolverOptions {
    * @default 30 for Newton–Raphson, 500 for the sweep
    */
   readonly maxIterations?: number;
+  /**
+   * Per-topology state kept across solves (Jacobian pattern, ordering, symbolic LU); Newton–Raphson
+   * only. Answers are the same with or without it.
+   */
+  readonly workspace?: PowerFlowWorkspace;
 }
 
 /** A converged rectangular solution. */

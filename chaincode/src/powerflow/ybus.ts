@@ -3,6 +3,7 @@
  * bus injections S = V ⊙ conj(Y·V) in rectangular form. Both use + − × ÷ only, so a solution
  * (e, f) can be re-checked bit-for-bit on any engine (see `rectangular-residual.ts`).
  */
+import { CarbonTraceError } from '../common/errors';
 import { at } from '../sparse/checked-access';
 import { type CsrMatrix, TripletBuilder } from '../sparse/csr-matrix';
 import type { PowerFlowNetwork } from './power-flow-network';
@@ -55,21 +56,30 @@ export function computeBusInjections(ybus: Ybus, e: Float64Array, f: Float64Arra
   const currentIm = new Float64Array(n);
   const pPu = new Float64Array(n);
   const qPu = new Float64Array(n);
+  const { rowPointers, columnIndices, values: gValues } = gm;
+  const bValues = bm.values;
+  if (e.length !== n || f.length !== n || bValues.length !== gValues.length) {
+    throw new CarbonTraceError('DIMENSION_MISMATCH', 'voltage vectors do not fit Ybus', {
+      buses: n,
+      e: e.length,
+      f: f.length,
+    });
+  }
   for (let i = 0; i < n; i += 1) {
     let re = 0;
     let im = 0;
-    const end = at(gm.rowPointers, i + 1);
-    for (let p = at(gm.rowPointers, i); p < end; p += 1) {
-      const j = at(gm.columnIndices, p);
-      const gij = at(gm.values, p);
-      const bij = at(bm.values, p);
-      const ej = at(e, j);
-      const fj = at(f, j);
+    const end = rowPointers[i + 1] as number;
+    for (let p = rowPointers[i] as number; p < end; p += 1) {
+      const j = columnIndices[p] as number;
+      const gij = gValues[p] as number;
+      const bij = bValues[p] as number;
+      const ej = e[j] as number;
+      const fj = f[j] as number;
       re += gij * ej - bij * fj;
       im += gij * fj + bij * ej;
     }
-    const ei = at(e, i);
-    const fi = at(f, i);
+    const ei = e[i] as number;
+    const fi = f[i] as number;
     currentRe[i] = re;
     currentIm[i] = im;
     pPu[i] = ei * re + fi * im;

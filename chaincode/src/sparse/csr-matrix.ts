@@ -37,6 +37,22 @@ export class CsrMatrix {
         nnz: values.length,
       });
     }
+    // The one bounds check: every loop over a CsrMatrix reads its arrays directly.
+    for (let r = 0; r < rowCount; r += 1) {
+      if ((rowPointers[r] as number) > (rowPointers[r + 1] as number) || rowPointers[0] !== 0) {
+        throw new CarbonTraceError('DIMENSION_MISMATCH', 'CSR row pointers are not non-decreasing from 0', {
+          row: r,
+        });
+      }
+    }
+    for (const c of columnIndices) {
+      if (!(c >= 0 && c < columnCount)) {
+        throw new CarbonTraceError('DIMENSION_MISMATCH', 'CSR column index outside the matrix', {
+          column: c,
+          columnCount,
+        });
+      }
+    }
     this.rowCount = rowCount;
     this.columnCount = columnCount;
     this.rowPointers = rowPointers;
@@ -99,21 +115,22 @@ export class CsrMatrix {
   transpose(): CsrMatrix {
     const counts = new Int32Array(this.columnCount + 1);
     for (let p = 0; p < this.values.length; p += 1) {
-      const c = at(this.columnIndices, p);
-      counts[c + 1] = at(counts, c + 1) + 1;
+      const c = this.columnIndices[p] as number;
+      counts[c + 1] = (counts[c + 1] as number) + 1;
     }
-    for (let c = 0; c < this.columnCount; c += 1) counts[c + 1] = at(counts, c + 1) + at(counts, c);
+    for (let c = 0; c < this.columnCount; c += 1)
+      counts[c + 1] = (counts[c + 1] as number) + (counts[c] as number);
     const next = counts.slice(0, this.columnCount);
     const rows = new Int32Array(this.values.length);
     const values = new Float64Array(this.values.length);
     for (let r = 0; r < this.rowCount; r += 1) {
-      const end = at(this.rowPointers, r + 1);
-      for (let p = at(this.rowPointers, r); p < end; p += 1) {
-        const c = at(this.columnIndices, p);
-        const q = at(next, c);
+      const end = this.rowPointers[r + 1] as number;
+      for (let p = this.rowPointers[r] as number; p < end; p += 1) {
+        const c = this.columnIndices[p] as number;
+        const q = next[c] as number;
         next[c] = q + 1;
         rows[q] = r;
-        values[q] = at(this.values, p);
+        values[q] = this.values[p] as number;
       }
     }
     return new CsrMatrix(this.columnCount, this.rowCount, counts, rows, values);
@@ -173,15 +190,15 @@ export class TripletBuilder {
     const n = this.#rowCount;
     const counts = new Int32Array(n + 1);
     for (let p = 0; p < this.#count; p += 1) {
-      const r = at(this.#rows, p);
-      counts[r + 1] = at(counts, r + 1) + 1;
+      const r = this.#rows[p] as number;
+      counts[r + 1] = (counts[r + 1] as number) + 1;
     }
-    for (let r = 0; r < n; r += 1) counts[r + 1] = at(counts, r + 1) + at(counts, r);
+    for (let r = 0; r < n; r += 1) counts[r + 1] = (counts[r + 1] as number) + (counts[r] as number);
     const next = counts.slice(0, n);
     const order = new Int32Array(this.#count);
     for (let p = 0; p < this.#count; p += 1) {
-      const r = at(this.#rows, p);
-      const q = at(next, r);
+      const r = this.#rows[p] as number;
+      const q = next[r] as number;
       next[r] = q + 1;
       order[q] = p;
     }
@@ -191,27 +208,27 @@ export class TripletBuilder {
     const values = new Float64Array(this.#count);
     let out = 0;
     for (let r = 0; r < n; r += 1) {
-      const start = at(counts, r);
-      const end = at(counts, r + 1);
+      const start = counts[r] as number;
+      const end = counts[r + 1] as number;
       for (let i = start + 1; i < end; i += 1) {
-        const p = at(order, i);
-        const c = at(this.#columns, p);
+        const p = order[i] as number;
+        const c = this.#columns[p] as number;
         let j = i - 1;
-        while (j >= start && at(this.#columns, at(order, j)) > c) {
-          order[j + 1] = at(order, j);
+        while (j >= start && (this.#columns[order[j] as number] as number) > c) {
+          order[j + 1] = order[j] as number;
           j -= 1;
         }
         order[j + 1] = p;
       }
       pointers[r] = out;
       for (let i = start; i < end; i += 1) {
-        const p = at(order, i);
-        const c = at(this.#columns, p);
-        if (out > at(pointers, r) && at(columns, out - 1) === c) {
-          values[out - 1] = at(values, out - 1) + at(this.#values, p);
+        const p = order[i] as number;
+        const c = this.#columns[p] as number;
+        if (out > (pointers[r] as number) && (columns[out - 1] as number) === c) {
+          values[out - 1] = (values[out - 1] as number) + (this.#values[p] as number);
         } else {
           columns[out] = c;
-          values[out] = at(this.#values, p);
+          values[out] = this.#values[p] as number;
           out += 1;
         }
       }

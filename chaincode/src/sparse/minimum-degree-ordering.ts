@@ -7,67 +7,66 @@
  * the tree-like graphs of radial feeders eliminating leaves creates no fill and the whole ordering
  * costs O(n log n); meshed transmission cases stay small enough for the explicit graph.
  */
-import { at } from './checked-access';
 import type { CsrMatrix } from './csr-matrix';
 
-/** Binary min-heap of (degree, node) keys with lazy deletion. */
+/**
+ * Binary min-heap of (degree, node) keys with lazy deletion, each pair encoded as the one number
+ * degree·n + node (exact in a double), so that ties go to the lower node.
+ */
 class DegreeHeap {
-  #keys: number[] = [];
-  #nodes: number[] = [];
+  #items: Float64Array;
+  #size = 0;
+  readonly #nodeCount: number;
+
+  constructor(nodeCount: number) {
+    this.#nodeCount = nodeCount;
+    this.#items = new Float64Array(Math.max(16, 2 * nodeCount));
+  }
 
   get size(): number {
-    return this.#nodes.length;
+    return this.#size;
   }
 
-  push(key: number, node: number): void {
-    this.#keys.push(key);
-    this.#nodes.push(node);
-    let i = this.#nodes.length - 1;
+  push(degree: number, node: number): void {
+    if (this.#size === this.#items.length) {
+      const grown = new Float64Array(2 * this.#items.length);
+      grown.set(this.#items);
+      this.#items = grown;
+    }
+    const items = this.#items;
+    const key = degree * this.#nodeCount + node;
+    let i = this.#size;
+    this.#size += 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.#less(i, parent)) break;
-      this.#swap(i, parent);
+      const above = items[parent] as number;
+      if (above <= key) break;
+      items[i] = above;
       i = parent;
     }
+    items[i] = key;
   }
 
-  /** Removes and returns the smallest (key, node). */
-  pop(): { key: number; node: number } {
-    const key = this.#keys[0] ?? 0;
-    const node = this.#nodes[0] ?? -1;
-    const lastKey = this.#keys.pop() ?? 0;
-    const lastNode = this.#nodes.pop() ?? -1;
-    if (this.#nodes.length > 0) {
-      this.#keys[0] = lastKey;
-      this.#nodes[0] = lastNode;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < this.#nodes.length && this.#less(l, m)) m = l;
-        if (r < this.#nodes.length && this.#less(r, m)) m = r;
-        if (m === i) break;
-        this.#swap(i, m);
-        i = m;
-      }
+  /** Removes the smallest pair; returns its node, and its degree through `degreeOf`. */
+  pop(): { degree: number; node: number } {
+    const items = this.#items;
+    const top = items[0] as number;
+    this.#size -= 1;
+    const size = this.#size;
+    const last = items[size] as number;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) break;
+      const r = l + 1;
+      const m = r < size && (items[r] as number) < (items[l] as number) ? r : l;
+      if ((items[m] as number) >= last) break;
+      items[i] = items[m] as number;
+      i = m;
     }
-    return { key, node };
-  }
-
-  #less(i: number, j: number): boolean {
-    const ki = this.#keys[i] ?? 0;
-    const kj = this.#keys[j] ?? 0;
-    return ki < kj || (ki === kj && (this.#nodes[i] ?? 0) < (this.#nodes[j] ?? 0));
-  }
-
-  #swap(i: number, j: number): void {
-    const k = this.#keys[i] ?? 0;
-    const n = this.#nodes[i] ?? 0;
-    this.#keys[i] = this.#keys[j] ?? 0;
-    this.#nodes[i] = this.#nodes[j] ?? 0;
-    this.#keys[j] = k;
-    this.#nodes[j] = n;
+    if (size > 0) items[i] = last;
+    const node = top % this.#nodeCount;
+    return { degree: (top - node) / this.#nodeCount, node };
   }
 }
 
@@ -77,40 +76,153 @@ class DegreeHeap {
  */
 export function minimumDegreeOrdering(matrix: CsrMatrix): Int32Array {
   const n = matrix.rowCount;
-  const neighbours: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
-  for (let r = 0; r < n; r += 1) {
-    const end = at(matrix.rowPointers, r + 1);
-    for (let p = at(matrix.rowPointers, r); p < end; p += 1) {
-      const c = at(matrix.columnIndices, p);
-      if (c !== r && c < n) {
-        neighbours[r]?.add(c);
-        neighbours[c]?.add(r);
-      }
-    }
-  }
+  const graph = new EliminationGraph(matrix);
+  const heap = new DegreeHeap(n);
+  for (let node = 0; node < n; node += 1) heap.push(graph.degree(node), node);
   const eliminated = new Uint8Array(n);
-  const heap = new DegreeHeap();
-  neighbours.forEach((set, node) => {
-    heap.push(set.size, node);
-  });
   const order = new Int32Array(n);
   let k = 0;
   while (heap.size > 0) {
-    const { key, node } = heap.pop();
-    const adjacent = neighbours[node];
-    if (eliminated[node] === 1 || adjacent === undefined || adjacent.size !== key) continue; // stale entry
+    const { degree, node } = heap.pop();
+    if (eliminated[node] === 1 || graph.degree(node) !== degree) continue; // stale entry
     eliminated[node] = 1;
     order[k] = node;
     k += 1;
-    const clique = [...adjacent];
-    for (const u of clique) {
-      const set = neighbours[u];
-      if (set === undefined) continue;
-      set.delete(node);
-      for (const w of clique) if (w !== u) set.add(w);
-      heap.push(set.size, u);
-    }
-    adjacent.clear();
+    graph.eliminate(node, (u, newDegree) => {
+      heap.push(newDegree, u);
+    });
   }
   return order;
+}
+
+/**
+ * The elimination graph: one neighbour list per node in a shared Int32Array pool (a list is
+ * rewritten in place when it does not grow, appended at the end of the pool otherwise), so that
+ * elimination allocates nothing but pool growth.
+ */
+class EliminationGraph {
+  #pool: Int32Array;
+  #used = 0;
+  readonly #start: Int32Array;
+  readonly #length: Int32Array;
+  readonly #capacity: Int32Array;
+  readonly #seen: Int32Array;
+  readonly #scratch: Int32Array;
+  #stamp = 0;
+
+  constructor(matrix: CsrMatrix) {
+    const n = matrix.rowCount;
+    const { rowPointers, columnIndices } = matrix;
+    const counts = new Int32Array(n);
+    for (let r = 0; r < n; r += 1) {
+      const end = rowPointers[r + 1] as number;
+      for (let p = rowPointers[r] as number; p < end; p += 1) {
+        const c = columnIndices[p] as number;
+        if (c !== r && c < n) {
+          counts[r] = (counts[r] as number) + 1;
+          counts[c] = (counts[c] as number) + 1;
+        }
+      }
+    }
+    this.#start = new Int32Array(n);
+    this.#length = new Int32Array(n);
+    this.#capacity = counts;
+    let total = 0;
+    for (let r = 0; r < n; r += 1) {
+      this.#start[r] = total;
+      total += counts[r] as number;
+    }
+    this.#pool = new Int32Array(Math.max(16, 2 * total));
+    this.#used = total;
+    const pool = this.#pool;
+    const length = this.#length;
+    const start = this.#start;
+    for (let r = 0; r < n; r += 1) {
+      const end = rowPointers[r + 1] as number;
+      for (let p = rowPointers[r] as number; p < end; p += 1) {
+        const c = columnIndices[p] as number;
+        if (c !== r && c < n) {
+          pool[(start[r] as number) + (length[r] as number)] = c;
+          length[r] = (length[r] as number) + 1;
+          pool[(start[c] as number) + (length[c] as number)] = r;
+          length[c] = (length[c] as number) + 1;
+        }
+      }
+    }
+    this.#seen = new Int32Array(n).fill(-1);
+    this.#scratch = new Int32Array(n);
+    // Remove duplicate entries (a pattern may hold both (r, c) and (c, r)).
+    for (let r = 0; r < n; r += 1) {
+      this.#stamp += 1;
+      const stamp = this.#stamp;
+      const seen = this.#seen;
+      const from = start[r] as number;
+      const end = from + (length[r] as number);
+      let out = from;
+      for (let p = from; p < end; p += 1) {
+        const w = pool[p] as number;
+        if (seen[w] === stamp) continue;
+        seen[w] = stamp;
+        pool[out] = w;
+        out += 1;
+      }
+      length[r] = out - from;
+    }
+  }
+
+  degree(node: number): number {
+    return this.#length[node] as number;
+  }
+
+  /** Joins the neighbours of `node` into a clique, removes `node`, reports each new degree. */
+  eliminate(node: number, updated: (u: number, degree: number) => void): void {
+    const cliqueStart = this.#start[node] as number;
+    const cliqueLength = this.#length[node] as number;
+    for (let c = 0; c < cliqueLength; c += 1) {
+      const u = this.#pool[cliqueStart + c] as number;
+      this.#stamp += 1;
+      const stamp = this.#stamp;
+      const seen = this.#seen;
+      const scratch = this.#scratch;
+      seen[u] = stamp;
+      seen[node] = stamp;
+      let count = 0;
+      const pool = this.#pool;
+      const from = this.#start[u] as number;
+      const end = from + (this.#length[u] as number);
+      for (let p = from; p < end; p += 1) {
+        const w = pool[p] as number;
+        if (seen[w] === stamp) continue;
+        seen[w] = stamp;
+        scratch[count] = w;
+        count += 1;
+      }
+      for (let p = cliqueStart; p < cliqueStart + cliqueLength; p += 1) {
+        const w = pool[p] as number;
+        if (seen[w] === stamp) continue;
+        seen[w] = stamp;
+        scratch[count] = w;
+        count += 1;
+      }
+      this.#store(u, count);
+      updated(u, count);
+    }
+    this.#length[node] = 0;
+  }
+
+  /** Writes scratch[0..count) as the list of u. */
+  #store(u: number, count: number): void {
+    if (count > (this.#capacity[u] as number)) {
+      if (this.#used + count > this.#pool.length) {
+        const grown = new Int32Array(2 * (this.#used + count));
+        grown.set(this.#pool.subarray(0, this.#used));
+        this.#pool = grown;
+      }
+      this.#start[u] = this.#used;
+      this.#capacity[u] = count;
+      this.#used += count;
+    }
+    this.#pool.set(this.#scratch.subarray(0, count), this.#start[u]);
+    this.#length[u] = count;
+  }
 }

@@ -10,7 +10,6 @@
  * Usage: `SparseLu.factor(matrix).solve(b)`.
  */
 import { CarbonTraceError } from '../common/errors';
-import { at } from './checked-access';
 import type { CsrMatrix } from './csr-matrix';
 import { minimumDegreeOrdering } from './minimum-degree-ordering';
 
@@ -27,6 +26,9 @@ export interface SparseLuOptions {
    */
   readonly pivotTolerance?: number;
 }
+
+/** Default of {@link SparseLuOptions.pivotTolerance}. */
+export const DEFAULT_PIVOT_TOLERANCE = 0.01;
 
 /** A growable typed-array pair (indices + values). */
 class EntryBuffer {
@@ -51,6 +53,17 @@ class EntryBuffer {
     this.indices[this.length] = index;
     this.values[this.length] = value;
     this.length += 1;
+  }
+}
+
+/** Bounds are checked here once, so that the loops below read the typed arrays directly. */
+export function checkPermutation(q: Int32Array): void {
+  const seen = new Uint8Array(q.length);
+  for (const c of q) {
+    if (!(c >= 0 && c < q.length) || seen[c] === 1) {
+      throw new CarbonTraceError('INVALID_ARGUMENT', 'column order is not a permutation', { column: c });
+    }
+    seen[c] = 1;
   }
 }
 
@@ -105,7 +118,7 @@ export class SparseLu {
         columns: matrix.columnCount,
       });
     }
-    const tolerance = options.pivotTolerance ?? 0.01;
+    const tolerance = options.pivotTolerance ?? DEFAULT_PIVOT_TOLERANCE;
     const q = options.columnOrder ?? minimumDegreeOrdering(matrix);
     if (q.length !== n) {
       throw new CarbonTraceError('DIMENSION_MISMATCH', 'column order has the wrong length', {
@@ -113,6 +126,7 @@ export class SparseLu {
         length: q.length,
       });
     }
+    checkPermutation(q);
     // Column access: the transpose in CSR is A in compressed-column form.
     const csc = matrix.transpose();
     const aPointers = csc.rowPointers;
@@ -133,29 +147,29 @@ export class SparseLu {
     for (let k = 0; k < n; k += 1) {
       lPointers[k] = l.length;
       uPointers[k] = u.length;
-      const column = at(q, k);
+      const column = q[k] as number;
       // --- Reach: rows that become non-zero in x = L \ A(:, column) (DFS over L's graph).
       let top = n;
-      const colStart = at(aPointers, column);
-      const colEnd = at(aPointers, column + 1);
+      const colStart = aPointers[column] as number;
+      const colEnd = aPointers[column + 1] as number;
       for (let p = colStart; p < colEnd; p += 1) {
-        const start = at(aIndices, p);
-        if (at(mark, start) === k) continue;
+        const start = aIndices[p] as number;
+        if ((mark[start] as number) === k) continue;
         let head = 0;
         stack[0] = start;
         while (head >= 0) {
-          const j = at(stack, head);
-          const jCol = at(rowPivot, j);
-          if (at(mark, j) !== k) {
+          const j = stack[head] as number;
+          const jCol = rowPivot[j] as number;
+          if ((mark[j] as number) !== k) {
             mark[j] = k;
-            childPosition[head] = jCol < 0 ? 0 : at(lPointers, jCol) + 1;
+            childPosition[head] = jCol < 0 ? 0 : (lPointers[jCol] as number) + 1;
           }
           let done = true;
           if (jCol >= 0) {
-            const end = at(lPointers, jCol + 1);
-            for (let pp = at(childPosition, head); pp < end; pp += 1) {
-              const i = at(l.indices, pp);
-              if (at(mark, i) === k) continue;
+            const end = lPointers[jCol + 1] as number;
+            for (let pp = childPosition[head] as number; pp < end; pp += 1) {
+              const i = l.indices[pp] as number;
+              if ((mark[i] as number) === k) continue;
               childPosition[head] = pp + 1;
               head += 1;
               stack[head] = i;
@@ -171,32 +185,32 @@ export class SparseLu {
         }
       }
       // --- Numeric sparse triangular solve.
-      for (let p = top; p < n; p += 1) x[at(pattern, p)] = 0;
-      for (let p = colStart; p < colEnd; p += 1) x[at(aIndices, p)] = at(aValues, p);
+      for (let p = top; p < n; p += 1) x[pattern[p] as number] = 0;
+      for (let p = colStart; p < colEnd; p += 1) x[aIndices[p] as number] = aValues[p] as number;
       for (let p = top; p < n; p += 1) {
-        const j = at(pattern, p);
-        const jCol = at(rowPivot, j);
+        const j = pattern[p] as number;
+        const jCol = rowPivot[j] as number;
         if (jCol < 0) continue;
-        const xj = at(x, j);
-        const end = at(lPointers, jCol + 1);
-        for (let pp = at(lPointers, jCol) + 1; pp < end; pp += 1) {
-          const i = at(l.indices, pp);
-          x[i] = at(x, i) - at(l.values, pp) * xj;
+        const xj = x[j] as number;
+        const end = lPointers[jCol + 1] as number;
+        for (let pp = (lPointers[jCol] as number) + 1; pp < end; pp += 1) {
+          const i = l.indices[pp] as number;
+          x[i] = (x[i] as number) - (l.values[pp] as number) * xj;
         }
       }
       // --- Pivot choice and storage of U(:, k) and L(:, k).
       let pivotRow = -1;
       let largest = -1;
       for (let p = top; p < n; p += 1) {
-        const i = at(pattern, p);
-        if (at(rowPivot, i) < 0) {
-          const magnitude = Math.abs(at(x, i));
+        const i = pattern[p] as number;
+        if ((rowPivot[i] as number) < 0) {
+          const magnitude = Math.abs(x[i] as number);
           if (magnitude > largest) {
             largest = magnitude;
             pivotRow = i;
           }
         } else {
-          u.push(at(rowPivot, i), at(x, i));
+          u.push(rowPivot[i] as number, x[i] as number);
         }
       }
       if (pivotRow < 0 || !(largest > 0)) {
@@ -205,16 +219,16 @@ export class SparseLu {
           step: k,
         });
       }
-      if (column < n && at(rowPivot, column) < 0 && at(mark, column) === k) {
-        if (Math.abs(at(x, column)) >= tolerance * largest) pivotRow = column;
+      if (column < n && (rowPivot[column] as number) < 0 && (mark[column] as number) === k) {
+        if (Math.abs(x[column] as number) >= tolerance * largest) pivotRow = column;
       }
-      const pivot = at(x, pivotRow);
+      const pivot = x[pivotRow] as number;
       u.push(k, pivot);
       rowPivot[pivotRow] = k;
       l.push(pivotRow, 1);
       for (let p = top; p < n; p += 1) {
-        const i = at(pattern, p);
-        if (at(rowPivot, i) < 0) l.push(i, at(x, i) / pivot);
+        const i = pattern[p] as number;
+        if ((rowPivot[i] as number) < 0) l.push(i, (x[i] as number) / pivot);
         x[i] = 0;
       }
     }
@@ -222,7 +236,7 @@ export class SparseLu {
     uPointers[n] = u.length;
     // Renumber L's rows into pivot order.
     const lIndices = l.indices.slice(0, l.length);
-    for (let p = 0; p < lIndices.length; p += 1) lIndices[p] = at(rowPivot, at(lIndices, p));
+    for (let p = 0; p < lIndices.length; p += 1) lIndices[p] = rowPivot[lIndices[p] as number] as number;
     return new SparseLu(
       n,
       q,
@@ -245,31 +259,31 @@ export class SparseLu {
       });
     }
     const y = new Float64Array(n);
-    for (let i = 0; i < n; i += 1) y[at(this.#rowPivot, i)] = at(b, i);
+    for (let i = 0; i < n; i += 1) y[this.#rowPivot[i] as number] = b[i] as number;
     // L y = P b (unit lower, diagonal stored first in each column).
     for (let j = 0; j < n; j += 1) {
-      const yj = at(y, j);
+      const yj = y[j] as number;
       if (yj === 0) continue;
-      const end = at(this.#lPointers, j + 1);
-      for (let p = at(this.#lPointers, j) + 1; p < end; p += 1) {
-        const i = at(this.#lIndices, p);
-        y[i] = at(y, i) - at(this.#lValues, p) * yj;
+      const end = this.#lPointers[j + 1] as number;
+      for (let p = (this.#lPointers[j] as number) + 1; p < end; p += 1) {
+        const i = this.#lIndices[p] as number;
+        y[i] = (y[i] as number) - (this.#lValues[p] as number) * yj;
       }
     }
     // U z = y (diagonal stored last in each column).
     for (let j = n - 1; j >= 0; j -= 1) {
-      const start = at(this.#uPointers, j);
-      const end = at(this.#uPointers, j + 1);
-      const yj = at(y, j) / at(this.#uValues, end - 1);
+      const start = this.#uPointers[j] as number;
+      const end = this.#uPointers[j + 1] as number;
+      const yj = (y[j] as number) / (this.#uValues[end - 1] as number);
       y[j] = yj;
       if (yj === 0) continue;
       for (let p = start; p < end - 1; p += 1) {
-        const i = at(this.#uIndices, p);
-        y[i] = at(y, i) - at(this.#uValues, p) * yj;
+        const i = this.#uIndices[p] as number;
+        y[i] = (y[i] as number) - (this.#uValues[p] as number) * yj;
       }
     }
     const x = new Float64Array(n);
-    for (let k = 0; k < n; k += 1) x[at(this.columnOrder, k)] = at(y, k);
+    for (let k = 0; k < n; k += 1) x[this.columnOrder[k] as number] = y[k] as number;
     return x;
   }
 
@@ -288,9 +302,9 @@ export class SparseLu {
     const x = new Float64Array(n * columns);
     const column = new Float64Array(n);
     for (let c = 0; c < columns; c += 1) {
-      for (let i = 0; i < n; i += 1) column[i] = at(b, i * columns + c);
+      for (let i = 0; i < n; i += 1) column[i] = b[i * columns + c] as number;
       const solved = this.solve(column);
-      for (let i = 0; i < n; i += 1) x[i * columns + c] = at(solved, i);
+      for (let i = 0; i < n; i += 1) x[i * columns + c] = solved[i] as number;
     }
     return x;
   }

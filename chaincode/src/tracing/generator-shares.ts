@@ -16,7 +16,12 @@ import { CarbonTraceError, isCarbonTraceError } from '../common/errors';
 import { denseInverse } from '../common/math-adapter';
 import { at } from '../sparse/checked-access';
 import { SparseLu } from '../sparse/sparse-lu';
-import { denseDistributionMatrix, distributionMatrix, generatorMatrix } from './distribution-matrix';
+import {
+  denseDistributionMatrix,
+  distributionMatrix,
+  generatorMatrix,
+  orderedOffDiagonalRows,
+} from './distribution-matrix';
 import type { DistributionSystem } from './distribution-system';
 import { shareResidual } from './share-residual';
 
@@ -40,16 +45,17 @@ export function solveSharesByForwardSubstitution(system: DistributionSystem): Fl
     throw new CarbonTraceError('FLOW_CYCLE', 'the flow graph has a directed cycle: no topological order', {});
   }
   const k = system.generators.length;
-  const a = distributionMatrix(system);
+  const { pointers, columns, values } = orderedOffDiagonalRows(system, order);
   const shares = generatorMatrix(system);
+  // Indices were validated when the rows were built; raw reads from here on.
   for (let t = 0; t < order.length; t += 1) {
-    const x = at(order, t);
-    const end = at(a.rowPointers, x + 1);
-    for (let p = at(a.rowPointers, x); p < end; p += 1) {
-      const y = at(a.columnIndices, p);
-      if (y === x) continue; // the unit diagonal
-      const axy = at(a.values, p);
-      for (let c = 0; c < k; c += 1) shares[x * k + c] = at(shares, x * k + c) - axy * at(shares, y * k + c);
+    const base = (order[t] as number) * k;
+    const end = pointers[t + 1] as number;
+    for (let p = pointers[t] as number; p < end; p += 1) {
+      const axy = values[p] as number;
+      const from = (columns[p] as number) * k;
+      for (let c = 0; c < k; c += 1)
+        shares[base + c] = (shares[base + c] as number) - axy * (shares[from + c] as number);
     }
   }
   return shares;

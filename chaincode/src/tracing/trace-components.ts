@@ -7,7 +7,7 @@
  *
  * All matrices are row-major `Float64Array`s with K columns: loads n×K, branches and losses m×K.
  */
-import { at } from '../sparse/checked-access';
+import { CarbonTraceError } from '../common/errors';
 import type { DistributionSystem } from './distribution-system';
 
 /** Per-unit components, MW. */
@@ -27,21 +27,28 @@ export function traceComponents(system: DistributionSystem, sharesMw: Float64Arr
   const k = system.generators.length;
   const n = system.busCount;
   const m = system.branchCount;
+  if (sharesMw.length !== system.size * k) {
+    throw new CarbonTraceError('DIMENSION_MISMATCH', 'X is not N×K', {
+      length: sharesMw.length,
+      size: system.size,
+      k,
+    });
+  }
   const loadMw = new Float64Array(n * k);
   for (let i = 0; i < n; i += 1) {
-    const rho = at(system.loadMw, i) / at(system.throughFlowMw, i);
-    for (let g = 0; g < k; g += 1) loadMw[i * k + g] = rho * at(sharesMw, i * k + g);
+    const rho = (system.loadMw[i] as number) / (system.throughFlowMw[i] as number);
+    for (let g = 0; g < k; g += 1) loadMw[i * k + g] = rho * (sharesMw[i * k + g] as number);
   }
   const lossMw = new Float64Array(m * k);
   const sendingMw = new Float64Array(m * k);
   const receivingMw = new Float64Array(m * k);
   for (let b = 0; b < m; b += 1) {
     const v = n + b;
-    const sending = at(system.throughFlowMw, v);
-    const rhoLoss = at(system.lossMw, v) / sending;
-    const rhoReceiving = at(system.receivingMw, v) / sending;
+    const sending = system.throughFlowMw[v] as number;
+    const rhoLoss = (system.lossMw[v] as number) / sending;
+    const rhoReceiving = (system.receivingMw[v] as number) / sending;
     for (let g = 0; g < k; g += 1) {
-      const xv = at(sharesMw, v * k + g);
+      const xv = sharesMw[v * k + g] as number;
       sendingMw[b * k + g] = xv;
       lossMw[b * k + g] = rhoLoss * xv;
       receivingMw[b * k + g] = rhoReceiving * xv;

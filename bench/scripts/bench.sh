@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# npm run bench [-- --quick] [--json] [--engine-only | --network-only]
+# npm run bench [-- --quick] [--json] [--engine-only | --network-only] [--engine-phases a,b]
+# (root `npm run bench` delegates to the bench workspace's `bench` script, which runs this file)
 #
 # 1. Python side: a virtual environment in .cache/bench-venv with the pinned pandapower, numpy and
 #    scipy (bench/python/requirements.txt), plus numba if it installs cleanly; reused while the
 #    requirement files are unchanged.
-# 2. Build: tsc -b for the engine, the gateway client and bench/.
+# 2. Build: tsc -b for the engine, the gateway client and bench/. The venv is .cache/bench-venv
+#    (pandapower, lightsim2grid, numpy, scipy; numba optional).
 # 3. Engine phase: every measurement in its own process (bench/dist/engine/engine-worker.js, the
 #    Python scripts) -> bench-out/engine-results.json. Does not touch the network.
 # 4. Network phase, through with-network.sh: reuses a running test network (left running) or
@@ -31,7 +33,7 @@ stamp="$venv/.requirements.sha256"
 want="$(cat bench/python/requirements.txt bench/python/requirements-numba.txt | sha256sum | cut -d' ' -f1)"
 if [ "$engine" = 1 ]; then
   if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    log "creating the Python environment in .cache/bench-venv (pandapower, numpy, scipy; numba optional)"
+    log "creating the Python environment in .cache/bench-venv (pandapower, lightsim2grid, numpy, scipy; numba optional)"
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r bench/python/requirements.txt >&2
     "$venv/bin/pip" install --quiet --disable-pip-version-check -r bench/python/requirements-numba.txt >&2 \

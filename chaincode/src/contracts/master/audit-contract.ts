@@ -6,7 +6,7 @@
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
-import { asInteger, asString } from '../shared/arguments';
+import { asString, parseDecimalInteger } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { getJson, listByPartialKey, mustGetJson, padNumber } from '../shared/ledger-state';
 import { requireRole } from '../shared/roles';
@@ -45,7 +45,7 @@ export class AuditContract extends CarbonContract {
     requireRole(ctx, 'Audit:BusIntensity', 'regulator', 'gridco', 'hv', 'lv');
     const name = asString(channel, 'channel', SLAVE_CHANNEL_PATTERN);
     const s = parseSlot(slot);
-    const bus = asInteger(Number(busId), 'busId', 1, 99_999_999);
+    const bus = parseDecimalInteger(busId, 'busId', 1, 99_999_999);
     const record = await mustGetJson<BusIntensityRecord>(
       ctx,
       traceKeys.busIntensity(ctx, name, padNumber(s), padNumber(bus, 8)),

@@ -105,6 +105,8 @@ export interface RetryHooks {
   readonly random?: () => number;
   /** Called before each retry with the failed attempt's number and error. */
   readonly onRetry?: (attempt: number, error: unknown, delayMs: number) => void;
+  /** Which failures get another attempt. @default {@link isRetryable} */
+  readonly isRetryable?: (error: unknown) => boolean;
 }
 
 /**
@@ -122,7 +124,7 @@ export async function withRetry<T>(
     try {
       return await operation(attempt);
     } catch (error: unknown) {
-      if (attempt >= policy.maxAttempts || !isRetryable(error)) throw error;
+      if (attempt >= policy.maxAttempts || !(hooks.isRetryable ?? isRetryable)(error)) throw error;
       const delayMs = retryDelayMs(attempt, policy, hooks.random);
       hooks.onRetry?.(attempt, error, delayMs);
       await sleep(delayMs);

@@ -54,7 +54,6 @@ const measurement = (over: Record<string, unknown> = {}): string =>
 describe('Measurement contract', () => {
   it('stores a valid submission and emits one event', async () => {
     const h = await registered();
-    const base = h.ledger.keys().length;
     const outcome = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
     expect(outcome.error).toBeUndefined();
     expect(outcome.event?.name).toBe('MeasurementSubmitted');
@@ -71,7 +70,6 @@ describe('Measurement contract', () => {
 
   it('refuses a second submission for the same slot and keeps the first', async () => {
     const h = await registered();
-    const base = h.ledger.keys().length;
     await h.submit('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
     const again = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [
       measurement({ loads: [{ busId: 3, pMw: 999, qMvar: 1 }] }),
@@ -83,7 +81,6 @@ describe('Measurement contract', () => {
 
   it('versions an amendment and keeps the history', async () => {
     const h = await registered();
-    const base = h.ledger.keys().length;
     await h.submit('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
     await h.submit('Measurement', 'Amend', ORGS.lv1a, [
       measurement({ loads: [{ busId: 3, pMw: 201, qMvar: 80 }] }),

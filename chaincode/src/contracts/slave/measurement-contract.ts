@@ -241,7 +241,8 @@ export function parseSlot(slot: string): number {
 
 /** True when a stored record holds exactly `submission` (as parsed, so defaults are filled in). */
 function sameSubmission(record: MeasurementRecord, submission: MeasurementSubmission): boolean {
-  const { version: _version, txId: _txId, submitterMsp: _msp, ...stored } = record;
+  const recordOnly = new Set(['version', 'txId', 'submitterMsp']);
+  const stored = Object.fromEntries(Object.entries(record).filter(([key]) => !recordOnly.has(key)));
   return canonicalJson(stored) === canonicalJson(submission);
 }
 

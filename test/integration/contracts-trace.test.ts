@@ -261,11 +261,12 @@ describe('carbon-slave and carbon-master on the test network', () => {
     }
     await slave('Lv1a', 'Measurement').submitTransaction(
       'RegisterTopology',
-      JSON.stringify({ ...CASE4_TOPOLOGY_LV1A, id: `${CASE4_TOPOLOGY_LV1A.id}-${run}` }),
+      // grid case4: bus ownership and baseMva are per grid, and the main job's case33bw is on slave-hv1 too
+      JSON.stringify({ ...CASE4_TOPOLOGY_LV1A, id: `${CASE4_TOPOLOGY_LV1A.id}-${run}`, grid: 'case4' }),
     );
     await slave('Lv1b', 'Measurement').submitTransaction(
       'RegisterTopology',
-      JSON.stringify({ ...CASE4_TOPOLOGY_LV1B, id: `${CASE4_TOPOLOGY_LV1B.id}-${run}` }),
+      JSON.stringify({ ...CASE4_TOPOLOGY_LV1B, id: `${CASE4_TOPOLOGY_LV1B.id}-${run}`, grid: 'case4' }),
     );
     await submitMeasurements(SLOT);
     await submitMeasurements(TAMPERED_SLOT);

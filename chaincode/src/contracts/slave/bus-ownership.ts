@@ -1,5 +1,6 @@
 /**
- * Which LV substation owns which bus of a slave channel, and the channel's base values. Both are
+ * Which LV substation owns which bus of a slave channel's grid, and the grid's base values (a
+ * channel carries one grid, `main`, unless topologies name others: tests do). Both are
  * recorded when topologies are registered, so every submission can be checked against them at
  * `Submit` (not only when condition a assembles the slot's case, after the seal):
  * - a topology defines only buses no other substation owns, at the channel's baseMva (the first
@@ -14,6 +15,7 @@ import { invalid } from '../shared/arguments';
 import { getJson, putJson } from '../shared/ledger-state';
 import type { MeasurementSubmission } from './measurement-record';
 import { busOwnerKey, channelBaseKey } from './slave-keys';
+import { DEFAULT_GRID } from './topology-record';
 import type { TopologyRecord, TopologySubmission } from './topology-record';
 
 /** Largest measurement or topology argument, UTF-8 bytes (a slot package holds several). */
@@ -36,13 +38,18 @@ export interface ChannelBase {
 }
 
 /** The owner of `busId`, or undefined when no registered topology defines it. */
-export async function busOwnerOf(ctx: Context, busId: number): Promise<BusOwner | undefined> {
-  return getJson<BusOwner>(ctx, busOwnerKey(ctx, busId));
+export async function busOwnerOf(ctx: Context, grid: string, busId: number): Promise<BusOwner | undefined> {
+  return getJson<BusOwner>(ctx, busOwnerKey(ctx, grid, busId));
 }
 
 /** The channel's base values, or undefined before the first topology. */
-export async function channelBaseOf(ctx: Context): Promise<ChannelBase | undefined> {
-  return getJson<ChannelBase>(ctx, channelBaseKey(ctx));
+export async function channelBaseOf(ctx: Context, grid: string): Promise<ChannelBase | undefined> {
+  return getJson<ChannelBase>(ctx, channelBaseKey(ctx, grid));
+}
+
+/** The grid of a topology or of a measurement (its topology's grid when it refers to one). */
+export function gridOf(item: { readonly grid?: string }, topology?: { readonly grid?: string }): string {
+  return topology?.grid ?? item.grid ?? DEFAULT_GRID;
 }
 
 function refuseBaseMva(base: ChannelBase, baseMva: number, field: string): never {
@@ -59,7 +66,8 @@ function refuseBaseMva(base: ChannelBase, baseMva: number, field: string): never
  * buses; ACCESS_DENIED for a bus another substation owns.
  */
 export async function claimTopology(ctx: Context, topology: TopologySubmission): Promise<void> {
-  const base = await channelBaseOf(ctx);
+  const grid = gridOf(topology);
+  const base = await channelBaseOf(ctx, grid);
   if (base !== undefined && base.baseMva !== topology.baseMva) {
     refuseBaseMva(base, topology.baseMva, 'baseMva');
   }
@@ -74,7 +82,7 @@ export async function claimTopology(ctx: Context, topology: TopologySubmission):
     }
   });
   for (const [i, bus] of topology.buses.entries()) {
-    const owner = await busOwnerOf(ctx, bus.busId);
+    const owner = await busOwnerOf(ctx, grid, bus.busId);
     if (owner !== undefined && owner.substation !== topology.substation) {
       throw new CarbonTraceError(
         'ACCESS_DENIED',
@@ -84,19 +92,26 @@ export async function claimTopology(ctx: Context, topology: TopologySubmission):
     }
   }
   if (base === undefined) {
-    await putJson(ctx, channelBaseKey(ctx), { baseMva: topology.baseMva, topologyId: topology.id });
+    await putJson(ctx, channelBaseKey(ctx, grid), { baseMva: topology.baseMva, topologyId: topology.id });
   }
   for (const bus of topology.buses) {
-    if ((await busOwnerOf(ctx, bus.busId)) === undefined) {
+    if ((await busOwnerOf(ctx, grid, bus.busId)) === undefined) {
       const owner: BusOwner = { busId: bus.busId, substation: topology.substation, topologyId: topology.id };
-      await putJson(ctx, busOwnerKey(ctx, bus.busId), owner);
+      await putJson(ctx, busOwnerKey(ctx, grid, bus.busId), owner);
     }
   }
 }
 
-async function requireOwnBus(ctx: Context, busId: number, substation: string, field: string): Promise<void> {
-  const owner = await busOwnerOf(ctx, busId);
-  if (owner === undefined) invalid(field, 'is not a bus of any registered topology', busId, busId);
+async function requireOwnBus(
+  ctx: Context,
+  grid: string,
+  busId: number,
+  substation: string,
+  field: string,
+): Promise<void> {
+  const owner = await busOwnerOf(ctx, grid, busId);
+  if (owner === undefined)
+    invalid(field, `is not a bus of any registered topology of grid ${grid}`, busId, busId);
   if (owner.substation !== substation) {
     throw new CarbonTraceError(
       'ACCESS_DENIED',
@@ -118,21 +133,22 @@ export async function checkSubmissionBuses(
   topology: TopologyRecord | undefined,
 ): Promise<void> {
   const { substation } = submission;
+  const grid = gridOf(submission, topology);
   if (topology !== undefined) {
-    const base = await channelBaseOf(ctx);
+    const base = await channelBaseOf(ctx, grid);
     if (base !== undefined && base.baseMva !== topology.baseMva) {
       refuseBaseMva(base, topology.baseMva, 'topology.baseMva');
     }
   }
   for (const [i, l] of submission.loads.entries()) {
-    await requireOwnBus(ctx, l.busId, substation, `loads[${i}].busId`);
+    await requireOwnBus(ctx, grid, l.busId, substation, `loads[${i}].busId`);
   }
   for (const [i, g] of submission.generators.entries()) {
-    await requireOwnBus(ctx, g.busId, substation, `generators[${i}].busId`);
+    await requireOwnBus(ctx, grid, g.busId, substation, `generators[${i}].busId`);
   }
   for (const [i, b] of (submission.branches ?? []).entries()) {
-    const from = await busOwnerOf(ctx, b.fromBusId);
-    const to = await busOwnerOf(ctx, b.toBusId);
+    const from = await busOwnerOf(ctx, grid, b.fromBusId);
+    const to = await busOwnerOf(ctx, grid, b.toBusId);
     if (from === undefined) {
       invalid(
         `branches[${i}].fromBusId`,
@@ -142,7 +158,12 @@ export async function checkSubmissionBuses(
       );
     }
     if (to === undefined) {
-      invalid(`branches[${i}].toBusId`, 'is not a bus of any registered topology', b.toBusId, b.toBusId);
+      invalid(
+        `branches[${i}].toBusId`,
+        `is not a bus of any registered topology of grid ${grid}`,
+        b.toBusId,
+        b.toBusId,
+      );
     }
     if (from.substation !== substation && to.substation !== substation) {
       throw new CarbonTraceError(

@@ -15,13 +15,32 @@ import { canonicalSha256 } from '../shared/hashing';
 import { exists, getJson, listByPartialKey, mustGetJson, padNumber, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole, slaveChannelOfHv } from '../shared/roles';
 import type { Caller } from '../shared/roles';
-import { checkSubmissionBuses } from './bus-ownership';
+import { checkSubmissionBuses, gridOf } from './bus-ownership';
 import { parseSlot } from './measurement-contract';
 import type { MeasurementRecord } from './measurement-record';
 import { consensusStateKey, SLAVE_KEY, slotPackageKey, topologyKey } from './slave-keys';
 import { MAX_PACKAGE_BYTES } from './slot-package';
 import type { ExcludedSubmission, SealedSlotPackage, SlotPackage } from './slot-package';
+import { DEFAULT_GRID } from './topology-record';
 import type { TopologyRecord } from './topology-record';
+
+/**
+ * The grid of a slot: the grid most of its measurements are on; a tie goes to the default grid,
+ * then to the lower name (so one substation cannot move a slot off the grid the others are on).
+ */
+function majorityGrid(grids: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const g of grids) counts.set(g, (counts.get(g) ?? 0) + 1);
+  let best = DEFAULT_GRID;
+  let bestCount = counts.get(DEFAULT_GRID) ?? 0;
+  for (const [g, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (n > bestCount) {
+      best = g;
+      bestCount = n;
+    }
+  }
+  return best;
+}
 
 /** Events emitted by {@link IndexContract}. */
 export const INDEX_EVENTS = { sealed: 'SlotSealed' } as const;
@@ -95,8 +114,8 @@ export class IndexContract extends CarbonContract {
   }
 
   /**
-   * The slot's package: each measurement is checked again against the channel's bus ownership
-   * and base values, and added (in substation order) while the package stays within
+   * The slot's package: each measurement is checked again against the bus ownership and base
+   * values of the slot's grid ({@link majorityGrid}), and added (in substation order) while the package stays within
    * MAX_PACKAGE_BYTES; a refused or oversized one is left out with its reason.
    */
   async #assemble(
@@ -125,14 +144,29 @@ export class IndexContract extends CarbonContract {
       };
       return excluded.length === 0 ? pkg : { ...pkg, excluded: [...excluded] };
     };
+    const resolved: { m: MeasurementRecord; topology: TopologyRecord | undefined; grid: string }[] = [];
     for (const m of measurements) {
-      let topology: TopologyRecord | undefined;
       try {
-        if (m.topology !== undefined) {
-          topology = await mustGetJson<TopologyRecord>(
-            ctx,
-            topologyKey(ctx, m.topology.id),
-            `topology ${m.topology.id}`,
+        const topology =
+          m.topology === undefined
+            ? undefined
+            : await mustGetJson<TopologyRecord>(
+                ctx,
+                topologyKey(ctx, m.topology.id),
+                `topology ${m.topology.id}`,
+              );
+        resolved.push({ m, topology, grid: gridOf(m, topology) });
+      } catch (error: unknown) {
+        leaveOut(m, error);
+      }
+    }
+    const slotGrid = majorityGrid(resolved.map((r) => r.grid));
+    for (const { m, topology, grid } of resolved) {
+      try {
+        if (grid !== slotGrid) {
+          throw new CarbonTraceError(
+            'INVALID_ARGUMENT',
+            `grid: the measurement of ${m.substation} is on grid ${grid}, the slot's grid is ${slotGrid}`,
           );
         }
         await checkSubmissionBuses(ctx, m, topology);

@@ -53,12 +53,12 @@ export function consensusRoundKey(ctx: Context, round: number): string {
   return ctx.stub.createCompositeKey(SLAVE_KEY.consensusRound, [padNumber(round)]);
 }
 
-/** Key of the owner (LV substation) of a bus, written when a topology registers it. */
-export function busOwnerKey(ctx: Context, busId: number): string {
-  return ctx.stub.createCompositeKey(SLAVE_KEY.busOwner, [padNumber(busId, 8)]);
+/** Key of the owner (LV substation) of a bus of `grid`, written when a topology registers it. */
+export function busOwnerKey(ctx: Context, grid: string, busId: number): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.busOwner, [grid, padNumber(busId, 8)]);
 }
 
-/** Key of the channel's base values (baseMva), set by the first registered topology. */
-export function channelBaseKey(ctx: Context): string {
-  return ctx.stub.createCompositeKey(SLAVE_KEY.channelBase, ['current']);
+/** Key of a grid's base values (baseMva), set by its first registered topology. */
+export function channelBaseKey(ctx: Context, grid: string): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.channelBase, [grid]);
 }

@@ -6,6 +6,7 @@
  * gets the same answer.
  */
 import { ConflictError, TransportError } from './client-errors';
+import { abortableSleep } from './polling';
 
 /** Retry settings; every field has a default. */
 export interface RetryOptions {
@@ -119,7 +120,7 @@ export async function withRetry<T>(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   hooks: Readonly<RetryHooks> = {},
 ): Promise<T> {
-  const sleep = hooks.sleep ?? defaultSleep;
+  const sleep = hooks.sleep ?? abortableSleep;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
@@ -130,8 +131,4 @@ export async function withRetry<T>(
       await sleep(delayMs);
     }
   }
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

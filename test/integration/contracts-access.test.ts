@@ -71,12 +71,12 @@ describe('access and validation on the test network', () => {
       ],
       [
         'CloudA',
-        () => master('CloudA', 'Providers').submitTransaction('AdvanceCycle'),
+        () => master('CloudA', 'Providers').submitTransaction('AdvanceCycle', '0'),
         'Providers:AdvanceCycle is not allowed for CloudAMSP',
       ],
       [
         'Regulator',
-        () => master('Regulator', 'Providers').submitTransaction('AdvanceCycle'),
+        () => master('Regulator', 'Providers').submitTransaction('AdvanceCycle', '0'),
         'Providers:AdvanceCycle is not allowed for RegulatorMSP',
       ],
       [

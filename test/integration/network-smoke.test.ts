@@ -46,8 +46,22 @@ function measurementOf(substation: string, slot: number): string {
     generators: [],
     switches: [{ fromBusId: 1, toBusId: 2, closed: true }],
     branches: [{ fromBusId: 1, toBusId: 2, rPu: 0.0123, xPu: 0.0456 }],
+    grid: 'smoke',
   });
 }
+
+/** Lv1a's buses 1 and 2 on grid `smoke` (measurements may only use registered buses of their own). */
+const SMOKE_TOPOLOGY = JSON.stringify({
+  id: 'smoke-lv1a',
+  grid: 'smoke',
+  substation: 'Lv1a',
+  baseMva: 10,
+  buses: [
+    { busId: 1, kind: 'slack', baseKv: 12.66 },
+    { busId: 2, kind: 'pq', baseKv: 12.66 },
+  ],
+  branches: [{ fromBusId: 1, toBusId: 2, rPu: 0.0123, xPu: 0.0456 }],
+});
 
 describe('test network', () => {
   const network = loadTestNetwork();
@@ -83,6 +97,15 @@ describe('test network', () => {
       'commits a transaction submitted by Lv1a and serves it through the Regulator peer',
       async () => {
         const contract = lv1a.gateway.getNetwork(slave.name).getContract(slave.chaincode, 'Measurement');
+        await contract.submitTransaction('RegisterTopology', SMOKE_TOPOLOGY).catch((error: unknown) => {
+          // a reused network has it already
+          const e = error as { message?: string; details?: unknown };
+          if (
+            !`${e.message ?? String(error)} ${JSON.stringify(e.details ?? [])}`.includes('ALREADY_EXISTS')
+          ) {
+            throw error;
+          }
+        });
         const submitted = await contract.submitAsync('Submit', { arguments: [measurementOf('Lv1a', slot)] });
         const status = await submitted.getStatus();
         expect(status.successful).toBe(true);

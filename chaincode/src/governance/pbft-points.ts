@@ -85,6 +85,11 @@ export interface PbftState {
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** The value of `id` in an id-keyed record, 0 when absent (own properties only: `constructor` is absent). */
+function pointsOf(record: Readonly<Record<string, number>>, id: string): number {
+  return Object.hasOwn(record, id) ? (record[id] ?? 0) : 0;
+}
+
 /**
  * A fresh state: the given consensus and reserve nodes, every node at the initial points.
  * @throws CarbonTraceError INVALID_ARGUMENT for fewer than 4 consensus nodes or overlapping sets.
@@ -116,8 +121,11 @@ export function initialPbftState(
       field: 'parameters',
     });
   }
-  const points: Record<string, number> = {};
-  for (const id of [...all].sort(byId)) points[id] = p.initialPoints;
+  // id-keyed records are built with Object.fromEntries (own data properties), never by
+  // assignment to `{}`, so that no id can reach Object.prototype
+  const points: Record<string, number> = Object.fromEntries(
+    [...all].sort(byId).map((id) => [id, p.initialPoints] as const),
+  );
   return {
     parameters: p,
     round: 0,
@@ -135,8 +143,8 @@ export function initialPbftState(
 /** Consensus nodes by descending points, ties by id. */
 export function rankedConsensus(state: PbftState): string[] {
   return [...state.consensus].sort((a, b) => {
-    const pa = state.points[a] ?? 0;
-    const pb = state.points[b] ?? 0;
+    const pa = pointsOf(state.points, a);
+    const pb = pointsOf(state.points, b);
     return pa !== pb ? pb - pa : byId(a, b);
   });
 }
@@ -153,9 +161,9 @@ export function primaryOfView(state: PbftState, view: number): string {
  * @throws CarbonTraceError INVALID_ARGUMENT for an unknown or jailed node or an unknown event kind.
  */
 export function applyPbftRound(state: PbftState, events: readonly PbftEvent[]): PbftState {
-  const points: Record<string, number> = { ...state.points };
+  const points = new Map(Object.entries(state.points));
   for (const event of events) {
-    const current = points[event.nodeId];
+    const current = points.get(event.nodeId);
     if (current === undefined || state.jailed.includes(event.nodeId)) {
       throw new CarbonTraceError(
         'INVALID_ARGUMENT',
@@ -170,9 +178,9 @@ export function applyPbftRound(state: PbftState, events: readonly PbftEvent[]): 
         field: 'kind',
       });
     }
-    points[event.nodeId] = clamp(current + PBFT_POINTS[event.kind], 0, MAX_POINTS);
+    points.set(event.nodeId, clamp(current + PBFT_POINTS[event.kind], 0, MAX_POINTS));
   }
-  const next: PbftState = { ...state, round: state.round + 1, points };
+  const next: PbftState = { ...state, round: state.round + 1, points: Object.fromEntries(points) };
   return next.round % state.parameters.settlementWindow === 0 ? settlePbft(next) : next;
 }
 
@@ -184,21 +192,20 @@ export function applyPbftRound(state: PbftState, events: readonly PbftEvent[]): 
  */
 export function settlePbft(state: PbftState): PbftState {
   const p = state.parameters;
-  const pts = (id: string): number => state.points[id] ?? 0;
+  const pts = (id: string): number => pointsOf(state.points, id);
   const best = (a: string, b: string): number => (pts(a) !== pts(b) ? pts(b) - pts(a) : byId(a, b));
 
   const active = [...state.consensus, ...state.reserve];
   const gains = active.map((id) => ({
     nodeId: id,
-    weight: Math.max(0, pts(id) - (state.windowStartPoints[id] ?? 0)),
+    weight: Math.max(0, pts(id) - pointsOf(state.windowStartPoints, id)),
   }));
-  const rewards: Record<string, number> = {};
-  for (const [id, amount] of proportionalShares(
-    gains.sort((a, b) => byId(a.nodeId, b.nodeId)),
-    p.rewardPool,
-  )) {
-    rewards[id] = amount;
-  }
+  const rewards: Record<string, number> = Object.fromEntries(
+    proportionalShares(
+      gains.sort((a, b) => byId(a.nodeId, b.nodeId)),
+      p.rewardPool,
+    ),
+  );
 
   const newlyJailed = active.filter((id) => pts(id) === 0);
   const jailed = [...state.jailed, ...newlyJailed].sort(byId);

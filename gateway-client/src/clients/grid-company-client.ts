@@ -209,10 +209,17 @@ class GridCompanyClientImpl implements GridCompanyClient {
     }
   }
 
+  /**
+   * Closes the current settlement cycle and returns the new one. The transaction names the cycle
+   * it closes, so a retry after an unknown commit returns the same result instead of closing a
+   * second cycle.
+   */
   async advanceCycle(): Promise<number> {
-    const { result } = await this.#providers.submit('AdvanceCycle', (v) => {
-      if (typeof v === 'number') return v;
-      return numberField(asObject(v, 'cycle'), 'cycle');
+    const decodeCycle = (v: unknown): number =>
+      typeof v === 'number' ? v : numberField(asObject(v, 'cycle'), 'cycle');
+    const current = await this.#providers.evaluate('GetCycle', decodeCycle);
+    const { result } = await this.#providers.submit('AdvanceCycle', decodeCycle, {
+      arguments: [String(current)],
     });
     return result;
   }

@@ -14,7 +14,7 @@ import type {
 } from '@carbontrace/chaincode';
 import type { ContractClient, Submitted } from '../sdk/contract-client';
 import { isContractError } from '../sdk/client-errors';
-import type { AnchorEntry } from '../relay/anchor-relay';
+import type { AnchorEntry } from '../sdk/anchor-entry';
 import { arrayField, asObject, booleanField, numberField, recordWith, stringField } from './result-decoders';
 
 /** The verification-block schedule at the time of the query (`Governance:GetSchedule`). */

@@ -29,10 +29,15 @@ export interface LvSubstationClient {
    */
   submitMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>>;
   /**
-   * Stores a new version of a slot's measurement (until the slot is sealed).
-   * @throws {@link ContractError} NOT_FOUND without a first version; INVALID_STATE when sealed.
+   * Stores a new version of a slot's measurement (until the slot is sealed), replacing version
+   * `expectedVersion` (default: the version current when called). A retry of the same amendment
+   * returns the first result; a stale version is refused.
+   * @throws {@link ContractError} NOT_FOUND without a first version; INVALID_STATE when sealed or stale.
    */
-  amendMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>>;
+  amendMeasurement(
+    measurement: Readonly<MeasurementSubmission>,
+    expectedVersion?: number,
+  ): Promise<Submitted<MeasurementRecord>>;
   /**
    * The current measurement of this substation at `slot`.
    * @throws {@link ContractError} NOT_FOUND when there is none.
@@ -93,8 +98,14 @@ class LvSubstationClientImpl implements LvSubstationClient {
     });
   }
 
-  amendMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>> {
-    return this.#measurement.submit('Amend', decodeMeasurement, { arguments: [JSON.stringify(measurement)] });
+  async amendMeasurement(
+    measurement: Readonly<MeasurementSubmission>,
+    expectedVersion?: number,
+  ): Promise<Submitted<MeasurementRecord>> {
+    const version = expectedVersion ?? (await this.getMeasurement(measurement.slot)).version;
+    return this.#measurement.submit('Amend', decodeMeasurement, {
+      arguments: [JSON.stringify(measurement), String(version)],
+    });
   }
 
   getMeasurement(slot: number): Promise<MeasurementRecord> {

@@ -15,8 +15,8 @@ import type {
 import type { ContractClient } from '../sdk/contract-client';
 import { isContractError } from '../sdk/client-errors';
 import { parseGatewayError } from '../sdk/error-parser';
-import type { SlaveBlockHeader } from '../relay/anchor-relay';
-import { anchorEntryOf } from '../relay/anchor-relay';
+import type { SlaveBlockHeader } from '../sdk/anchor-entry';
+import { anchorEntryOf } from '../sdk/anchor-entry';
 import { anyJson, arrayOf, asObject, booleanField, recordWith, stringField } from './result-decoders';
 
 /** Reads a block's header from a peer of the channel. */

@@ -6,6 +6,7 @@
  */
 import type { Network } from '@hyperledger/fabric-gateway';
 import { parseGatewayError } from '../sdk/error-parser';
+import { abortableSleep } from '../sdk/polling';
 
 /** One expected answer of a task. */
 export interface ExpectedAnswer {
@@ -70,7 +71,7 @@ export function startAnswerTracker(network: Network, chaincode: string, startBlo
           site: { channel: network.getName(), chaincode, transaction: 'events' },
           step: 'events',
         });
-        await new Promise((r) => setTimeout(r, 500));
+        await abortableSleep(500);
       }
     }
   };

@@ -15,6 +15,7 @@ import type { GridCompanyClient } from '../clients/grid-company-client';
 import type { HvSubstationClient } from '../clients/hv-substation-client';
 import type { LedgerWaiter } from '../sdk/ledger-height';
 import { MASTER_CHANNEL } from '../sdk/network-names';
+import { abortableSleep, pollUntil } from '../sdk/polling';
 
 /** An HV substation taking part, with a view of its own peer's ledger. */
 export interface EpochCandidate {
@@ -99,11 +100,12 @@ async function seesPhase(
   phase: GovernanceState['phase'],
 ): Promise<void> {
   await ledger.waitForBlock(MASTER_CHANNEL, block);
-  const deadline = Date.now() + 30_000;
-  while ((await hv.governanceState())?.phase !== phase) {
-    if (Date.now() > deadline) throw new Error(`${hv.nodeId}'s peer does not show governance phase ${phase}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await pollUntil(async () => ((await hv.governanceState())?.phase === phase ? true : undefined), {
+    what: `${hv.nodeId}'s peer showing governance phase ${phase}`,
+    timeoutMs: 30_000,
+    initialIntervalMs: 100,
+    maxIntervalMs: 100,
+  });
 }
 
 /**
@@ -112,7 +114,7 @@ async function seesPhase(
  * give it that moment.
  */
 function settle(): Promise<void> {
-  return new Promise((r) => setTimeout(r, 300));
+  return abortableSleep(300);
 }
 
 function max(values: readonly bigint[]): bigint {

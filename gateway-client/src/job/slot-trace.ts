@@ -15,6 +15,7 @@ import type { AnswerTracker, ExpectedAnswer } from './answer-tracker';
 import type { LedgerComparison, LocalTrace } from './local-reference';
 import { compareWithLedger, localTrace } from './local-reference';
 import type { RegionSlot } from './slot-data';
+import { pollUntil } from '../sdk/polling';
 
 /** The clients one region's trace needs. */
 export interface RegionClients {
@@ -82,21 +83,28 @@ export async function traceRegionSlot(
     slot.channel,
     submitted.reduce((a, b) => (a > b ? a : b), 0n),
   );
-  await pollUntil(`${slot.hv} to see every LV submission of slot ${slot.slot}`, async () => {
-    return (await clients.hv.slotSubmissions(slot.slot)) >= slot.measurements.length;
-  });
+  await pollUntil(
+    async () =>
+      (await clients.hv.slotSubmissions(slot.slot)) >= slot.measurements.length ? true : undefined,
+    {
+      what: `${slot.hv} to see every LV submission of slot ${slot.slot}`,
+      timeoutMs: 60_000,
+      initialIntervalMs: 50,
+    },
+  );
   progress(`${slot.measurements.length} LV submissions`);
   const sealed = await clients.hv.sealSlot(slot.slot);
   progress(`sealed in ${slot.channel} block ${sealed.blockNumber}`);
-  const anchorDeadline = Date.now() + (limits.anchorTimeoutMs ?? 120_000);
-  while (!(await clients.hv.packageAnchored(slot.channel, slot.slot, sealed.result.sha256))) {
-    if (Date.now() > anchorDeadline) {
-      throw new Error(
-        `package of slot ${slot.slot} on ${slot.channel} was not anchored within ${limits.anchorTimeoutMs ?? 120_000} ms`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await pollUntil(
+    async () =>
+      (await clients.hv.packageAnchored(slot.channel, slot.slot, sealed.result.sha256)) ? true : undefined,
+    {
+      what: `the anchoring of the package of slot ${slot.slot} on ${slot.channel}`,
+      timeoutMs: limits.anchorTimeoutMs ?? 120_000,
+      initialIntervalMs: 250,
+      maxIntervalMs: 250,
+    },
+  );
   progress('package anchored on master');
   const request = await clients.gridCo.requestTrace({
     taskId,
@@ -108,7 +116,11 @@ export async function traceRegionSlot(
   });
   // Condition a runs on the HV peer: it must hold GridCo's request first.
   await clients.hvLedger.waitForBlock(MASTER_CHANNEL, request.blockNumber);
-  await pollUntil(`${slot.hv} to see task ${taskId}`, () => clients.hv.hasTask(taskId));
+  await pollUntil(async () => ((await clients.hv.hasTask(taskId)) ? true : undefined), {
+    what: `${slot.hv} to see task ${taskId}`,
+    timeoutMs: 60_000,
+    initialIntervalMs: 50,
+  });
   const conditionA = await clients.hv.conditionA(taskId);
   const { I, II } = conditionA.result.assignment;
   progress(`condition a: I=${I ?? '-'} II=${II ?? '-'}`);
@@ -135,7 +147,11 @@ export async function traceRegionSlot(
     progress(`condition b: ${summary.path.join('→')}`);
   }
   await clients.gridLedger.waitForBlock(MASTER_CHANNEL, lastBlock);
-  await pollUntil(`GridCo to see the accepted result of ${taskId}`, () => clients.gridCo.hasAccepted(taskId));
+  await pollUntil(async () => ((await clients.gridCo.hasAccepted(taskId)) ? true : undefined), {
+    what: `GridCo to see the accepted result of ${taskId}`,
+    timeoutMs: 60_000,
+    initialIntervalMs: 50,
+  });
   const carbonFlow = (await clients.gridCo.recordCarbonFlow(taskId)).result;
   const local = localTrace(slot);
   const comparison = compareWithLedger(carbonFlow.proposal, local);
@@ -156,13 +172,4 @@ export async function traceRegionSlot(
     comparison,
     seconds: (Date.now() - started) / 1000,
   };
-}
-
-/** Polls `check` (every 50–500 ms) until it holds. @throws Error naming `what` after `timeoutMs`. */
-async function pollUntil(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delayMs = 50; !(await check()); delayMs = Math.min(500, delayMs * 2)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, delayMs));
-  }
 }

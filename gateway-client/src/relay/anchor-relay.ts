@@ -13,31 +13,19 @@
  * The relay talks to Fabric only through two ports ({@link SlaveBlockSource}, {@link AnchorLedger})
  * so its ordering logic is unit-tested with fakes; `fabric-relay-ports.ts` has the real ones.
  */
-import { blockHeaderHash, CarbonTraceError } from '@carbontrace/chaincode';
+import { CarbonTraceError } from '@carbontrace/chaincode';
+import { anchorEntryOf } from '../sdk/anchor-entry';
+import type { AnchorEntry, SlaveBlockHeader } from '../sdk/anchor-entry';
 import type { CheckpointFile } from '../sdk/checkpoint-file';
 import { openCheckpointFile } from '../sdk/checkpoint-file';
 import { isRetryable } from '../sdk/retry-policy';
 import { TransportError } from '../sdk/client-errors';
+import { abortableSleep } from '../sdk/polling';
 
-/** The header fields of one slave block, as the relay reads them. */
-export interface SlaveBlockHeader {
-  /** Block number. */
-  readonly number: bigint;
-  /** `previous_hash` field of the header. */
-  readonly previousHash: Uint8Array;
-  /** `data_hash` field of the header. */
-  readonly dataHash: Uint8Array;
-  /** Slot packages sealed by valid transactions of this block (from their `SlotSealed` events). */
-  readonly packages?: readonly SealedPackageDigest[];
-}
-
-/** A slot package digest sealed in a slave block. */
-export interface SealedPackageDigest {
-  /** Slot number. */
-  readonly slot: number;
-  /** SHA-256 of the package's canonical JSON, hex. */
-  readonly sha256: string;
-}
+// The block and entry types live in sdk/anchor-entry.ts (clients use them too); re-exported here
+// for the relay's users.
+export { anchorEntryOf, toHex } from '../sdk/anchor-entry';
+export type { AnchorEntry, SealedPackageDigest, SlaveBlockHeader } from '../sdk/anchor-entry';
 
 /** A stream of blocks that can be closed. */
 export interface BlockStream extends AsyncIterable<SlaveBlockHeader> {
@@ -52,20 +40,6 @@ export interface SlaveBlockSource {
    * @throws {@link TransportError} when the peer cannot be reached.
    */
   open(startBlock: bigint): Promise<BlockStream>;
-}
-
-/** One slave block header as recorded in a verification block. */
-export interface AnchorEntry {
-  /** Slave block number. */
-  readonly blockNumber: number;
-  /** SHA-256 header hash, lower-case hex. */
-  readonly headerHash: string;
-  /** The header's `previous_hash`, lower-case hex ('' for the genesis block). */
-  readonly previousHash: string;
-  /** The header's `data_hash`, lower-case hex. */
-  readonly dataHash: string;
-  /** Slot packages sealed in the block. */
-  readonly packages: readonly SealedPackageDigest[];
 }
 
 /** The last anchored block of a slave channel. */
@@ -161,22 +135,6 @@ export interface AnchorRelay {
 /** Creates an anchor relay (nothing runs until {@link AnchorRelay.run}). */
 export function newAnchorRelay(options: Readonly<AnchorRelayOptions>): AnchorRelay {
   return new AnchorRelayImpl(options);
-}
-
-/** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex');
-}
-
-/** The anchor entry of one block header (its hash computed as Fabric does). */
-export function anchorEntryOf(header: SlaveBlockHeader): AnchorEntry {
-  return {
-    blockNumber: Number(header.number),
-    headerHash: toHex(blockHeaderHash(header)),
-    previousHash: toHex(header.previousHash),
-    dataHash: toHex(header.dataHash),
-    packages: header.packages ?? [],
-  };
 }
 
 class AnchorRelayImpl implements AnchorRelay {
@@ -398,22 +356,4 @@ function nextMacrotask(): Promise<undefined> {
 /** Reads the flag through a call so the compiler does not treat it as constant across awaits. */
 function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new Error('aborted'));
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -12,6 +12,7 @@ import { TransportError } from '../sdk/client-errors';
 import type { CallSite } from '../sdk/client-errors';
 import type { AnchorEntry, AnchorHead, AnchorLedger, BlockStream, SlaveBlockSource } from './anchor-relay';
 import { decodeSlaveBlock } from './slave-block';
+import { abortableSleep } from '../sdk/polling';
 
 /** Slave blocks from a peer's block event service (full blocks, so their events can be read). */
 export function newPeerBlockSource(network: Network): SlaveBlockSource {
@@ -147,24 +148,6 @@ export function newMasterAnchorLedger(options: Readonly<MasterAnchorLedgerOption
       return { blockNumber: head.blockNumber, headerHash: head.headerHash };
     },
   };
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(new Error('aborted'));
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**

@@ -17,6 +17,9 @@ type Outcome =
     }
   | { readonly kind: 'throw'; readonly error: Error };
 
+/** Outcome options: `submitFailures` transport failures when handing the transaction to the orderer. */
+type CommitOutcome = Extract<Outcome, { kind: 'commit' }> & { readonly submitFailures?: number };
+
 const encoder = new TextEncoder();
 
 function serviceError(code: status, text: string): ServiceError {
@@ -27,18 +30,58 @@ function serviceError(code: status, text: string): ServiceError {
   });
 }
 
+/** An orderer that could not be reached: fabric-gateway's SubmitError (recognised by name). */
+function submitError(transactionId: string): Error {
+  const cause = serviceError(status.UNAVAILABLE, 'orderer unreachable');
+  return Object.assign(new GatewayError({ code: status.UNAVAILABLE, details: [], cause }), {
+    name: 'SubmitError',
+    transactionId,
+  });
+}
+
 function fakeContract(outcomes: Outcome[]): {
   contract: Contract;
   calls: string[];
   statusPolls: () => number;
+  sends: () => number;
 } {
   const calls: string[] = [];
   let polls = 0;
+  let sends = 0;
   let tx = 0;
   const next = (): Outcome => {
     const o = outcomes.shift();
     if (o === undefined) throw new Error('no scripted outcome left');
     return o;
+  };
+  const submittedOf = (o: CommitOutcome, id: string): SubmittedTransaction => {
+    let failures = o.statusFailures ?? 0;
+    const submitted = {
+      getTransactionId: () => id,
+      getResult: () => encoder.encode(JSON.stringify(o.result)),
+      getStatus: (): Promise<Status> => {
+        polls++;
+        if (failures > 0) {
+          failures--;
+          const cause = serviceError(status.DEADLINE_EXCEEDED, 'Deadline exceeded');
+          return Promise.reject(
+            new CommitStatusError({
+              code: status.DEADLINE_EXCEEDED,
+              details: [],
+              cause,
+              transactionId: id,
+            }),
+          );
+        }
+        return Promise.resolve({
+          blockNumber: 42n,
+          code: o.code as Status['code'],
+          successful: o.code === StatusCode.VALID,
+          transactionId: id,
+        });
+      },
+    };
+    return submitted as unknown as SubmittedTransaction;
   };
   const contract = {
     getChaincodeName: () => 'carbon-master',
@@ -48,34 +91,31 @@ function fakeContract(outcomes: Outcome[]): {
       const o = next();
       if (o.kind === 'throw') return Promise.reject(o.error);
       const id = `tx${++tx}`;
-      let failures = o.statusFailures ?? 0;
-      const submitted = {
-        getTransactionId: () => id,
-        getResult: () => encoder.encode(JSON.stringify(o.result)),
-        getStatus: (): Promise<Status> => {
-          polls++;
-          if (failures > 0) {
-            failures--;
-            const cause = serviceError(status.DEADLINE_EXCEEDED, 'Deadline exceeded');
-            return Promise.reject(
-              new CommitStatusError({
-                code: status.DEADLINE_EXCEEDED,
-                details: [],
-                cause,
-                transactionId: id,
-              }),
-            );
-          }
-          return Promise.resolve({
-            blockNumber: 42n,
-            code: o.code as Status['code'],
-            successful: o.code === StatusCode.VALID,
-            transactionId: id,
-          });
-        },
-      };
-      return Promise.resolve(submitted as unknown as SubmittedTransaction);
+      if ((o as CommitOutcome).submitFailures !== undefined) {
+        return Promise.reject(submitError(id));
+      }
+      return Promise.resolve(submittedOf(o, id));
     },
+    newProposal: (name: string, options?: { arguments?: string[] }) => ({
+      endorse: () => {
+        calls.push(`submit ${name} ${JSON.stringify(options?.arguments ?? [])}`);
+        const o = next();
+        if (o.kind === 'throw') return Promise.reject(o.error);
+        const id = `tx${++tx}`;
+        let submitFailures = (o as CommitOutcome).submitFailures ?? 0;
+        return Promise.resolve({
+          getTransactionId: () => id,
+          submit: (): Promise<SubmittedTransaction> => {
+            sends++;
+            if (submitFailures > 0) {
+              submitFailures--;
+              return Promise.reject(submitError(id));
+            }
+            return Promise.resolve(submittedOf(o, id));
+          },
+        });
+      },
+    }),
     evaluate: (name: string): Promise<Uint8Array> => {
       calls.push(`evaluate ${name}`);
       const o = next();
@@ -83,7 +123,7 @@ function fakeContract(outcomes: Outcome[]): {
       return Promise.resolve(encoder.encode(JSON.stringify(o.result)));
     },
   } as unknown as Contract;
-  return { contract, calls, statusPolls: () => polls };
+  return { contract, calls, statusPolls: () => polls, sends: () => sends };
 }
 
 const fast = resolveRetryPolicy({ maxAttempts: 4, initialDelayMs: 0, maxDelayMs: 0 });
@@ -134,6 +174,32 @@ describe('ContractClient.submit', () => {
     expect(fake.calls).toHaveLength(1);
     expect(fake.statusPolls()).toBe(3);
     expect(submitted.transactionId).toBe('tx1');
+  });
+
+  it('defect: retries apply transactions twice (an unknown commit status is re-polled, never re-proposed)', async () => {
+    // the transaction commits, but its status stays unreachable past the status retries
+    const fake = fakeContract([
+      { kind: 'commit', code: StatusCode.VALID, result: { cycle: 1 }, statusFailures: 10 },
+      { kind: 'commit', code: StatusCode.VALID, result: { cycle: 2 } },
+    ]);
+    const error = await client(fake.contract)
+      .submit('AdvanceCycle', asObject)
+      .catch((e: unknown) => e);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.statusPolls()).toBe(4);
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({ step: 'commit-status', transactionId: 'tx1' });
+  });
+
+  it('defect: retries apply transactions twice (an orderer failure re-sends the same transaction)', async () => {
+    const fake = fakeContract([
+      { kind: 'commit', code: StatusCode.VALID, result: { ok: 1 }, submitFailures: 2 } as CommitOutcome,
+      { kind: 'commit', code: StatusCode.VALID, result: { ok: 2 } },
+    ]);
+    const submitted = await client(fake.contract).submit('Submit', asObject);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.sends()).toBe(3);
+    expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 } });
   });
 
   it('does not retry a chaincode refusal', async () => {

@@ -3,12 +3,12 @@
  * deadlines already applied. The role clients depend on the {@link ContractClient} interface only,
  * so their unit tests can substitute a fake.
  */
-import type { Contract, SubmittedTransaction } from '@hyperledger/fabric-gateway';
+import type { Contract, Transaction } from '@hyperledger/fabric-gateway';
 import type { CallSite, TransactionStep } from './client-errors';
-import { CommitRejectedError, ConflictError } from './client-errors';
+import { CommitRejectedError, ConflictError, TransportError } from './client-errors';
 import { parseGatewayError, validationCodeName } from './error-parser';
 import type { RetryHooks, RetryPolicy } from './retry-policy';
-import { withRetry } from './retry-policy';
+import { isRetryable, withRetry } from './retry-policy';
 
 /** Options of one call. */
 export interface CallOptions {
@@ -116,26 +116,28 @@ class ContractClientImpl implements ContractClient {
     options: Readonly<CallOptions> = {},
   ): Promise<Submitted<T>> {
     const site = this.#site(transaction);
+    // A fresh proposal only while nothing can have reached the orderer (an endorsement failure)
+    // or after the transaction committed as a read conflict; once a transaction was handed to the
+    // orderer, the same signed transaction is re-sent and the same transaction id re-polled.
     return withRetry(
       async () => {
-        let submitted: SubmittedTransaction;
+        let endorsed: Transaction;
         try {
-          submitted = await this.#contract.submitAsync(site.transaction, toProposalOptions(options));
+          endorsed = await this.#contract.newProposal(site.transaction, toProposalOptions(options)).endorse();
         } catch (error: unknown) {
           throw parseGatewayError(error, { site, step: 'endorse' });
         }
-        const transactionId = submitted.getTransactionId();
-        const status = await withRetry(
-          async () => {
-            try {
-              return await submitted.getStatus();
-            } catch (error: unknown) {
-              throw parseGatewayError(error, { site, step: 'commit-status', transactionId });
-            }
-          },
-          this.#commitStatusRetry,
-          this.#hooks,
-        );
+        const transactionId = endorsed.getTransactionId();
+        const submitted = await this.#sameTransaction(() => endorsed.submit(), {
+          site,
+          step: 'submit',
+          transactionId,
+        });
+        const status = await this.#sameTransaction(() => submitted.getStatus(), {
+          site,
+          step: 'commit-status',
+          transactionId,
+        });
         if (!status.successful) {
           const name = validationCodeName(status.code);
           const errorOptions = {
@@ -152,6 +154,29 @@ class ContractClientImpl implements ContractClient {
         return { result, transactionId, blockNumber: status.blockNumber };
       },
       this.#retry,
+      { ...this.#hooks, isRetryable: reproposable },
+    );
+  }
+
+  /**
+   * Runs one step of an already endorsed transaction, retrying transient transport failures on
+   * the same transaction (never a new proposal). When the retries run out the error (a
+   * TransportError of step `submit` or `commit-status`) is final: the transaction may have
+   * committed, so proposing it again could apply it twice.
+   */
+  async #sameTransaction<T>(
+    step: () => Promise<T>,
+    context: { site: CallSite; step: TransactionStep; transactionId: string },
+  ): Promise<T> {
+    return withRetry(
+      async () => {
+        try {
+          return await step();
+        } catch (error: unknown) {
+          throw parseGatewayError(error, context);
+        }
+      },
+      this.#commitStatusRetry,
       this.#hooks,
     );
   }
@@ -207,6 +232,12 @@ class ContractClientImpl implements ContractClient {
       });
     }
   }
+}
+
+/** Whether a failed submit may be proposed again: only endorsement failures and read conflicts. */
+function reproposable(error: unknown): boolean {
+  if (error instanceof ConflictError) return true;
+  return isRetryable(error) && error instanceof TransportError && error.step === 'endorse';
 }
 
 function toProposalOptions(options: Readonly<CallOptions>): {

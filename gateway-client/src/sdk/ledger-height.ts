@@ -8,6 +8,7 @@
 import { common } from '@hyperledger/fabric-protos';
 import type { Network } from '@hyperledger/fabric-gateway';
 import { parseGatewayError } from './error-parser';
+import { pollUntil } from './polling';
 
 /** Waits for blocks on the peer behind a gateway connection. */
 export interface LedgerWaiter {
@@ -47,12 +48,10 @@ export function newLedgerWaiter(
   return {
     height,
     async waitForBlock(channel: string, blockNumber: bigint, timeoutMs = 60_000): Promise<void> {
-      const deadline = Date.now() + timeoutMs;
-      for (let delayMs = 20; (await height(channel)) <= blockNumber; delayMs = Math.min(500, delayMs * 2)) {
-        if (Date.now() > deadline)
-          throw new Error(`block ${blockNumber} of ${channel} was not committed within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, delayMs));
-      }
+      await pollUntil(async () => ((await height(channel)) > blockNumber ? true : undefined), {
+        what: `the commit of block ${blockNumber} of ${channel}`,
+        timeoutMs,
+      });
     },
   };
 }

@@ -10,8 +10,23 @@ export const MASTER_CHAINCODE = 'carbon-master';
 /** Chaincode on every slave channel. */
 export const SLAVE_CHAINCODE = 'carbon-slave';
 
-/** The slave channel of an HV substation: `Hv1` → `slave-hv1`. */
+/**
+ * HV organization ids: `Hv` and 1–30 lower-case letters or digits. The chaincode gives the HV role
+ * only to such ids (chaincode `shared/roles.ts`), so that the id ↔ channel mapping is exact.
+ */
+export const HV_ORG_PATTERN = /^Hv[a-z0-9]{1,30}$/;
+
+/**
+ * The slave channel of an HV substation: `Hv1` → `slave-hv1`, the chaincode's rule.
+ * @throws RangeError for an id outside {@link HV_ORG_PATTERN} (e.g. `HvNorth`, which the
+ * chaincode refuses because it would share `slave-hvnorth` with `Hvnorth`).
+ */
 export function slaveChannelOf(hvOrgId: string): string {
+  if (!HV_ORG_PATTERN.test(hvOrgId)) {
+    throw new RangeError(
+      `${hvOrgId} is not an HV organization id (Hv followed by lower-case letters or digits): it owns no slave channel`,
+    );
+  }
   return `slave-${hvOrgId.toLowerCase()}`;
 }
 

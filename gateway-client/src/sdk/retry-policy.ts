@@ -6,6 +6,7 @@
  * gets the same answer.
  */
 import { ConflictError, TransportError } from './client-errors';
+import { abortableSleep } from './polling';
 
 /** Retry settings; every field has a default. */
 export interface RetryOptions {
@@ -105,6 +106,8 @@ export interface RetryHooks {
   readonly random?: () => number;
   /** Called before each retry with the failed attempt's number and error. */
   readonly onRetry?: (attempt: number, error: unknown, delayMs: number) => void;
+  /** Which failures get another attempt. @default {@link isRetryable} */
+  readonly isRetryable?: (error: unknown) => boolean;
 }
 
 /**
@@ -117,19 +120,15 @@ export async function withRetry<T>(
   policy: RetryPolicy = DEFAULT_RETRY_POLICY,
   hooks: Readonly<RetryHooks> = {},
 ): Promise<T> {
-  const sleep = hooks.sleep ?? defaultSleep;
+  const sleep = hooks.sleep ?? abortableSleep;
   for (let attempt = 1; ; attempt++) {
     try {
       return await operation(attempt);
     } catch (error: unknown) {
-      if (attempt >= policy.maxAttempts || !isRetryable(error)) throw error;
+      if (attempt >= policy.maxAttempts || !(hooks.isRetryable ?? isRetryable)(error)) throw error;
       const delayMs = retryDelayMs(attempt, policy, hooks.random);
       hooks.onRetry?.(attempt, error, delayMs);
       await sleep(delayMs);
     }
   }
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

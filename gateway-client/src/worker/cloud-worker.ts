@@ -16,6 +16,7 @@ import { isContractError } from '../sdk/client-errors';
 import { TransportError } from '../sdk/client-errors';
 import { isRetryable } from '../sdk/retry-policy';
 import type { Checkpointer } from '@hyperledger/fabric-gateway';
+import { abortableSleep } from '../sdk/polling';
 
 /** One chaincode event as the worker sees it. */
 export interface TaskEvent {
@@ -126,7 +127,7 @@ class CloudWorkerImpl implements CloudWorker {
 
   async run(signal: AbortSignal): Promise<void> {
     const { feed, checkpoint } = this.#options;
-    const sleep = this.#options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+    const sleep = this.#options.sleep ?? ((ms: number) => abortableSleep(ms, signal).catch(() => undefined));
     let failures = 0;
     while (!isAborted(signal)) {
       let stream: TaskEventStream | undefined;

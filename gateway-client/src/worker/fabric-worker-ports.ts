@@ -8,6 +8,7 @@ import { parseGatewayError } from '../sdk/error-parser';
 import { TransportError } from '../sdk/client-errors';
 import type { CallSite } from '../sdk/client-errors';
 import type { OwedWork, TaskBoard, TaskEvent, TaskEventFeed, TaskEventStream } from './cloud-worker';
+import { abortableSleep } from '../sdk/polling';
 
 /** Events of carbon-master's `Trace` that can create work for a provider. */
 export const TASK_EVENT_NAMES: readonly string[] = ['TraceConditionA', 'TraceConditionB'];
@@ -93,7 +94,7 @@ export function newTraceTaskBoard(cloud: CloudProviderClient, lagRetries = 5): T
     async owed(taskId: string): Promise<OwedWork | undefined> {
       let [answer] = await cloud.owed(taskId);
       for (let i = 0; answer === undefined && i < lagRetries; i++) {
-        await new Promise((r) => setTimeout(r, 100 * 2 ** i));
+        await abortableSleep(100 * 2 ** i);
         [answer] = await cloud.owed(taskId);
       }
       if (answer === undefined) return undefined;

@@ -14,6 +14,7 @@ import {
   asString,
   onlyKeys,
   parseJsonArgument,
+  parseDecimalInteger,
 } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
@@ -165,7 +166,7 @@ export class AnchorContract extends CarbonContract {
   @Returns('string')
   async Get(ctx: Context, channel: string, blockNumber: string): Promise<string> {
     requireRole(ctx, 'Anchor:Get', ...ALL_ROLES);
-    const number = asInteger(Number(blockNumber), 'blockNumber', 0);
+    const number = parseDecimalInteger(blockNumber, 'blockNumber', 0);
     const key = anchorKey(ctx, asString(channel, 'channel', SLAVE_CHANNEL_PATTERN), number);
     return canonicalJson(
       await mustGetJson<VerificationBlock>(ctx, key, `anchor of ${channel} block ${number}`),

@@ -4,6 +4,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { getJson } from '../shared/ledger-state';
+import { slaveChannelOfHv } from '../shared/roles';
 import { anchorHeadKey, anchorPackageKey } from './master-keys';
 import type { AnchorHead } from './verification-block';
 
@@ -23,9 +24,12 @@ export interface AnchoredPackageRecord {
   }[];
 }
 
-/** The slave channel an HV organization owns: `Hv1` → `slave-hv1`. */
+/**
+ * The slave channel an HV organization owns: `Hv1` → `slave-hv1` (the one exact mapping of
+ * `shared/roles.ts`). @throws CarbonTraceError ACCESS_DENIED for an id that maps to no channel.
+ */
 export function slaveChannelOf(hvOrgId: string): string {
-  return `slave-${hvOrgId.toLowerCase()}`;
+  return slaveChannelOfHv(hvOrgId);
 }
 
 /** The anchored package of a slot, or undefined. */

@@ -8,7 +8,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
-import { asInteger, asString } from '../shared/arguments';
+import { asString, parseDecimalInteger } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { sha256Hex } from '../shared/hashing';
 import { getJson, mustGetJson, padNumber } from '../shared/ledger-state';
@@ -66,7 +66,7 @@ export class AuditContract extends CarbonContract {
   async BusIntensity(ctx: Context, channel: string, slot: string, busId: string): Promise<string> {
     requireRole(ctx, 'Audit:BusIntensity', ...READERS);
     const current = await this.#current(ctx, channel, slot);
-    const bus = asInteger(/^[0-9]{1,8}$/.test(busId) ? Number(busId) : busId, 'busId', 1, 99_999_999);
+    const bus = parseDecimalInteger(busId, 'busId', 1, 99_999_999);
     const record = await mustGetRegionRecord<BusIntensityRecord>(
       ctx,
       current.channel,

@@ -121,23 +121,27 @@ describe('Governance contract (EA-DPoS on chain)', () => {
     const supervisor = active.supervisors[0] === 'Hv1' ? ORGS.hv1 : ORGS.hv2;
     const other = active.supervisors[0] === 'Hv1' ? 'Hv2' : 'Hv1';
     const outsider = active.supervisors[0] === 'Hv1' ? ORGS.hv2 : ORGS.hv1;
-    expect(
-      (await h.invoke('Governance', 'RejectBlock', outsider, [active.supervisors[0] ?? '', 'bad'])).error,
-    ).toMatch(/^ACCESS_DENIED: .* is not a supervisor/);
-    const rejected = (await h.submit('Governance', 'RejectBlock', supervisor, [
-      other,
-      'header mismatch',
-    ])) as { creditPoints: number };
-    expect(rejected.creditPoints).toBe(50);
-    await h.submit('Governance', 'ReportMissedSlot', ORGS.gridco, [other]);
     const entry = JSON.stringify([{ blockNumber: 0, previousHash: '', dataHash: 'ab'.repeat(32) }]);
+    const otherChannel = `slave-${other.toLowerCase()}`;
+    await h.submit('Anchor', 'RecordBatch', outsider, [otherChannel, entry]);
+    expect((await h.invoke('Governance', 'RejectBlock', outsider, [otherChannel, '0', 'bad'])).error).toMatch(
+      /^ACCESS_DENIED: .* is not a supervisor/,
+    );
+    const rejected = (await h.submit('Governance', 'RejectBlock', supervisor, [
+      otherChannel,
+      '0',
+      'header mismatch',
+    ])) as { creditPoints: number; producer: string; penalized: boolean; threshold: number };
+    // N_S = 1 → ⌈2/3⌉ = 1 vote suffices; 60 + 1 (its block) − 10
+    expect(rejected).toMatchObject({ producer: other, penalized: true, threshold: 1, creditPoints: 51 });
+    await h.submit('Governance', 'ReportMissedSlot', ORGS.gridco, [other, '0']);
     const supervisorId = active.supervisors[0] ?? '';
     await h.submit('Anchor', 'RecordBatch', supervisor, [`slave-${supervisorId.toLowerCase()}`, entry]);
     const next = (await h.submit('Governance', 'EndEpoch', ORGS.gridco, [])) as State;
-    // supervisor: 1 ok of 1 → 0.35 + 0.3 = 0.65; other: 0 ok, 1 bad, 1 miss of 2 → 0.35 + 0.3·(−3/2) = −0.1 → 0
+    // supervisor: 1 ok of 1 → 0.35 + 0.3 = 0.65; other: 1 ok, 1 bad, 1 miss of 3 → 0.35 + 0.3·(1 − 2 − 1)/3 = 0.15
     expect(next.rewardScores[supervisorId]).toBeCloseTo(0.65, 12);
-    expect(next.rewardScores[other]).toBe(0);
-    expect(next.lastRewards[supervisorId]).toBeCloseTo(100, 9);
+    expect(next.rewardScores[other]).toBeCloseTo(0.15, 12);
+    expect(next.lastRewards[supervisorId]).toBeCloseTo((100 * 0.65) / 0.8, 9);
     expect(next.epoch).toBe(2);
     expect(next.phase).toBe('pow');
     expect(next.seed).not.toBe(active.seed);

@@ -10,13 +10,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
-import {
-  applyCredit,
-  assertWeights,
-  CREDIT_DELTA,
-  DEFAULT_EVALUATION_WEIGHTS,
-  evaluateNodes,
-} from '../../governance/evaluation';
+import { assertWeights, DEFAULT_EVALUATION_WEIGHTS, evaluateNodes } from '../../governance/evaluation';
 import type { Evaluation } from '../../governance/evaluation';
 import { DEFAULT_BASE_TARGET, DEFAULT_MIN_CA, selectAgents, verifyPow } from '../../governance/pow-agent';
 import type { VerifiedPow } from '../../governance/pow-agent';
@@ -38,6 +32,7 @@ import {
   asString,
   onlyKeys,
   optional,
+  parseDecimalInteger,
   parseJsonArgument,
 } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
@@ -45,9 +40,12 @@ import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
 import { getJson, listByPartialKey, padNumber, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
-import { governanceKey, readGovernance, readNodeStats, txSeconds, writeNodeStats } from './governance-ledger';
+import { governanceKey, readGovernance, readNodeStats, txSeconds } from './governance-ledger';
+import { rejectBlock, reportMissedSlot } from './governance-penalties';
+import { epochSeed } from './governance-seed';
 import type { GovernanceParameters, GovernanceState, NodeStats } from './governance-ledger';
 import { MASTER_KEY } from './master-keys';
+import { SLAVE_CHANNEL_PATTERN } from './verification-block';
 
 /** Events emitted by {@link GovernanceContract}. */
 export const GOVERNANCE_EVENTS = {
@@ -109,6 +107,11 @@ function parseParameters(value: unknown, candidates: number): GovernanceParamete
   };
 }
 
+/** `record[id]` when `id` is an own key (so an id such as `constructor` reads nothing inherited). */
+function ownValue(record: Readonly<Record<string, number>>, id: string): number | undefined {
+  return Object.hasOwn(record, id) ? record[id] : undefined;
+}
+
 function requirePhase(state: GovernanceState | undefined, phase: GovernanceState['phase']): GovernanceState {
   if (state === undefined) {
     throw new CarbonTraceError('INVALID_STATE', 'governance is not initialized', {});
@@ -146,6 +149,7 @@ async function evaluateCandidates(
     stats.map((s) => {
       let blocks = 0;
       for (const [e, n] of Object.entries(s.successfulBlocksByEpoch)) {
+        // keys are epoch numbers written by noteVerificationBlock
         if (Number(e) > epoch - BLOCK_SCORE_EPOCHS) blocks += n;
       }
       return {
@@ -211,7 +215,7 @@ export class GovernanceContract extends CarbonContract {
         { nodeId: caller.orgId, value: evaluation.ca },
       );
     }
-    const n = asInteger(Number(nonce), 'nonce', 0);
+    const n = parseDecimalInteger(nonce, 'nonce', 0);
     const verified = verifyPow(
       state.seed,
       { nodeId: caller.orgId, nonce: n },
@@ -315,7 +319,7 @@ export class GovernanceContract extends CarbonContract {
       consensus.map((id) => ({
         nodeId: id,
         ca: candidateCa.get(id) ?? 0,
-        rs: state.rewardScores[id] ?? INITIAL_REWARD_SCORE,
+        rs: ownValue(state.rewardScores, id) ?? INITIAL_REWARD_SCORE,
       })),
     );
     const supervisors = drawWithoutReplacement(
@@ -323,10 +327,8 @@ export class GovernanceContract extends CarbonContract {
       Math.min(state.parameters.supervisorCount, consensus.length),
       state.seed,
     );
-    const votes: Record<string, number> = {};
-    for (const t of ranked) votes[t.nodeId] = t.votes;
-    const supervisorRightsRecord: Record<string, number> = {};
-    for (const [id, sr] of rights) supervisorRightsRecord[id] = sr;
+    const votes = Object.fromEntries(ranked.map((t) => [t.nodeId, t.votes] as const));
+    const supervisorRightsRecord = Object.fromEntries(rights);
     const next: GovernanceState = {
       ...state,
       phase: 'active',
@@ -341,10 +343,15 @@ export class GovernanceContract extends CarbonContract {
     return canonicalJson(next);
   }
 
-  /** A supervisor rejects a verification block of `producer`: b^bad += 1, d −= 10. */
+  /**
+   * A supervisor rejects the anchored verification block `blockNumber` of slave channel `channel`.
+   * One vote per supervisor per block; the block's producer (its recorder) gets b^bad += 1 and
+   * d −= 10 once ⌈2N_S/3⌉ supervisors of the epoch have rejected it. Returns where the block's
+   * rejection stands; a repeated vote returns it and writes nothing.
+   */
   @Transaction()
   @Returns('string')
-  async RejectBlock(ctx: Context, producer: string, reason: string): Promise<string> {
+  async RejectBlock(ctx: Context, channel: string, blockNumber: string, reason: string): Promise<string> {
     const caller = requireRole(ctx, 'Governance:RejectBlock', 'hv');
     const state = requirePhase(await readGovernance(ctx), 'active');
     if (!state.supervisors.includes(caller.orgId)) {
@@ -356,42 +363,52 @@ export class GovernanceContract extends CarbonContract {
         },
       );
     }
-    const nodeId = asString(producer, 'producer', NODE);
-    evaluationOf(state, nodeId);
-    const text = asString(reason, 'reason', /^.{1,200}$/);
-    const stats = await readNodeStats(ctx, nodeId, state.epoch);
-    const next = {
-      ...stats,
-      creditPoints: applyCredit(stats.creditPoints, CREDIT_DELTA.invalidMessage),
-      epochCounts: { ...stats.epochCounts, rejected: stats.epochCounts.rejected + 1 },
-    };
-    await writeNodeStats(ctx, next);
-    emitEvent(ctx, GOVERNANCE_EVENTS.blockRejected, {
+    const vote = {
+      channel: asString(channel, 'channel', SLAVE_CHANNEL_PATTERN),
+      blockNumber: parseDecimalInteger(blockNumber, 'blockNumber', 0),
       epoch: state.epoch,
-      producer: nodeId,
       supervisor: caller.orgId,
-      reason: text,
-    });
-    return canonicalJson(next);
+      reason: asString(reason, 'reason', /^.{1,200}$/),
+    };
+    const { outcome, changed } = await rejectBlock(ctx, state, vote);
+    if (changed) {
+      emitEvent(ctx, GOVERNANCE_EVENTS.blockRejected, {
+        epoch: state.epoch,
+        channel: vote.channel,
+        blockNumber: vote.blockNumber,
+        producer: outcome.producer,
+        supervisor: caller.orgId,
+        reason: vote.reason,
+        votes: outcome.rejectedBy.length,
+        threshold: outcome.threshold,
+        penalized: outcome.penalized,
+      });
+    }
+    return canonicalJson(outcome);
   }
 
-  /** GridCo reports that `producer` missed its slot: b^miss += 1, d −= 2. */
+  /**
+   * GridCo reports that `producer` missed slot `slot` of the current epoch: b^miss += 1, d −= 2,
+   * once per slot (with timed slots only for the slot's scheduled producer, once it is over). A
+   * repeated report returns the first result and writes nothing.
+   */
   @Transaction()
   @Returns('string')
-  async ReportMissedSlot(ctx: Context, producer: string): Promise<string> {
+  async ReportMissedSlot(ctx: Context, producer: string, slot: string): Promise<string> {
     requireRole(ctx, 'Governance:ReportMissedSlot', 'gridco');
     const state = requirePhase(await readGovernance(ctx), 'active');
     const nodeId = asString(producer, 'producer', NODE);
     evaluationOf(state, nodeId);
-    const stats = await readNodeStats(ctx, nodeId, state.epoch);
-    const next = {
-      ...stats,
-      creditPoints: applyCredit(stats.creditPoints, CREDIT_DELTA.missedSlot),
-      epochCounts: { ...stats.epochCounts, missed: stats.epochCounts.missed + 1 },
-    };
-    await writeNodeStats(ctx, next);
-    emitEvent(ctx, GOVERNANCE_EVENTS.slotMissed, { epoch: state.epoch, producer: nodeId });
-    return canonicalJson(next);
+    const slotNumber = parseDecimalInteger(slot, 'slot', 0);
+    const { record, changed } = await reportMissedSlot(ctx, state, nodeId, slotNumber);
+    if (changed) {
+      emitEvent(ctx, GOVERNANCE_EVENTS.slotMissed, {
+        epoch: state.epoch,
+        producer: nodeId,
+        slot: slotNumber,
+      });
+    }
+    return canonicalJson(record);
   }
 
   /** GridCo ends the epoch: reward scores (G5), rewards, new CA, new seed; opens the next epoch. */
@@ -400,20 +417,20 @@ export class GovernanceContract extends CarbonContract {
   async EndEpoch(ctx: Context): Promise<string> {
     requireRole(ctx, 'Governance:EndEpoch', 'gridco');
     const state = requirePhase(await readGovernance(ctx), 'active');
-    const rewardScores: Record<string, number> = { ...state.rewardScores };
+    const scores = new Map(Object.entries(state.rewardScores));
     for (const id of state.consensus) {
       const stats = await readNodeStats(ctx, id, state.epoch);
       const c = stats.epochCounts;
       const scheduled = c.accepted + c.rejected + c.missed;
-      rewardScores[id] = nextRewardScore(rewardScores[id] ?? INITIAL_REWARD_SCORE, { ...c, scheduled });
+      scores.set(id, nextRewardScore(scores.get(id) ?? INITIAL_REWARD_SCORE, { ...c, scheduled }));
     }
-    const rewards: Record<string, number> = {};
-    for (const [id, amount] of epochRewards(
-      state.consensus.map((id) => ({ nodeId: id, rs: rewardScores[id] ?? INITIAL_REWARD_SCORE })),
-      state.parameters.rewardPool,
-    )) {
-      rewards[id] = amount;
-    }
+    const rewardScores = Object.fromEntries(scores);
+    const rewards = Object.fromEntries(
+      epochRewards(
+        state.consensus.map((id) => ({ nodeId: id, rs: scores.get(id) ?? INITIAL_REWARD_SCORE })),
+        state.parameters.rewardPool,
+      ),
+    );
     const next = await this.#openEpoch(
       ctx,
       state.parameters,
@@ -506,9 +523,7 @@ export class GovernanceContract extends CarbonContract {
       candidates,
       epoch,
       phase: 'pow',
-      // seed_t: hash of the previous epoch's state and this transaction's id (the chaincode
-      // cannot read the last block's hash; the transaction id is fixed before endorsement)
-      seed: canonicalSha256({ previous, txId: ctx.stub.getTxID(), epoch }),
+      seed: await epochSeed(ctx, previous, epoch),
       evaluations,
       agents: [],
       consensus: [],

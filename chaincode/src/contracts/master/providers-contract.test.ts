@@ -57,8 +57,8 @@ describe('Providers contract', () => {
         /^ACCESS_DENIED/,
       );
     }
-    expect((await h.invoke('Providers', 'AdvanceCycle', ORGS.cloudA, [])).error).toMatch(/^ACCESS_DENIED/);
-    expect(await h.submit('Providers', 'AdvanceCycle', ORGS.gridco, [])).toEqual({ cycle: 1 });
+    expect((await h.invoke('Providers', 'AdvanceCycle', ORGS.cloudA, ['0'])).error).toMatch(/^ACCESS_DENIED/);
+    expect(await h.submit('Providers', 'AdvanceCycle', ORGS.gridco, ['0'])).toEqual({ cycle: 1 });
     expect(await h.evaluate('Providers', 'GetCycle', ORGS.cloudA, [])).toEqual({ cycle: 1 });
     expect(await h.evaluate('Providers', 'GetBlacklist', ORGS.regulator, [])).toEqual({
       cycle: 1,

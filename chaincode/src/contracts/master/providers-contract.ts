@@ -5,7 +5,15 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
-import { asNumber, asRecord, asString, onlyKeys, parseJsonArgument } from '../shared/arguments';
+import {
+  asId,
+  asNumber,
+  asRecord,
+  onlyKeys,
+  parseDecimalInteger,
+  parseDecimalNumber,
+  parseJsonArgument,
+} from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { getJson, putJson } from '../shared/ledger-state';
@@ -53,19 +61,35 @@ export class ProvidersContract extends CarbonContract {
   @Returns('string')
   async SetFee(ctx: Context, feePerTask: string): Promise<string> {
     const caller = requireRole(ctx, 'Providers:SetFee', 'cloud');
-    const fee = asNumber(Number(feePerTask), 'feePerTask', 0, 1e9);
+    const fee = parseDecimalNumber(feePerTask, 'feePerTask', 0, 1e9);
     const record = { ...(await getProvider(ctx, caller.orgId)), feePerTask: fee };
     await putProvider(ctx, record);
     emitEvent(ctx, PROVIDER_EVENTS.feeChanged, { provider: record.id, feePerTask: fee });
     return canonicalJson(record);
   }
 
-  /** GridCo closes the settlement cycle; blacklists count in cycles. Returns `{cycle}`. */
+  /**
+   * GridCo closes the settlement cycle `expectedCycle` (the current one); blacklists count in
+   * cycles. Returns `{cycle}`, the new cycle. Safe to retry: when the cycle already went from
+   * `expectedCycle` to `expectedCycle + 1` the call returns that result and writes nothing; any
+   * other expected cycle is refused as stale.
+   * @throws CarbonTraceError INVALID_STATE (`reason: "stale"`) naming the expected and current cycle.
+   */
   @Transaction()
   @Returns('string')
-  async AdvanceCycle(ctx: Context): Promise<string> {
+  async AdvanceCycle(ctx: Context, expectedCycle: string): Promise<string> {
     requireRole(ctx, 'Providers:AdvanceCycle', 'gridco');
-    const cycle = (await currentCycle(ctx)) + 1;
+    const expected = parseDecimalInteger(expectedCycle, 'expectedCycle');
+    const current = await currentCycle(ctx);
+    if (current === expected + 1) return canonicalJson({ cycle: current });
+    if (current !== expected) {
+      throw new CarbonTraceError(
+        'INVALID_STATE',
+        `expectedCycle ${expected} is stale: the current settlement cycle is ${current}`,
+        { field: 'expectedCycle', value: expected, current, reason: 'stale' },
+      );
+    }
+    const cycle = current + 1;
     await putJson(ctx, providerCycleKey(ctx), { cycle });
     emitEvent(ctx, PROVIDER_EVENTS.cycleAdvanced, { cycle });
     return canonicalJson({ cycle });
@@ -85,7 +109,7 @@ export class ProvidersContract extends CarbonContract {
   async Get(ctx: Context, providerId: string): Promise<string> {
     requireRole(ctx, 'Providers:Get', ...ALL_ROLES);
     const cycle = await currentCycle(ctx);
-    const record = await getProvider(ctx, asString(providerId, 'providerId'));
+    const record = await getProvider(ctx, asId(providerId, 'providerId'));
     return canonicalJson({ ...record, blacklisted: isBlacklisted(record, cycle), cycle });
   }
 

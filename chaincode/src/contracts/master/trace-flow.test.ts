@@ -273,12 +273,12 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
       providerOrder: string[];
     };
     expect(auto.providerOrder).toEqual(['CloudA', 'CloudC']);
-    for (let c = 1; c <= 3; c += 1) await master.submit('Providers', 'AdvanceCycle', ORGS.gridco, []);
+    for (let c = 0; c < 3; c += 1) await master.submit('Providers', 'AdvanceCycle', ORGS.gridco, [String(c)]);
     expect(
       ((await master.evaluate('Providers', 'GetBlacklist', ORGS.gridco, [])) as { providers: unknown[] })
         .providers,
     ).toHaveLength(1);
-    await master.submit('Providers', 'AdvanceCycle', ORGS.gridco, []);
+    await master.submit('Providers', 'AdvanceCycle', ORGS.gridco, ['3']);
     expect(
       ((await master.evaluate('Providers', 'GetBlacklist', ORGS.gridco, [])) as { providers: unknown[] })
         .providers,

@@ -110,3 +110,72 @@ export function asSha256(value: unknown, field: string): string {
 export function optional<T>(value: unknown, read: (v: unknown) => T): T | undefined {
   return value === undefined ? undefined : read(value);
 }
+
+/** Plain decimal integers: no sign, no leading zeros, no exponent, hex, blanks or fraction. */
+const DECIMAL_INTEGER = /^(0|[1-9][0-9]{0,15})$/;
+/** Plain decimal numbers: optional minus, integer part without leading zeros, optional fraction. */
+const DECIMAL_NUMBER = /^-?(0|[1-9][0-9]{0,15})(\.[0-9]{1,17})?$/;
+
+/**
+ * The one parser of numeric string arguments (transaction parameters such as a slot, a fee or a
+ * nonce). Only plain decimal text is accepted: `""`, `" 1"`, `"0x10"`, `"1e3"`, `"+1"`, `"01"`,
+ * `"Infinity"` are refused, where `Number()` would have read 0, 16, 1000, … .
+ * @throws CarbonTraceError INVALID_ARGUMENT naming `field` and the text.
+ */
+export function parseDecimalInteger(
+  text: unknown,
+  field: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (typeof text !== 'string' || !DECIMAL_INTEGER.test(text)) {
+    return invalid(field, 'must be a decimal integer (digits only)', text);
+  }
+  return asInteger(Number(text), field, min, max);
+}
+
+/** Like {@link parseDecimalInteger} for a decimal number with an optional sign and fraction. */
+export function parseDecimalNumber(text: unknown, field: string, min = -1e12, max = 1e12): number {
+  if (typeof text !== 'string' || !DECIMAL_NUMBER.test(text)) {
+    return invalid(field, 'must be a decimal number (e.g. 12 or 0.5)', text);
+  }
+  return asNumber(Number(text), field, min, max);
+}
+
+/**
+ * The documented pattern of every id used as a key (organization, node, provider, topology and
+ * unit ids): a letter or digit first, then letters, digits, `.`, `_`, `-`, 1–64 characters. It
+ * leaves out `__proto__`; names such as `constructor` or `toString` do match it, so id-keyed data
+ * is also kept in `Map`s or null-prototype objects (see {@link idRecord}).
+ */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** An id matching {@link ID_PATTERN} (or a stricter `pattern`). */
+export function asId(value: unknown, field: string, pattern: RegExp = ID_PATTERN): string {
+  const id = asString(value, field, pattern);
+  if (!ID_PATTERN.test(id)) return invalid(field, `must match ${String(ID_PATTERN)}`, value);
+  return id;
+}
+
+/** A null-prototype record for id-keyed data (an id like `constructor` is an ordinary key there). */
+export function idRecord<T>(entries: Iterable<readonly [string, T]> = []): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>;
+  for (const [key, value] of entries) out[key] = value;
+  return out;
+}
+
+/**
+ * Refuses a text argument longer than `maxBytes` in UTF-8 (the size it has in a block), before it
+ * is parsed. @throws CarbonTraceError PAYLOAD_TOO_LARGE naming `field`, the size and the limit.
+ */
+export function limitBytes(text: string, field: string, maxBytes: number): string {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) {
+    throw new CarbonTraceError('PAYLOAD_TOO_LARGE', `${field} is ${bytes} bytes (limit ${maxBytes})`, {
+      field,
+      value: bytes,
+      limit: maxBytes,
+    });
+  }
+  return text;
+}

@@ -2,6 +2,12 @@
  * Who may call what: the caller's role is derived from its MSP id by the project's naming
  * convention (DESIGN.md §2): `GridCoMSP`, `Hv<id>MSP`, `Lv<id>MSP`, `Cloud<id>MSP`, `RegulatorMSP`.
  * A utility that names its organizations differently keeps the prefixes (`Hv…`, `Lv…`, `Cloud…`).
+ *
+ * HV organizations own slave channels by one exact, injective rule (used by every contract and,
+ * in the same form, by gateway-client's `network-names.ts` and the topology generator): the HV id
+ * is `Hv` followed by lower-case letters and digits, and its channel is `slave-` followed by the
+ * id in lower case (`Hv1` ↔ `slave-hv1`, `Hvnorth` ↔ `slave-hvnorth`). An MSP id such as
+ * `HvNorthMSP`, which would lower-case onto the same channel as `HvnorthMSP`, has no HV role.
  */
 import type { Context } from 'fabric-contract-api';
 import { CarbonTraceError } from '../../common/errors';
@@ -21,7 +27,7 @@ export interface Caller {
 
 const ROLE_PATTERNS: readonly (readonly [RegExp, Role])[] = [
   [/^GridCo[A-Za-z0-9]*MSP$/, 'gridco'],
-  [/^Hv[A-Za-z0-9]+MSP$/, 'hv'],
+  [/^Hv[a-z0-9]{1,30}MSP$/, 'hv'],
   [/^Lv[A-Za-z0-9]+MSP$/, 'lv'],
   [/^Cloud[A-Za-z0-9]+MSP$/, 'cloud'],
   [/^Regulator[A-Za-z0-9]*MSP$/, 'regulator'],
@@ -77,4 +83,47 @@ export const ALL_ROLES: readonly Role[] = ['gridco', 'hv', 'lv', 'cloud', 'regul
 /** The implicit private data collection of an organization (Fabric ≥ 2.0). */
 export function implicitCollectionOf(mspId: string): string {
   return `_implicit_org_${mspId}`;
+}
+
+/** HV organization ids: `Hv` and 1–30 lower-case letters or digits (see the module comment). */
+export const HV_ORG_PATTERN = /^Hv[a-z0-9]{1,30}$/;
+/** Slave channel names, the image of {@link HV_ORG_PATTERN} under {@link slaveChannelOfHv}. */
+export const SLAVE_CHANNEL_OF_HV_PATTERN = /^slave-hv[a-z0-9]{1,30}$/;
+
+/**
+ * The slave channel an HV organization owns: `Hv1` → `slave-hv1`.
+ * @throws CarbonTraceError ACCESS_DENIED for an id outside {@link HV_ORG_PATTERN}.
+ */
+export function slaveChannelOfHv(hvOrgId: string): string {
+  if (!HV_ORG_PATTERN.test(hvOrgId)) {
+    throw new CarbonTraceError(
+      'ACCESS_DENIED',
+      `${hvOrgId} is not an HV organization id (Hv followed by lower-case letters or digits) and owns no slave channel`,
+      { orgId: hvOrgId },
+    );
+  }
+  return `slave-${hvOrgId.toLowerCase()}`;
+}
+
+/**
+ * The HV organization that owns a slave channel: `slave-hv1` → `Hv1` (inverse of
+ * {@link slaveChannelOfHv}). @throws CarbonTraceError INVALID_ARGUMENT for another name.
+ */
+export function hvOrgOfSlaveChannel(channel: string): string {
+  if (!SLAVE_CHANNEL_OF_HV_PATTERN.test(channel)) {
+    throw new CarbonTraceError(
+      'INVALID_ARGUMENT',
+      `channel must name an HV slave channel (slave-hv…) (got ${JSON.stringify(channel)})`,
+      {
+        field: 'channel',
+        value: channel,
+      },
+    );
+  }
+  return `Hv${channel.slice('slave-hv'.length)}`;
+}
+
+/** The MSP id of the HV organization that owns a slave channel: `slave-hv1` → `Hv1MSP`. */
+export function hvMspOfSlaveChannel(channel: string): string {
+  return mspOfOrgId(hvOrgOfSlaveChannel(channel));
 }

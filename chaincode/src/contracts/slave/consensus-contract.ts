@@ -16,27 +16,37 @@ import {
 import type { PbftEvent, PbftEventKind, PbftParameters, PbftState } from '../../governance/pbft-points';
 import {
   asArray,
+  asId,
   asInteger,
   asNumber,
   asRecord,
-  asString,
   invalid,
   onlyKeys,
   optional,
+  parseDecimalInteger,
   parseJsonArgument,
 } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
+import { canonicalSha256 } from '../shared/hashing';
 import { restrictKeyToOrgs } from '../shared/key-endorsement';
 import { getJson, mustGetJson, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import { assertChannelOwner } from './index-contract';
-import { consensusStateKey } from './slave-keys';
+import { consensusRoundKey, consensusStateKey } from './slave-keys';
 
 /** Events emitted by {@link ConsensusContract}. */
 export const CONSENSUS_EVENTS = { initialized: 'ConsensusInitialized', round: 'ConsensusRound' } as const;
 
-const NODE = /^[A-Za-z0-9._-]{1,64}$/;
+/** A round recorded by `RecordRound`, kept so that a retried call gets the first result. */
+interface RecordedRound {
+  readonly round: number;
+  /** Canonical SHA-256 of the round's events. */
+  readonly eventsSha256: string;
+  /** The state right after the round (the call's result). */
+  readonly result: PbftState;
+  readonly txId: string;
+}
 
 /** Improved-PBFT points of a slave channel. */
 @Info({ title: 'Consensus', description: 'Improved-PBFT points, consensus and reserve sets (MATH.md G.5)' })
@@ -56,12 +66,8 @@ export class ConsensusContract extends CarbonContract {
     assertChannelOwner(ctx, caller);
     const r = asRecord(parseJsonArgument(setupJson, 'setup'), 'setup');
     onlyKeys(r, 'setup', ['consensus', 'reserve', 'parameters']);
-    const consensus = asArray(r['consensus'], 'consensus', 1, 1000).map((v, i) =>
-      asString(v, `consensus[${i}]`, NODE),
-    );
-    const reserve = asArray(r['reserve'] ?? [], 'reserve', 0, 1000).map((v, i) =>
-      asString(v, `reserve[${i}]`, NODE),
-    );
+    const consensus = asArray(r['consensus'], 'consensus', 1, 1000).map((v, i) => asId(v, `consensus[${i}]`));
+    const reserve = asArray(r['reserve'] ?? [], 'reserve', 0, 1000).map((v, i) => asId(v, `reserve[${i}]`));
     const parameters = optional(r['parameters'], (v) => parseParameters(v)) ?? {};
     const key = consensusStateKey(ctx);
     if ((await getJson<PbftState>(ctx, key)) !== undefined) {
@@ -74,14 +80,21 @@ export class ConsensusContract extends CarbonContract {
     return canonicalJson(state);
   }
 
-  /** Records one round of events `{events: [{nodeId, kind}]}` (HV organization of this channel). */
+  /**
+   * Records round `round` of events `{round, events: [{nodeId, kind}]}` (HV organization of this
+   * channel); `round` is the number the round gets, the current round + 1. Safe to retry: the same
+   * round with the same events returns the first call's result and writes nothing; any other
+   * stale round number is refused.
+   * @throws CarbonTraceError INVALID_STATE (`reason: "stale"`) naming the given and expected round.
+   */
   @Transaction()
   @Returns('string')
   async RecordRound(ctx: Context, roundJson: string): Promise<string> {
     const caller = requireRole(ctx, 'Consensus:RecordRound', 'hv');
     assertChannelOwner(ctx, caller);
     const r = asRecord(parseJsonArgument(roundJson, 'round'), 'round');
-    onlyKeys(r, 'round', ['events']);
+    onlyKeys(r, 'round', ['round', 'events']);
+    const round = asInteger(r['round'], 'round.round', 1);
     const events: PbftEvent[] = asArray(r['events'], 'events', 0, 10_000).map((v, i) => {
       const e = asRecord(v, `events[${i}]`);
       onlyKeys(e, `events[${i}]`, ['nodeId', 'kind']);
@@ -89,12 +102,26 @@ export class ConsensusContract extends CarbonContract {
       if (typeof kind !== 'string' || !(PBFT_EVENT_KINDS as readonly string[]).includes(kind)) {
         invalid(`events[${i}].kind`, `must be one of ${PBFT_EVENT_KINDS.join(', ')}`, kind);
       }
-      return { nodeId: asString(e['nodeId'], `events[${i}].nodeId`, NODE), kind: kind as PbftEventKind };
+      return { nodeId: asId(e['nodeId'], `events[${i}].nodeId`), kind: kind as PbftEventKind };
     });
+    const eventsSha256 = canonicalSha256(events);
     const key = consensusStateKey(ctx);
     const state = await mustGetJson<PbftState>(ctx, key, 'the PBFT point system');
+    if (round !== state.round + 1) {
+      const recorded = await getJson<RecordedRound>(ctx, consensusRoundKey(ctx, round));
+      if (recorded !== undefined && recorded.eventsSha256 === eventsSha256) {
+        return canonicalJson(recorded.result);
+      }
+      throw new CarbonTraceError(
+        'INVALID_STATE',
+        `round ${round} is stale: the next round of this channel is ${state.round + 1}`,
+        { field: 'round.round', value: round, expected: state.round + 1, reason: 'stale' },
+      );
+    }
     const next = applyPbftRound(state, events);
     await putJson(ctx, key, next);
+    const recorded: RecordedRound = { round, eventsSha256, result: next, txId: ctx.stub.getTxID() };
+    await putJson(ctx, consensusRoundKey(ctx, round), recorded);
     emitEvent(ctx, CONSENSUS_EVENTS.round, {
       round: next.round,
       settled: next.settlements !== state.settlements,
@@ -118,7 +145,7 @@ export class ConsensusContract extends CarbonContract {
   @Returns('string')
   async GetPrimary(ctx: Context, view: string): Promise<string> {
     requireRole(ctx, 'Consensus:GetPrimary', ...ALL_ROLES);
-    const v = asInteger(Number(view), 'view', 0);
+    const v = parseDecimalInteger(view, 'view', 0);
     const state = await mustGetJson<PbftState>(ctx, consensusStateKey(ctx), 'the PBFT point system');
     return canonicalJson({ view: v, primary: primaryOfView(state, v) });
   }

@@ -15,9 +15,39 @@ const m = (substation: string, busId: number, slot = 3): string =>
     branches: substation === 'Lv1a' ? branches : [{ fromBusId: 3, toBusId: busId, rPu: 0.01, xPu: 0.05 }],
   });
 
+/** Lv1a owns buses 1 and 3, Lv1b bus 4 (fed from 3). */
+async function registerBuses(h: ContractHarness): Promise<void> {
+  const bus = (busId: number, kind = 'pq'): Record<string, unknown> => ({ busId, kind, baseKv: 12.66 });
+  await h.submit('Measurement', 'RegisterTopology', ORGS.lv1a, [
+    JSON.stringify({
+      id: 'lv1a',
+      substation: 'Lv1a',
+      baseMva: 10,
+      buses: [bus(1, 'slack'), bus(3)],
+      branches,
+    }),
+  ]);
+  await h.submit('Measurement', 'RegisterTopology', ORGS.lv1b, [
+    JSON.stringify({
+      id: 'lv1b',
+      substation: 'Lv1b',
+      baseMva: 10,
+      buses: [bus(4)],
+      branches: [{ fromBusId: 3, toBusId: 4, rPu: 0.01, xPu: 0.05 }],
+    }),
+  ]);
+}
+
+/** A harness with the buses registered. */
+async function registered(): Promise<ContractHarness> {
+  const h = harness();
+  await registerBuses(h);
+  return h;
+}
+
 describe('Index contract', () => {
   it('seals a slot canonically with the SHA-256 of its package and refuses later amendments', async () => {
-    const h = harness();
+    const h = await registered();
     await h.submit('Measurement', 'Submit', ORGS.lv1b, [m('Lv1b', 4)]);
     await h.submit('Measurement', 'Submit', ORGS.lv1a, [m('Lv1a', 3)]);
     const sealed = (await h.submit('Index', 'Seal', ORGS.hv1, ['3'])) as {
@@ -28,14 +58,14 @@ describe('Index contract', () => {
     expect(sealed.sha256).toBe(createHash('sha256').update(canonicalJson(sealed.package)).digest('hex'));
     expect(sealed.package.measurements.map((x) => x.substation)).toEqual(['Lv1a', 'Lv1b']);
     expect(await h.evaluate('Index', 'GetPackage', ORGS.regulator, ['3'])).toEqual(sealed);
-    expect((await h.invoke('Measurement', 'Amend', ORGS.lv1a, [m('Lv1a', 3)])).error).toMatch(
+    expect((await h.invoke('Measurement', 'Amend', ORGS.lv1a, [m('Lv1a', 3), '1'])).error).toMatch(
       /^INVALID_STATE: slot 3 is already sealed by Index/,
     );
     expect((await h.invoke('Index', 'Seal', ORGS.hv1, ['3'])).error).toMatch(/^ALREADY_EXISTS/);
   });
 
   it('refuses sealing by another HV organization, by LV orgs, and of an empty slot', async () => {
-    const h = harness();
+    const h = await registered();
     await h.submit('Measurement', 'Submit', ORGS.lv1a, [m('Lv1a', 3)]);
     expect((await h.invoke('Index', 'Seal', ORGS.hv2, ['3'])).error).toMatch(
       /^ACCESS_DENIED: Hv2MSP does not own slave channel slave-hv1/,
@@ -50,6 +80,7 @@ describe('Index contract', () => {
     const [a, b] = await runTwice(
       harness,
       async (h) => {
+        await registerBuses(h);
         await h.submit('Measurement', 'Submit', ORGS.lv1a, [m('Lv1a', 3)]);
       },
       { contract: 'Index', fn: 'Seal', identity: ORGS.hv1, args: ['3'] },
@@ -60,7 +91,7 @@ describe('Index contract', () => {
 
 describe('Consensus contract (improved PBFT points)', () => {
   it('counts each seal as a round: submitters vote (+1), silent nodes time out (−2)', async () => {
-    const h = harness();
+    const h = await registered();
     await h.submit('Consensus', 'Initialize', ORGS.hv1, [
       JSON.stringify({ consensus: ['Lv1a', 'Lv1b', 'Lv1c', 'Lv1d'], reserve: ['Lv1e'] }),
     ]);
@@ -79,7 +110,7 @@ describe('Consensus contract (improved PBFT points)', () => {
   });
 
   it('records reported rounds and settles every W rounds', async () => {
-    const h = harness();
+    const h = await registered();
     await h.submit('Consensus', 'Initialize', ORGS.hv1, [
       JSON.stringify({
         consensus: ['A', 'B', 'C', 'D'],
@@ -89,6 +120,7 @@ describe('Consensus contract (improved PBFT points)', () => {
     ]);
     const out = await h.invoke('Consensus', 'RecordRound', ORGS.hv1, [
       JSON.stringify({
+        round: 1,
         events: [
           ...Array.from({ length: 3 }, () => ({ nodeId: 'A', kind: 'invalidMessage' })),
           { nodeId: 'E', kind: 'voted' },
@@ -103,12 +135,15 @@ describe('Consensus contract (improved PBFT points)', () => {
       reserve: ['A'],
     });
     expect(
-      (await h.invoke('Consensus', 'RecordRound', ORGS.hv1, ['{"events":[{"nodeId":"A","kind":"bribe"}]}']))
-        .error,
+      (
+        await h.invoke('Consensus', 'RecordRound', ORGS.hv1, [
+          '{"round":2,"events":[{"nodeId":"A","kind":"bribe"}]}',
+        ])
+      ).error,
     ).toMatch(/^INVALID_ARGUMENT: events\[0\]\.kind must be one of/);
-    expect((await h.invoke('Consensus', 'RecordRound', ORGS.lv1a, ['{"events":[]}'])).error).toMatch(
-      /^ACCESS_DENIED/,
-    );
+    expect(
+      (await h.invoke('Consensus', 'RecordRound', ORGS.lv1a, ['{"round":2,"events":[]}'])).error,
+    ).toMatch(/^ACCESS_DENIED/);
     expect(
       (await h.invoke('Consensus', 'Initialize', ORGS.hv1, ['{"consensus":["A","B","C","D"]}'])).error,
     ).toMatch(/^ALREADY_EXISTS/);

@@ -18,6 +18,28 @@ const topology = {
   branches: [{ fromBusId: 1, toBusId: 3, rPu: 0.01938, xPu: 0.05917, bPu: 0.0528 }],
 };
 
+/** Lv1b's fragment: bus 4, fed from Lv1a's bus 3. */
+const topologyLv1b = {
+  id: 'lv1b-feeder',
+  substation: 'Lv1b',
+  baseMva: 100,
+  buses: [{ busId: 4, kind: 'pq', baseKv: 230 }],
+  branches: [{ fromBusId: 3, toBusId: 4, rPu: 0.01938, xPu: 0.05917, bPu: 0.0528 }],
+};
+
+/** Registers both fragments, so that bus ownership is recorded (submissions are checked against it). */
+async function registerBoth(h: ContractHarness): Promise<void> {
+  await h.submit('Measurement', 'RegisterTopology', ORGS.lv1a, [JSON.stringify(topology)]);
+  await h.submit('Measurement', 'RegisterTopology', ORGS.lv1b, [JSON.stringify(topologyLv1b)]);
+}
+
+/** A harness with both fragments registered. */
+async function registered(): Promise<ContractHarness> {
+  const h = harness();
+  await registerBoth(h);
+  return h;
+}
+
 const measurement = (over: Record<string, unknown> = {}): string =>
   JSON.stringify({
     slot: 7,
@@ -31,7 +53,7 @@ const measurement = (over: Record<string, unknown> = {}): string =>
 
 describe('Measurement contract', () => {
   it('stores a valid submission and emits one event', async () => {
-    const h = harness();
+    const h = await registered();
     const outcome = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
     expect(outcome.error).toBeUndefined();
     expect(outcome.event?.name).toBe('MeasurementSubmitted');
@@ -47,7 +69,7 @@ describe('Measurement contract', () => {
   });
 
   it('refuses a second submission for the same slot and keeps the first', async () => {
-    const h = harness();
+    const h = await registered();
     await h.submit('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
     const again = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [
       measurement({ loads: [{ busId: 3, pMw: 999, qMvar: 1 }] }),
@@ -58,10 +80,11 @@ describe('Measurement contract', () => {
   });
 
   it('versions an amendment and keeps the history', async () => {
-    const h = harness();
+    const h = await registered();
     await h.submit('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
     await h.submit('Measurement', 'Amend', ORGS.lv1a, [
       measurement({ loads: [{ busId: 3, pMw: 201, qMvar: 80 }] }),
+      '1',
     ]);
     const history = (await h.evaluate('Measurement', 'GetHistory', ORGS.lv1a, ['7', 'Lv1a'])) as {
       version: number;
@@ -74,7 +97,8 @@ describe('Measurement contract', () => {
   });
 
   it('refuses writes for another substation, by non-LV roles, and by unknown orgs', async () => {
-    const h = harness();
+    const h = await registered();
+    const base = h.ledger.keys().length;
     const other = await h.invoke('Measurement', 'Submit', ORGS.lv1b, [measurement()]);
     expect(other.error).toMatch(/^ACCESS_DENIED: Lv1bMSP cannot write data of substation Lv1a/);
     for (const who of [ORGS.regulator, ORGS.gridco, ORGS.hv1, ORGS.cloudA]) {
@@ -85,7 +109,7 @@ describe('Measurement contract', () => {
     expect((await h.invoke('Measurement', 'Get', ORGS.stranger, ['7', 'Lv1a'])).error).toMatch(
       /^ACCESS_DENIED/,
     );
-    expect(h.ledger.keys()).toHaveLength(0);
+    expect(h.ledger.keys()).toHaveLength(base);
   });
 
   it.each([
@@ -129,12 +153,13 @@ describe('Measurement contract', () => {
   ])(
     'refuses %s with a CODE: message naming field, bus and value, writing nothing',
     async (_name, over, pattern) => {
-      const h = harness();
+      const h = await registered();
+      const base = h.ledger.keys().length;
       const outcome = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [measurement(over)]);
       expect(outcome.ok).toBe(false);
       expect(outcome.error).toMatch(pattern);
       expect(outcome.writeSet.state).toHaveLength(0);
-      expect(h.ledger.keys()).toHaveLength(0);
+      expect(h.ledger.keys()).toHaveLength(base);
     },
   );
 
@@ -173,7 +198,7 @@ describe('Measurement contract', () => {
   });
 
   it('lists a slot across substations in substation order', async () => {
-    const h = harness();
+    const h = await registered();
     await h.submit('Measurement', 'Submit', ORGS.lv1b, [
       measurement({
         substation: 'Lv1b',
@@ -189,7 +214,7 @@ describe('Measurement contract', () => {
   });
 
   it('is deterministic: the same submission on two fresh ledgers writes the same bytes and event', async () => {
-    const [a, b, outcome] = await runTwice(harness, () => Promise.resolve(), {
+    const [a, b, outcome] = await runTwice(harness, registerBoth, {
       contract: 'Measurement',
       fn: 'Submit',
       identity: ORGS.lv1a,

@@ -6,13 +6,14 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
-import { asInteger, asString, invalid, parseJsonArgument } from '../shared/arguments';
+import { asId, invalid, limitBytes, parseDecimalInteger, parseJsonArgument } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
 import { exists, getJson, listByPartialKey, mustGetJson, padNumber, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import type { Caller } from '../shared/roles';
+import { checkSubmissionBuses, claimTopology, MAX_SUBMISSION_BYTES } from './bus-ownership';
 import { branchKey, MAX_SLOT, parseMeasurement } from './measurement-record';
 import type { MeasurementRecord, MeasurementSubmission } from './measurement-record';
 import { measurementKey, measurementVersionKey, SLAVE_KEY, slotPackageKey, topologyKey } from './slave-keys';
@@ -38,7 +39,9 @@ export class MeasurementContract extends CarbonContract {
   @Returns('string')
   async RegisterTopology(ctx: Context, topologyJson: string): Promise<string> {
     const caller = requireRole(ctx, 'Measurement:RegisterTopology', 'lv');
-    const topology = parseTopology(parseJsonArgument(topologyJson, 'topology'));
+    const topology = parseTopology(
+      parseJsonArgument(limitBytes(topologyJson, 'topology', MAX_SUBMISSION_BYTES), 'topology'),
+    );
     assertOwnSubstation(caller, topology.substation);
     const key = topologyKey(ctx, topology.id);
     if (await exists(ctx, key)) {
@@ -46,6 +49,7 @@ export class MeasurementContract extends CarbonContract {
         id: topology.id,
       });
     }
+    await claimTopology(ctx, topology);
     const sha256 = canonicalSha256(topology);
     const record: TopologyRecord = { ...topology, sha256, txId: ctx.stub.getTxID() };
     await putJson(ctx, key, record);
@@ -59,15 +63,14 @@ export class MeasurementContract extends CarbonContract {
   @Returns('string')
   async GetTopology(ctx: Context, id: string): Promise<string> {
     requireRole(ctx, 'Measurement:GetTopology', ...ALL_ROLES);
-    const record = await mustGetJson<TopologyRecord>(
-      ctx,
-      topologyKey(ctx, asString(id, 'id')),
-      `topology ${id}`,
-    );
+    const record = await mustGetJson<TopologyRecord>(ctx, topologyKey(ctx, asId(id, 'id')), `topology ${id}`);
     return canonicalJson(record);
   }
 
-  /** Submits a slot's measurement (first version). Refused when one exists for the slot. Returns the record. */
+  /**
+   * Submits a slot's measurement (first version). Returns the record. Safe to retry: an identical
+   * submission returns the stored version 1 and writes nothing; a different one is refused.
+   */
   @Transaction()
   @Returns('string')
   async Submit(ctx: Context, measurementJson: string): Promise<string> {
@@ -76,6 +79,11 @@ export class MeasurementContract extends CarbonContract {
     const key = measurementKey(ctx, submission.slot, submission.substation);
     const current = await getJson<MeasurementRecord>(ctx, key);
     if (current !== undefined) {
+      const first = await getJson<MeasurementRecord>(
+        ctx,
+        measurementVersionKey(ctx, submission.slot, submission.substation, 1),
+      );
+      if (first !== undefined && sameSubmission(first, submission)) return canonicalJson(first);
       throw new CarbonTraceError(
         'ALREADY_EXISTS',
         `slot ${submission.slot} of ${submission.substation} already has version ${current.version}; use Amend`,
@@ -87,17 +95,35 @@ export class MeasurementContract extends CarbonContract {
     return canonicalJson(record);
   }
 
-  /** Stores a new version of an existing measurement (until the slot is sealed); earlier versions stay readable. */
+  /**
+   * Stores a new version of an existing measurement (until the slot is sealed) over version
+   * `expectedVersion`; earlier versions stay readable. Safe to retry: when version
+   * `expectedVersion + 1` already holds this submission it is returned and nothing is written.
+   * @throws CarbonTraceError INVALID_STATE (`reason: "stale"`) when `expectedVersion` is not current.
+   */
   @Transaction()
   @Returns('string')
-  async Amend(ctx: Context, measurementJson: string): Promise<string> {
+  async Amend(ctx: Context, measurementJson: string, expectedVersion: string): Promise<string> {
     const caller = requireRole(ctx, 'Measurement:Amend', 'lv');
     const submission = await this.#validate(ctx, caller, measurementJson);
+    const expected = parseDecimalInteger(expectedVersion, 'expectedVersion', 1, 999_999);
     const current = await mustGetJson<MeasurementRecord>(
       ctx,
       measurementKey(ctx, submission.slot, submission.substation),
       `measurement of ${submission.substation} at slot ${submission.slot}`,
     );
+    if (current.version !== expected) {
+      const next = await getJson<MeasurementRecord>(
+        ctx,
+        measurementVersionKey(ctx, submission.slot, submission.substation, expected + 1),
+      );
+      if (next !== undefined && sameSubmission(next, submission)) return canonicalJson(next);
+      throw new CarbonTraceError(
+        'INVALID_STATE',
+        `expectedVersion ${expected} is stale: slot ${submission.slot} of ${submission.substation} is at version ${current.version}`,
+        { field: 'expectedVersion', value: expected, current: current.version, reason: 'stale' },
+      );
+    }
     const record = await this.#store(ctx, caller, submission, current.version + 1);
     emitEvent(ctx, MEASUREMENT_EVENTS.amended, summary(record));
     return canonicalJson(record);
@@ -111,7 +137,7 @@ export class MeasurementContract extends CarbonContract {
     const slotNumber = parseSlot(slot);
     const record = await mustGetJson<MeasurementRecord>(
       ctx,
-      measurementKey(ctx, slotNumber, asString(substation, 'substation')),
+      measurementKey(ctx, slotNumber, asId(substation, 'substation')),
       `measurement of ${substation} at slot ${slotNumber}`,
     );
     return canonicalJson(record);
@@ -124,7 +150,7 @@ export class MeasurementContract extends CarbonContract {
     requireRole(ctx, 'Measurement:GetHistory', ...ALL_ROLES);
     const rows = await listByPartialKey<MeasurementRecord>(ctx, SLAVE_KEY.measurementVersion, [
       padNumber(parseSlot(slot)),
-      asString(substation, 'substation'),
+      asId(substation, 'substation'),
     ]);
     return canonicalJson(rows.map((row) => row.value));
   }
@@ -141,16 +167,20 @@ export class MeasurementContract extends CarbonContract {
   }
 
   async #validate(ctx: Context, caller: Caller, measurementJson: string): Promise<MeasurementSubmission> {
-    const submission = parseMeasurement(parseJsonArgument(measurementJson, 'measurement'));
+    const submission = parseMeasurement(
+      parseJsonArgument(limitBytes(measurementJson, 'measurement', MAX_SUBMISSION_BYTES), 'measurement'),
+    );
     assertOwnSubstation(caller, submission.substation);
     if (await exists(ctx, slotPackageKey(ctx, submission.slot))) {
       throw new CarbonTraceError('INVALID_STATE', `slot ${submission.slot} is already sealed by Index`, {
         slot: submission.slot,
       });
     }
+    let registered: TopologyRecord | undefined;
     if (submission.topology !== undefined) {
       const ref = submission.topology;
       const topology = await getJson<TopologyRecord>(ctx, topologyKey(ctx, ref.id));
+      registered = topology;
       if (topology === undefined) invalid('topology.id', 'refers to no registered topology', ref.id);
       if (topology.substation !== submission.substation) {
         invalid('topology.id', `belongs to ${topology.substation}, not ${submission.substation}`, ref.id);
@@ -182,6 +212,7 @@ export class MeasurementContract extends CarbonContract {
           invalid(`generators[${i}].busId`, `is not a bus of topology ${ref.id}`, g.busId, g.busId);
       });
     }
+    await checkSubmissionBuses(ctx, submission, registered);
     return submission;
   }
 
@@ -205,8 +236,14 @@ export class MeasurementContract extends CarbonContract {
 
 /** A slot argument given as a decimal string. */
 export function parseSlot(slot: string): number {
-  if (!/^[0-9]{1,12}$/.test(slot)) invalid('slot', 'must be a non-negative integer', slot);
-  return asInteger(Number(slot), 'slot', 0, MAX_SLOT);
+  return parseDecimalInteger(slot, 'slot', 0, MAX_SLOT);
+}
+
+/** True when a stored record holds exactly `submission` (as parsed, so defaults are filled in). */
+function sameSubmission(record: MeasurementRecord, submission: MeasurementSubmission): boolean {
+  const recordOnly = new Set(['version', 'txId', 'submitterMsp']);
+  const stored = Object.fromEntries(Object.entries(record).filter(([key]) => !recordOnly.has(key)));
+  return canonicalJson(stored) === canonicalJson(submission);
 }
 
 function assertOwnSubstation(caller: Caller, substation: string): void {

@@ -78,6 +78,8 @@ export interface MeasurementSubmission {
   readonly loads: readonly BusLoad[];
   readonly generators: readonly GeneratorOutput[];
   readonly switches: readonly SwitchState[];
+  /** The grid of inline branches (a topology reference gives its topology's grid). @default "main" */
+  readonly grid?: string;
   /** Inline branch parameters; or use {@link MeasurementSubmission.topology}. */
   readonly branches?: readonly BranchParameters[];
   readonly topology?: TopologyReference;
@@ -177,6 +179,7 @@ export function parseMeasurement(value: unknown): MeasurementSubmission {
     'switches',
     'branches',
     'topology',
+    'grid',
   ]);
   const slot = asInteger(r['slot'], 'slot', 0, MAX_SLOT);
   const substation = asString(r['substation'], 'substation', /^[A-Za-z0-9]{1,32}$/);
@@ -238,8 +241,12 @@ export function parseMeasurement(value: unknown): MeasurementSubmission {
       }
     });
   }
+  const grid = optional(r['grid'], (v) => asString(v, 'grid', /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/));
+  if (grid !== undefined && topology !== undefined) {
+    invalid('grid', 'is given by the topology: leave it out with a topology reference', grid);
+  }
   const base = { slot, substation, loads, generators, switches };
-  if (branches !== undefined) return { ...base, branches };
+  if (branches !== undefined) return grid === undefined ? { ...base, branches } : { ...base, grid, branches };
   if (topology !== undefined) return { ...base, topology };
   return base;
 }

@@ -9,6 +9,9 @@ export const SLAVE_KEY = {
   topology: 'topology',
   slotPackage: 'slotPackage',
   consensusState: 'consensusState',
+  consensusRound: 'consensusRound',
+  busOwner: 'busOwner',
+  channelBase: 'channelBase',
 } as const;
 
 /** Key of the current measurement of `substation` at `slot`. */
@@ -43,4 +46,19 @@ export function slotPackageKey(ctx: Context, slot: number): string {
 /** Key of the channel's improved-PBFT state. */
 export function consensusStateKey(ctx: Context): string {
   return ctx.stub.createCompositeKey(SLAVE_KEY.consensusState, ['current']);
+}
+
+/** Key of a round recorded by `Consensus:RecordRound` (kept so a retried call returns it). */
+export function consensusRoundKey(ctx: Context, round: number): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.consensusRound, [padNumber(round)]);
+}
+
+/** Key of the owner (LV substation) of a bus of `grid`, written when a topology registers it. */
+export function busOwnerKey(ctx: Context, grid: string, busId: number): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.busOwner, [grid, padNumber(busId, 8)]);
+}
+
+/** Key of a grid's base values (baseMva), set by its first registered topology. */
+export function channelBaseKey(ctx: Context, grid: string): string {
+  return ctx.stub.createCompositeKey(SLAVE_KEY.channelBase, [grid]);
 }

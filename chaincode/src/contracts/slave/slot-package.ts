@@ -17,6 +17,18 @@ export interface SlotPackage {
   readonly measurements: readonly MeasurementRecord[];
   /** Referenced topologies, ordered by id. */
   readonly topologies: readonly TopologyRecord[];
+  /** Submissions the seal left out, with the reason (present only when there are any). */
+  readonly excluded?: readonly ExcludedSubmission[];
+}
+
+/** A submission `Index:Seal` left out of the package instead of failing the slot. */
+export interface ExcludedSubmission {
+  readonly substation: string;
+  readonly version: number;
+  /** Error code of the refusal, e.g. `ACCESS_DENIED`, `PAYLOAD_TOO_LARGE`. */
+  readonly code: string;
+  /** Why, naming field, bus and value. */
+  readonly reason: string;
 }
 
 /** A sealed package as stored and returned by `Index`. */

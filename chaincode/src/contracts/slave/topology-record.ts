@@ -2,10 +2,22 @@
  * A registered network fragment of one LV substation: its buses (type, base voltage, set-points,
  * shunts) and branches (R/X/B). Per-slot measurements refer to it by id and SHA-256.
  */
-import { asArray, asNumber, asRecord, asString, invalid, onlyKeys, optional } from '../shared/arguments';
+import {
+  asArray,
+  asId,
+  asNumber,
+  asRecord,
+  asString,
+  invalid,
+  onlyKeys,
+  optional,
+} from '../shared/arguments';
 import { branchKey, MAX_BUS_ID, parseBranch } from './measurement-record';
 import type { BranchParameters } from './measurement-record';
 import { asInteger } from '../shared/arguments';
+
+/** The grid of a topology or measurement that names none. */
+export const DEFAULT_GRID = 'main';
 
 /** Bus type as in MATPOWER (`slack` = 3, `pv` = 2, `pq` = 1). */
 export type BusKind = 'slack' | 'pv' | 'pq';
@@ -26,6 +38,11 @@ export interface TopologyBus {
 /** A topology as registered. */
 export interface TopologySubmission {
   readonly id: string;
+  /**
+   * The grid model the topology belongs to (bus ownership and base values are per grid); absent
+   * means {@link DEFAULT_GRID}. A channel normally carries one grid; tests put several on one.
+   */
+  readonly grid?: string;
   readonly substation: string;
   readonly baseMva: number;
   readonly buses: readonly TopologyBus[];
@@ -62,7 +79,7 @@ function parseBus(value: unknown, field: string): TopologyBus {
  */
 export function parseTopology(value: unknown): TopologySubmission {
   const r = asRecord(value, 'topology');
-  onlyKeys(r, 'topology', ['id', 'substation', 'baseMva', 'buses', 'branches']);
+  onlyKeys(r, 'topology', ['id', 'grid', 'substation', 'baseMva', 'buses', 'branches']);
   const buses = asArray(r['buses'], 'buses', 1).map((b, i) => parseBus(b, `buses[${i}]`));
   const branches = asArray(r['branches'] ?? [], 'branches').map((b, i) => parseBranch(b, `branches[${i}]`));
   const busIds = new Set<number>();
@@ -76,11 +93,13 @@ export function parseTopology(value: unknown): TopologySubmission {
     if (pairs.has(key)) invalid(`branches[${i}]`, 'duplicates an earlier branch', key, b.fromBusId);
     pairs.add(key);
   });
-  return {
-    id: asString(r['id'], 'id'),
+  const grid = optional(r['grid'], (v) => asId(v, 'grid'));
+  const out = {
+    id: asId(r['id'], 'id'),
     substation: asString(r['substation'], 'substation', /^[A-Za-z0-9]{1,32}$/),
     baseMva: asNumber(r['baseMva'], 'baseMva', 1, 1e6),
     buses,
     branches,
   };
+  return grid === undefined ? out : { ...out, grid };
 }

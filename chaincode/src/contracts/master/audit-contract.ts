@@ -65,8 +65,8 @@ export class AuditContract extends CarbonContract {
   @Returns('string')
   async BusIntensity(ctx: Context, channel: string, slot: string, busId: string): Promise<string> {
     requireRole(ctx, 'Audit:BusIntensity', ...READERS);
-    const current = await this.#current(ctx, channel, slot);
     const bus = parseDecimalInteger(busId, 'busId', 1, 99_999_999);
+    const current = await this.#current(ctx, channel, slot);
     const record = await mustGetRegionRecord<BusIntensityRecord>(
       ctx,
       current.channel,

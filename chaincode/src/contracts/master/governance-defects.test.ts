@@ -2,6 +2,7 @@
  * Regression tests of issue 12 for Governance and Providers (run together with `jest -t "defect:"`).
  */
 import { solvePow } from '../../governance/pow-agent';
+import { TEST_NETWORK_ORGS } from '../shared/network-orgs';
 import { ContractHarness } from '../testing/contract-harness';
 import { ORGS } from '../testing/identities';
 import { contracts } from './index';
@@ -137,7 +138,11 @@ describe('defects of issue 12 (Governance, Providers)', () => {
   });
 
   it('defect: HV org ids with capitals (HvNorthMSP cannot anchor slave-hvnorth)', async () => {
-    const h = harness();
+    // the network record (Network:Configure) names the exact HV organization of each channel
+    const h = new ContractHarness(contracts, 'master', undefined, {
+      ...TEST_NETWORK_ORGS,
+      regions: [...TEST_NETWORK_ORGS.regions, { channel: 'slave-hvnorth', hv: 'HvnorthMSP', lvs: ['LvnorthaMSP'] }],
+    });
     const entry = JSON.stringify([{ blockNumber: 0, previousHash: '', dataHash: 'ab'.repeat(32) }]);
     const capital = await h.invoke('Anchor', 'RecordBatch', { mspId: 'HvNorthMSP' }, [
       'slave-hvnorth',

@@ -15,6 +15,7 @@ import { splitCase33bw } from './feeder-split';
 import type { MeasuredData } from './data/measured-data';
 import { readMeasuredData } from './data/measured-data';
 import { isDataFileError } from './data/data-file-error';
+import { resolveCasePath } from './case-path';
 
 /** Usage of `npm start`. */
 export const MAIN_JOB_USAGE = `Usage: npm start -- [--data DIR] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
@@ -111,14 +112,6 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
     return `--slots needs a whole number from 1 to 24 for the built-in day (got ${slots})`;
   }
   return { slots, dataDir, check, help, json, outDir, casePath, slotSeconds };
-}
-
-/** The case file: `--case`, else `../shared/cases/case33bw.m` beside the repo, else the committed copy. */
-export function resolveCasePath(explicit: string | undefined): string {
-  if (explicit !== undefined) return explicit;
-  const shared = path.resolve(repoRoot, '..', 'shared', 'cases', 'case33bw.m');
-  if (existsSync(shared)) return shared;
-  return path.join(repoRoot, 'chaincode', 'src', 'grid', 'test-cases', 'case33bw.m');
 }
 
 async function main(): Promise<number> {

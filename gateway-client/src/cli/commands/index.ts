@@ -5,12 +5,14 @@ import { outsourceCommand } from './outsource';
 import { traceCommand } from './trace';
 import { regulatorCommand } from './regulator';
 import { relayCommand, workerCommand } from './process-commands';
+import { dashboardCommand } from './dashboard';
 
 export const COMMANDS: readonly CliCommand[] = [
   powerflowCommand,
   traceCommand,
   outsourceCommand,
   regulatorCommand,
+  dashboardCommand,
   relayCommand,
   workerCommand,
 ];

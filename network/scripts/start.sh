@@ -9,7 +9,7 @@
 #      cheats now and then; writes out/report.json and out/report.md
 #   5. stops the network it started, unless --keep is given (a network that was already running is
 #      left running).
-# Usage: npm start -- [--data DIR] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
+# Usage: npm start -- [--data DIR [--from TS]] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
 # (npm start -- --help prints the usage; the arguments and the data set are checked before any
 # network is started, and bad ones exit 2.)
 # With --json the last line on stdout is one JSON summary object; everything else goes to stderr.

@@ -16,9 +16,10 @@ import type { MeasuredData } from './data/measured-data';
 import { readMeasuredData } from './data/measured-data';
 import { isDataFileError } from './data/data-file-error';
 import { resolveCasePath } from './case-path';
+import { parseOffsetTimestamp } from './data/wall-clock';
 
 /** Usage of `npm start`. */
-export const MAIN_JOB_USAGE = `Usage: npm start -- [--data DIR] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
+export const MAIN_JOB_USAGE = `Usage: npm start -- [--data DIR [--from TS]] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
 
 Starts the test network (unless one runs), deploys the chaincodes, traces a day of slots of case33bw
 split between two HV substations, writes out/report.json and out/report.md, and stops the network.
@@ -28,6 +29,7 @@ split between two HV substations, writes out/report.json and out/report.md, and 
                     offset; the interval length comes from the data (sample: data/case33bw-week)
   --slots N         how many slots: 1-24 hours of the built-in day (default 24), or the first N
                     intervals of --data (default all)
+  --from TS         with --data: start at the interval that starts at TS (ISO 8601 with offset)
   --json            print one JSON summary as the last line of stdout
   --keep            leave the network running afterwards (npm run network:down stops it)
   --out DIR         where report.json, report.md and the charts go (default out/)
@@ -42,6 +44,7 @@ const repoRoot = path.resolve(__dirname, '..', '..', '..');
 interface JobArguments {
   readonly slots: number | undefined;
   readonly dataDir: string | undefined;
+  readonly from: string | undefined;
   readonly check: boolean;
   readonly help: boolean;
   readonly json: boolean;
@@ -53,6 +56,7 @@ interface JobArguments {
 function parseArguments(argv: readonly string[]): JobArguments | string {
   let slots: number | undefined;
   let dataDir: string | undefined;
+  let from: string | undefined;
   let check = false;
   let help = false;
   let json = false;
@@ -73,6 +77,13 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
       case '--data':
         if (value === undefined) return '--data needs a directory';
         dataDir = path.resolve(value);
+        i++;
+        break;
+      case '--from':
+        if (value === undefined || typeof parseOffsetTimestamp(value) === 'string') {
+          return `--from needs an ISO 8601 timestamp with offset (got ${value ?? 'nothing'})`;
+        }
+        from = value;
         i++;
         break;
       case '--check':
@@ -111,7 +122,8 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
   if (dataDir === undefined && slots !== undefined && slots > 24) {
     return `--slots needs a whole number from 1 to 24 for the built-in day (got ${slots})`;
   }
-  return { slots, dataDir, check, help, json, outDir, casePath, slotSeconds };
+  if (from !== undefined && dataDir === undefined) return '--from needs --data';
+  return { slots, dataDir, from, check, help, json, outDir, casePath, slotSeconds };
 }
 
 async function main(): Promise<number> {
@@ -137,6 +149,15 @@ async function main(): Promise<number> {
     try {
       const powerCase = parseMatpowerCase(await fs.readFile(casePath, 'utf8'), casePath);
       data = await readMeasuredData(args.dataDir, powerCase, splitCase33bw(powerCase));
+      const fromTs = args.from === undefined ? undefined : parseOffsetTimestamp(args.from);
+      if (fromTs !== undefined && typeof fromTs !== 'string') {
+        const at = data.intervals.findIndex((m) => m.interval.startMs === fromTs.ms);
+        if (at < 0) {
+          process.stderr.write(`main job: no interval of ${args.dataDir} starts at ${args.from ?? ''}\n`);
+          return 2;
+        }
+        data = { ...data, intervals: data.intervals.slice(at) };
+      }
     } catch (error: unknown) {
       if (!isDataFileError(error)) throw error;
       process.stderr.write(

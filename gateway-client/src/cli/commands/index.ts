@@ -6,6 +6,7 @@ import { traceCommand } from './trace';
 import { regulatorCommand } from './regulator';
 import { relayCommand, workerCommand } from './process-commands';
 import { dashboardCommand } from './dashboard';
+import { traceIntervalCommand } from './trace-interval';
 
 export const COMMANDS: readonly CliCommand[] = [
   powerflowCommand,
@@ -13,6 +14,7 @@ export const COMMANDS: readonly CliCommand[] = [
   outsourceCommand,
   regulatorCommand,
   dashboardCommand,
+  traceIntervalCommand,
   relayCommand,
   workerCommand,
 ];

@@ -45,7 +45,9 @@ export async function runSampleIntervals(count: number, salt: number): Promise<S
     slots: count,
     data,
     casePath: SAMPLE_CASE,
-    workDir: path.join(outDir, 'work'),
+    // The checkpoints npm start keeps (per network genesis): workers and relays resume instead of
+    // replaying the whole ledger on a network that has traced a lot already.
+    workDir: path.join(root, '.run', 'main-job'),
     slotSeconds: 0,
     progress: () => undefined,
   });

@@ -38,7 +38,7 @@ function buildMap() {
       { selector: 'node', style: { 'background-color': 'data(colour)', label: 'data(label)', 'font-size': 9, 'text-valign': 'center', width: 18, height: 18, 'border-width': 1, 'border-color': '#555' } },
       { selector: 'edge', style: { width: 'data(width)', 'line-color': '#7a8ca6', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#7a8ca6', 'curve-style': 'bezier', 'arrow-scale': 0.6 } },
     ],
-    layout: { name: 'breadthfirst', directed: true, roots: state.feeder.regions.map((r) => `#b${r.slackBus}`), spacingFactor: 0.9, padding: 10 },
+    layout: { name: 'breadthfirst', directed: true, roots: state.feeder.regions.map((r) => `#b${r.slackBus}`).join(', '), spacingFactor: 0.9, padding: 10 },
     userZoomingEnabled: false,
   });
   const legend = $('legend');

@@ -8,6 +8,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
+      setupFiles: ['<rootDir>/jest.unit-setup.js'],
       roots: ['<rootDir>/chaincode/src', '<rootDir>/gateway-client/src'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },

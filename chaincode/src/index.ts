@@ -147,6 +147,20 @@ export { assertCarbonConservation, ConservationViolatedError } from './carbon/co
 export type { ConservationReport, ConservationTolerance } from './carbon/conservation-checks';
 export { traceCarbon } from './carbon/carbon-trace';
 export type { CarbonTotals, CarbonTrace, CarbonTraceOptions } from './carbon/carbon-trace';
+export {
+  consumerIntervals,
+  intervalCarbonT,
+  intervalEnergyMwh,
+  intervalHours,
+  statementTotals,
+} from './carbon/interval-accounting';
+export type {
+  ConsumerInterval,
+  SlotRates,
+  StatementShare,
+  StatementTotals,
+  UnitShare,
+} from './carbon/interval-accounting';
 // --- end engine ---
 
 // --- contract record types (for the gateway clients, which speak them) ---

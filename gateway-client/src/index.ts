@@ -120,4 +120,19 @@ export { summarize, writeReports } from './job/job-report';
 export type { JobSummary } from './job/job-report';
 export { splitCase33bw } from './job/feeder-split';
 export type { SplitFeeder } from './job/feeder-split';
+
+// --- measured data, wall-clock intervals, statements, dashboard ---
+/** Reads and checks a measured data set (loads.csv, generation.csv, grid-intensity.csv) for `runMainJob({ data })`. */
+export { DATA_FILES, readMeasuredData } from './job/data/measured-data';
+export type { MeasuredData, MeasuredInterval } from './job/data/measured-data';
+export { DataFileError, isDataFileError } from './job/data/data-file-error';
+export type { DataProblem } from './job/data/data-file-error';
+export { formatWithOffset, intervalAt, parseOffsetTimestamp, slotOfMs } from './job/data/wall-clock';
+export type { OffsetTimestamp, SlotInterval } from './job/data/wall-clock';
+/** A consumer's statement for a period, read through a RegulatorClient. */
+export { consumerStatement } from './job/consumer-statement';
+export type { ConsumerStatement, StatementOptions } from './job/consumer-statement';
+export { DashboardData, feederGraph, readIndex } from './dashboard/dashboard-data';
+export { startDashboardServer } from './dashboard/dashboard-server';
+export type { DashboardServer, DashboardServerOptions } from './dashboard/dashboard-server';
 // --- end gateway SDK ---

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # npm start: carbontrace's main job on a fresh machine.
-#   1. installs what is missing: npm packages (npm ci), Fabric programs (install-fabric.sh, cached)
-#   2. builds (npx tsc -b)
+#   1. installs what is missing: npm packages (npm ci); builds (npx tsc -b)
+#   2. checks the arguments and the data set (--help prints the usage), then the Fabric programs
+#      (install-fabric.sh, cached)
 #   3. starts the test network (up.sh) unless one is already running, and deploys the chaincodes
 #   4. runs the main job (gateway-client/dist/job/run-main-job.js): a day of hourly traces of
 #      case33bw split between the two HV substations, with two honest cloud providers and one that
 #      cheats now and then; writes out/report.json and out/report.md
 #   5. stops the network it started, unless --keep is given (a network that was already running is
 #      left running).
-# Usage: npm start -- [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
+# Usage: npm start -- [--data DIR [--from TS]] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
+# (npm start -- --help prints the usage; the arguments and the data set are checked before any
+# network is started, and bad ones exit 2.)
 # With --json the last line on stdout is one JSON summary object; everything else goes to stderr.
 # Stop a kept network with: npm run network:down
 set -euo pipefail
@@ -26,9 +29,6 @@ if [ ! -d "$root/node_modules/@hyperledger/fabric-gateway" ] || [ ! -d "$root/no
   npm ci --no-audit --no-fund >&2
 fi
 
-log "checking Fabric programs"
-bash "$root/network/scripts/install-fabric.sh" >/dev/null
-
 log "building (npx tsc -b)"
 mkdir -p "$root/.run"
 if ! npx tsc -b >"$root/.run/start-build.log" 2>&1; then
@@ -36,6 +36,18 @@ if ! npx tsc -b >"$root/.run/start-build.log" 2>&1; then
 fi
 driver="$root/gateway-client/dist/job/run-main-job.js"
 [ -f "$driver" ] || { log "error: $driver was not built (see .run/start-build.log)"; exit 1; }
+
+# Arguments (and --data) are checked before anything starts; --help answers here.
+for arg in "$@"; do
+  if [ "$arg" = "--help" ] || [ "$arg" = "-h" ]; then
+    node "$driver" --help
+    exit 0
+  fi
+done
+node "$driver" --check "$@" || exit $?
+
+log "checking Fabric programs"
+bash "$root/network/scripts/install-fabric.sh" >/dev/null
 
 started=0
 stop_network() {

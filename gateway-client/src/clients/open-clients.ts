@@ -162,6 +162,7 @@ export async function openRegulator(
       providers: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Providers'),
       governance: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Governance'),
       anchor: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Anchor'),
+      trace: c.contract(MASTER_CHANNEL, MASTER_CHAINCODE, 'Trace'),
       readBlock: newQsccBlockReader((channel) => c.network(channel), c.evaluateOrganizations),
     }),
   );

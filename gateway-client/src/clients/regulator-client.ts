@@ -8,6 +8,7 @@ import { common } from '@hyperledger/fabric-protos';
 import type { Network } from '@hyperledger/fabric-gateway';
 import type {
   BusIntensityRecord,
+  CarbonFlowRecord,
   GovernanceState,
   ProviderRecord,
   VerificationBlock,
@@ -51,6 +52,11 @@ export interface RegulatorClient {
   slotIntensities(channel: string, slot: number): Promise<BusIntensityRecord[]>;
   /** Provenance of a task's result: carbon flow → arbitration → condition a → anchored package and block. */
   provenance(taskId: string): Promise<unknown>;
+  /**
+   * GridCo's recorded carbon flow of a task (per-bus, per-unit rates: `Trace:GetCarbonFlow`).
+   * @throws {@link ContractError} NOT_FOUND when not recorded.
+   */
+  carbonFlow(taskId: string): Promise<CarbonFlowRecord>;
   /** One provider's record. @throws {@link ContractError} NOT_FOUND. */
   provider(providerId: string): Promise<ProviderView>;
   /** Every provider. */
@@ -76,6 +82,8 @@ export interface RegulatorClientOptions {
   readonly governance: ContractClient;
   /** carbon-master `Anchor`. */
   readonly anchor: ContractClient;
+  /** carbon-master `Trace` (read-only queries). */
+  readonly trace: ContractClient;
   /** Reads slave blocks from a peer (see {@link newQsccBlockReader}). */
   readonly readBlock: BlockReader;
 }
@@ -121,6 +129,7 @@ export function newQsccBlockReader(
 
 const decodeProvider = recordWith<ProviderView>('provider', 'id', 'blacklisted');
 const decodeIntensity = recordWith<BusIntensityRecord>('bus intensity', 'busId', 'intensityTco2PerMwh');
+const decodeCarbonFlow = recordWith<CarbonFlowRecord>('carbon flow', 'taskId', 'proposal');
 const decodeBlock = recordWith<VerificationBlock>('verification block', 'blockNumber', 'headerHash');
 
 class RegulatorClientImpl implements RegulatorClient {
@@ -128,6 +137,7 @@ class RegulatorClientImpl implements RegulatorClient {
   readonly #providers: ContractClient;
   readonly #governance: ContractClient;
   readonly #anchor: ContractClient;
+  readonly #trace: ContractClient;
   readonly #readBlock: BlockReader;
 
   constructor(options: Readonly<RegulatorClientOptions>) {
@@ -135,6 +145,7 @@ class RegulatorClientImpl implements RegulatorClient {
     this.#providers = options.providers;
     this.#governance = options.governance;
     this.#anchor = options.anchor;
+    this.#trace = options.trace;
     this.#readBlock = options.readBlock;
   }
 
@@ -152,6 +163,10 @@ class RegulatorClientImpl implements RegulatorClient {
 
   provenance(taskId: string): Promise<unknown> {
     return this.#audit.evaluate('Provenance', anyJson, { arguments: [taskId] });
+  }
+
+  carbonFlow(taskId: string): Promise<CarbonFlowRecord> {
+    return this.#trace.evaluate('GetCarbonFlow', decodeCarbonFlow, { arguments: [taskId] });
   }
 
   provider(providerId: string): Promise<ProviderView> {

@@ -1,11 +1,16 @@
 /**
- * The main job's report: `out/report.json` (everything, machine-readable) and `out/report.md` (for
- * a regulator to read: per-slot intensities, per-consumer carbon, provider outcomes, blacklist,
- * anchor verification), plus the one-line summary `npm start -- --json` prints last.
+ * The main job's report: `out/report.json` (everything, machine-readable, every slot with its
+ * `start` and `end`), `out/report.md` (for a regulator to read, see `report-markdown.ts`), the
+ * charts beside it (`intensity.svg`, `emission.svg`), `consumers.csv` (energy and carbon per
+ * consumer per interval), and the one-line summary `npm start -- --json` prints last.
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
 import type { MainJobResult } from './main-job';
+import { consumerRows, consumerTotals, intervalOf, regionPoints, unitTotals } from './report-accounting';
+import type { RegionSeries } from './report-charts';
+import { emissionChartOption, intensityChartOption, renderChartSvg } from './report-charts';
+import { CHART_FILES, renderMarkdown } from './report-markdown';
 
 /** The summary printed as the last line with `--json`. */
 export interface JobSummary {
@@ -50,123 +55,57 @@ export function summarize(result: MainJobResult, slots: number): JobSummary {
   };
 }
 
-/** Per-consumer (load bus) carbon over the run, tCO2. */
-function consumerCarbon(result: MainJobResult): Map<string, { loadMwh: number; carbonT: number }> {
-  const totals = new Map<string, { loadMwh: number; carbonT: number }>();
-  for (const o of result.outcomes) {
-    const p = o.carbonFlow.proposal;
-    p.busIds.forEach((busId, i) => {
-      const loadMw = p.loadMw[i] ?? 0;
-      if (loadMw <= 0) return;
-      const key = `${o.hv} bus ${busId}`;
-      const t = totals.get(key) ?? { loadMwh: 0, carbonT: 0 };
-      totals.set(key, { loadMwh: t.loadMwh + loadMw, carbonT: t.carbonT + (p.loadTco2PerH[i] ?? 0) });
-    });
-  }
-  return totals;
+/** The charts' series: per region, [start, value] points. */
+export function chartSeries(result: MainJobResult): { intensity: RegionSeries[]; emission: RegionSeries[] } {
+  const points = regionPoints(result);
+  const regions = [...new Set(points.map((p) => p.hv))].sort();
+  return {
+    intensity: regions.map((hv) => ({
+      hv,
+      points: points.filter((p) => p.hv === hv).map((p) => [p.startMs, p.intensityTco2PerMwh] as const),
+    })),
+    emission: regions.map((hv) => ({
+      hv,
+      points: points.filter((p) => p.hv === hv).map((p) => [p.startMs, p.emissionT] as const),
+    })),
+  };
 }
 
-const f = (value: number, digits = 4): string => value.toFixed(digits);
-
-/** The readable report. */
-export function renderMarkdown(result: MainJobResult, summary: JobSummary): string {
-  const lines: string[] = [];
-  lines.push('# carbontrace: a day of carbon traces', '');
-  lines.push(
-    `Case \`${path.basename(result.caseFile)}\`, split between Hv1 (slave-hv1: Lv1a, Lv1b) and Hv2 (slave-hv2: Lv2a, Lv2b); ` +
-      `${summary.slots} hourly slot(s) from slot ${result.firstSlot}; ${summary.traces} traces in ${summary.seconds} s.`,
-    '',
-  );
-  lines.push('## Summary', '');
-  lines.push(
-    '| traces accepted | providers struck | blacklisted | anchors verified | max rel. error vs local engine | cheated answers |',
-  );
-  lines.push('| --- | --- | --- | --- | --- | --- |');
-  lines.push(
-    `| ${summary.tracesAccepted}/${summary.traces} | ${summary.struckProviders.join(', ') || 'none'} | ${summary.blacklisted.join(', ') || 'none'} | ` +
-      `${summary.anchorsVerified}/${summary.anchorsChecked} | ${summary.maxRelErrorVsLocal.toExponential(2)} | ${summary.cheatedAnswers} |`,
-    '',
-  );
-  lines.push('## Per-slot intensities', '');
-  lines.push(
-    'Load-weighted average intensity of consumption, emission, losses, and the range of nodal intensities.',
-    '',
-  );
-  lines.push(
-    '| hour | HV | load MW | emission tCO2/h | load carbon tCO2/h | loss carbon tCO2/h | avg tCO2/MWh | min–max nodal tCO2/MWh | accepted from | path |',
-  );
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const o of result.outcomes) {
-    const p = o.carbonFlow.proposal;
-    const sum = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0);
-    const loadMw = sum(p.loadMw);
-    const nodal = p.nodeIntensityTco2PerMwh.slice(0, p.busIds.length);
-    lines.push(
-      `| ${String(o.hour).padStart(2, '0')}:00 | ${o.hv} | ${f(loadMw)} | ${f(sum(p.emissionTco2PerH))} | ${f(sum(p.loadTco2PerH))} | ` +
-        `${f(sum(p.lossTco2PerH))} | ${f(sum(p.loadTco2PerH) / loadMw)} | ${f(Math.min(...nodal))}–${f(Math.max(...nodal))} | ` +
-        `${o.carbonFlow.acceptedFrom} | ${o.arbitration.path.join('→')} |`,
-    );
-  }
-  lines.push('', '## Per-consumer carbon', '');
-  lines.push('| consumer | energy MWh | carbon tCO2 | tCO2/MWh |', '| --- | --- | --- | --- |');
-  for (const [key, t] of [...consumerCarbon(result)].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    lines.push(`| ${key} | ${f(t.loadMwh)} | ${f(t.carbonT)} | ${f(t.carbonT / t.loadMwh)} |`);
-  }
-  lines.push('', '## Provider outcomes', '');
-  lines.push(
-    '| provider | fee/task | strikes now | wrong results | correct results | earned | penalties paid | times blacklisted | blacklisted until cycle | blacklisted now |',
-  );
-  lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const p of result.providers) {
-    lines.push(
-      `| ${p.id} | ${p.feePerTask} | ${p.strikes} | ${p.wrongResults} | ${p.correctResults} | ${f(p.earned, 2)} | ${f(p.penaltiesPaid, 2)} | ` +
-        `${p.blacklistings} | ${p.blacklistedUntilCycle ?? '-'} | ${p.blacklisted ? 'yes' : 'no'} |`,
-    );
-  }
-  lines.push('', 'Tasks where a provider was struck:', '');
-  const struck = result.outcomes.filter((o) =>
-    Object.values(o.arbitration.strikesThisTask).some((c) => c > 0),
-  );
-  if (struck.length === 0) lines.push('- none');
-  for (const o of struck) {
-    lines.push(
-      `- ${o.taskId}: ${o.arbitration.path.join('→')}, struck ${Object.keys(o.arbitration.strikesThisTask).join(', ')}, accepted from ${o.carbonFlow.acceptedFrom}`,
-    );
-  }
-  lines.push(
-    '',
-    `Cheated answers sent (ground truth from the cheating worker): ${result.cheats.map((c) => `${c.taskId}#${c.round}`).join(', ') || 'none'}`,
-  );
-  lines.push('', '## Blacklist', '', '```json', JSON.stringify(result.blacklist, null, 2), '```');
-  lines.push('', '## Anchor verification (regulator)', '');
-  lines.push(
-    "Each traced package's sealing slave block, fetched from the regulator's peer, rehashed, and checked against the master anchor and the anchored block before it.",
-    '',
-  );
-  lines.push('| channel | block | header hash | valid | reason |', '| --- | --- | --- | --- | --- |');
-  for (const a of result.anchors) {
-    lines.push(
-      `| ${a.channel} | ${a.blockNumber} | \`${a.computedHeaderHash.slice(0, 16)}…\` | ${a.valid ? 'yes' : 'NO'} | ${a.reason} |`,
-    );
-  }
-  lines.push('');
-  return lines.join('\n');
-}
-
-/** Writes `report.json` and `report.md` into `outDir`; returns their paths. */
+/** Writes `report.json`, `report.md`, its SVG charts and `consumers.csv` into `outDir`; returns their paths. */
 export async function writeReports(
   outDir: string,
   result: MainJobResult,
   summary: JobSummary,
-): Promise<{ readonly json: string; readonly markdown: string }> {
+): Promise<{ readonly json: string; readonly markdown: string; readonly charts: readonly string[] }> {
   await fs.mkdir(outDir, { recursive: true });
   const json = path.join(outDir, 'report.json');
   const markdown = path.join(outDir, 'report.md');
+  const rows = consumerRows(result);
+  const offset = result.intervals.values().next().value?.offsetMinutes ?? 0;
+  const series = chartSeries(result);
+  const charts = [path.join(outDir, CHART_FILES.intensity), path.join(outDir, CHART_FILES.emission)];
+  await fs.writeFile(charts[0] ?? '', renderChartSvg(intensityChartOption(series.intensity, offset)));
+  await fs.writeFile(charts[1] ?? '', renderChartSvg(emissionChartOption(series.emission, offset)));
+  await fs.writeFile(
+    path.join(outDir, 'consumers.csv'),
+    [
+      'start,end,hv,channel,bus,energy_mwh,carbon_tco2,intensity_tco2_per_mwh,task_id',
+      ...rows.map(
+        (r) =>
+          `${r.start},${r.end},${r.hv},${r.channel},${r.busId},${r.energyMwh},${r.carbonT},${r.intensityTco2PerMwh ?? ''},${r.taskId}`,
+      ),
+      '',
+    ].join('\n'),
+  );
   const full = {
     summary,
     caseFile: result.caseFile,
+    dataDir: result.dataDir,
+    intervalMinutes: result.intervalMinutes,
     firstSlot: result.firstSlot,
     slots: result.outcomes.map((o) => ({
+      start: intervalOf(result, o).start,
+      end: intervalOf(result, o).end,
       hour: o.hour,
       slot: o.slot,
       hv: o.hv,
@@ -179,7 +118,19 @@ export async function writeReports(
       carbonFlow: o.carbonFlow,
       localTotals: o.local.totals,
       comparison: o.comparison,
+      consumers: rows
+        .filter((r) => r.taskId === o.taskId)
+        .map((r) => ({
+          busId: r.busId,
+          energyMwh: r.energyMwh,
+          carbonT: r.carbonT,
+          intensityTco2PerMwh: r.intensityTco2PerMwh,
+          byUnit: r.byUnit.map((u) => ({ unitId: u.unitId, unitBusId: u.unitBusId, carbonT: u.carbonT })),
+        })),
+      attribution: [...o.local.attribution.values()],
     })),
+    consumerTotals: consumerTotals(rows),
+    unitTotals: unitTotals(result),
     providers: result.providers,
     blacklist: result.blacklist,
     anchors: result.anchors,
@@ -187,5 +138,5 @@ export async function writeReports(
   };
   await fs.writeFile(json, `${JSON.stringify(full, null, 2)}\n`);
   await fs.writeFile(markdown, renderMarkdown(result, summary));
-  return { json, markdown };
+  return { json, markdown, charts };
 }

@@ -19,12 +19,29 @@ export interface LocalTrace {
     string,
     { readonly emissionTco2PerH: number; readonly intensityTco2PerMwh: number }
   >;
+  /**
+   * Per unit `bus/unitId`: what it supplies to loads and to branch losses (B6–B7 in MW, D1/D3 in
+   * tCO2/h), summed over the region.
+   */
+  readonly attribution: ReadonlyMap<string, UnitAttribution>;
+  /** Per real bus, per unit `bus/unitId`: the unit's part of the bus's load, MW (B6). */
+  readonly loadByUnitMw: ReadonlyMap<number, ReadonlyMap<string, number>>;
   readonly totals: {
     readonly emissionTco2PerH: number;
     readonly loadCarbonTco2PerH: number;
     readonly lossCarbonTco2PerH: number;
     readonly totalLossMw: number;
   };
+}
+
+/** What one unit supplies in a slot. */
+export interface UnitAttribution {
+  readonly unitId: string;
+  readonly busId: number;
+  readonly loadMw: number;
+  readonly loadTco2PerH: number;
+  readonly lossMw: number;
+  readonly lossTco2PerH: number;
 }
 
 /** Runs the engine locally on a slot. @throws the engine's typed errors. */
@@ -51,9 +68,38 @@ export function localTrace(slot: RegionSlot): LocalTrace {
   });
   let totalLossMw = 0;
   for (const loss of trace.system.lossMw) totalLossMw += loss;
+  const k = trace.system.generators.length;
+  const m = trace.system.branchCount;
+  const attribution = new Map<string, UnitAttribution>();
+  const loadByUnitMw = new Map<number, Map<string, number>>();
+  trace.system.generators.forEach((g, col) => {
+    const unit = g.source === 'gen' ? slot.localUnits[g.genIndex] : undefined;
+    const unitId = unit?.unitId ?? `negative-load-${g.busId}`;
+    const key = `${g.busId}/${unitId}`;
+    let loadMw = 0;
+    let loadTco2PerH = 0;
+    for (let x = 0; x < n; x++) {
+      const mw = trace.components.loadMw[x * k + col] ?? 0;
+      loadMw += mw;
+      loadTco2PerH += trace.rates.loadByGeneratorTco2PerH[x * k + col] ?? 0;
+      const busId = trace.system.busIds[x] ?? -1;
+      const row = loadByUnitMw.get(busId) ?? new Map<string, number>();
+      row.set(key, mw);
+      loadByUnitMw.set(busId, row);
+    }
+    let lossMw = 0;
+    let lossTco2PerH = 0;
+    for (let b = 0; b < m; b++) {
+      lossMw += trace.components.lossMw[b * k + col] ?? 0;
+      lossTco2PerH += trace.rates.lossByGeneratorTco2PerH[b * k + col] ?? 0;
+    }
+    attribution.set(key, { unitId, busId: g.busId, loadMw, loadTco2PerH, lossMw, lossTco2PerH });
+  });
   return {
     buses,
     units,
+    attribution,
+    loadByUnitMw,
     totals: {
       emissionTco2PerH: trace.totals.emissionTco2PerH,
       loadCarbonTco2PerH: trace.totals.loadCarbonTco2PerH,

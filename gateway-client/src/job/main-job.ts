@@ -27,6 +27,9 @@ import type { HvRegion } from './feeder-split';
 import { splitCase33bw } from './feeder-split';
 import { ensureActiveEpoch } from './governance-epoch';
 import { regionSlot } from './slot-data';
+import type { MeasuredData, MeasuredInterval } from './data/measured-data';
+import type { SlotInterval } from './data/wall-clock';
+import { intervalAt, localHourOf, shortLabel } from './data/wall-clock';
 import type { SlotTraceOutcome } from './slot-trace';
 import { traceRegionSlot } from './slot-trace';
 
@@ -50,8 +53,13 @@ export const DEFAULT_PROVIDERS: readonly JobProvider[] = [
 
 /** Options of {@link runMainJob}. */
 export interface MainJobOptions {
-  /** Number of hourly slots, 1–24. */
+  /** Number of slots: 1–24 hourly slots of the built-in day, or the first N intervals of `data`. */
   readonly slots: number;
+  /**
+   * Measured data (see `readMeasuredData`): each interval becomes a slot numbered by its start in
+   * minutes since the Unix epoch. @default the built-in day profiles
+   */
+  readonly data?: MeasuredData;
   /** The case file (case33bw). */
   readonly casePath: string;
   /** Where checkpoints go. */
@@ -68,7 +76,10 @@ export interface MainJobOptions {
   readonly slotSeconds?: number;
   /** Slots per settlement cycle (GridCo advances the cycle after each). @default 8 */
   readonly slotsPerCycle?: number;
-  /** First slot number. @default the start time in seconds × 100 (unique per run) */
+  /**
+   * First slot number of a run on the built-in profiles. @default the start time in seconds × 100
+   * (unique per run). Runs on measured data use the intervals' own slot numbers.
+   */
   readonly firstSlot?: number;
   /** Progress lines. */
   readonly progress?: (line: string) => void;
@@ -78,6 +89,12 @@ export interface MainJobOptions {
 export interface MainJobResult {
   readonly caseFile: string;
   readonly firstSlot: number;
+  /** The wall-clock interval of every traced slot, by slot number. */
+  readonly intervals: ReadonlyMap<number, SlotInterval>;
+  /** Interval length, minutes (60 on the built-in day). */
+  readonly intervalMinutes: number;
+  /** The data directory, or null for the built-in profiles. */
+  readonly dataDir: string | null;
   readonly outcomes: readonly SlotTraceOutcome[];
   readonly providers: readonly ProviderView[];
   readonly blacklist: unknown;
@@ -100,8 +117,8 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
   const split = splitCase33bw(
     parseMatpowerCase(await fs.readFile(options.casePath, 'utf8'), options.casePath),
   );
-  // Slots are unique per run: the start second × 100 (+ hour), within the contracts' MAX_SLOT.
-  const firstSlot = options.firstSlot ?? Math.floor(Date.now() / 1000) * 100;
+  const plan = slotPlan(options);
+  const firstSlot = plan[0]?.slot ?? 0;
   const opened: OpenedClient<unknown>[] = [];
   const processes: RunningProcess[] = [];
   const cheats: { provider: string; taskId: string; round: number }[] = [];
@@ -202,26 +219,26 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     );
     const outcomes: SlotTraceOutcome[] = [];
     try {
-      for (let hour = 0; hour < options.slots; hour++) {
-        const slot = firstSlot + hour;
+      for (const [index, step] of plan.entries()) {
+        const { slot, hour, interval } = step;
         const hourOutcomes = await Promise.race([
           failed,
           Promise.all(
             regions.map(({ region, hv, hvLedger, lvs, topologies }, i) =>
               traceRegionSlot(
                 { gridCo: gridCo.client, hv, lvs, answers: trackerAt(trackers, i), hvLedger, gridLedger },
-                regionSlot(region, hour, slot, topologies),
+                regionSlot(region, hour, slot, topologies, step.measured),
                 `ct-${slot}-${region.hv.toLowerCase()}`,
                 options.requestedProviders,
-                (step) => {
-                  say(`[slot ${hour + 1}/${options.slots} ${pad(hour)}:00 ${region.hv}] ${step}`);
+                (line) => {
+                  say(`[slot ${index + 1}/${plan.length} ${shortLabel(interval)} ${region.hv}] ${line}`);
                 },
               ),
             ),
           ),
         ]);
         outcomes.push(...hourOutcomes);
-        if ((hour + 1) % (options.slotsPerCycle ?? 8) === 0 && hour + 1 < options.slots) {
+        if ((index + 1) % (options.slotsPerCycle ?? 8) === 0 && index + 1 < plan.length) {
           say(`settlement cycle ${await gridCo.client.advanceCycle()} begins`);
         }
       }
@@ -242,6 +259,9 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     return {
       caseFile: options.casePath,
       firstSlot,
+      intervals: new Map(plan.map((p) => [p.slot, p.interval])),
+      intervalMinutes: options.data?.intervalMinutes ?? 60,
+      dataDir: options.data?.dir ?? null,
       outcomes,
       providers: await regulator.client.providers(),
       blacklist: await regulator.client.blacklist(),
@@ -274,6 +294,34 @@ function trackerAt(trackers: readonly AnswerTracker[], i: number): AnswerTracker
   return tracker;
 }
 
-function pad(hour: number): string {
-  return String(hour).padStart(2, '0');
+/** One slot of the run: its number, wall-clock interval, local hour and measured data. */
+interface PlannedSlot {
+  readonly slot: number;
+  readonly interval: SlotInterval;
+  readonly hour: number;
+  readonly measured?: MeasuredInterval;
+}
+
+/**
+ * The run's slots. Built-in day: hourly intervals of today (UTC) from 00:00, numbered from
+ * `firstSlot` (the start second × 100 by default, unique per run, within the contracts' MAX_SLOT).
+ * Measured data: its first `slots` intervals, numbered by their start minute.
+ */
+function slotPlan(options: Readonly<MainJobOptions>): PlannedSlot[] {
+  if (options.data !== undefined) {
+    return options.data.intervals.slice(0, options.slots).map((measured) => ({
+      slot: measured.interval.slot,
+      interval: measured.interval,
+      hour: localHourOf(measured.interval),
+      measured,
+    }));
+  }
+  const first = options.firstSlot ?? Math.floor(Date.now() / 1000) * 100;
+  const now = new Date();
+  const dayMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Array.from({ length: options.slots }, (_, hour) => ({
+    slot: first + hour,
+    interval: intervalAt(dayMs + hour * 3_600_000, 60, 0),
+    hour,
+  }));
 }

@@ -1,22 +1,52 @@
 #!/usr/bin/env node
 /**
  * Driver of the main job, run by `network/scripts/start.sh` (`npm start`) once the network is up
- * and deployed. Usage: `node gateway-client/dist/job/run-main-job.js [--slots N] [--json]
- * [--out DIR] [--case FILE] [--slot-seconds S]` (S: verification-block slot length when this run
- * opens the EA-DPoS epoch; 0 lets any consensus node record at any time). Progress goes to stderr; with `--json` the last line on stdout is
- * the summary object. Exit code 0 when every trace was accepted, matched the local engine to 1e-9
- * and every anchor verified; 1 otherwise; 2 for bad arguments.
+ * and deployed (and before that with `--check`, which parses the arguments and reads and checks
+ * the data set without touching a network). Progress goes to stderr; with `--json` the last line
+ * on stdout is the summary object. Exit code 0 when every trace was accepted, matched the local
+ * engine to 1e-9 and every anchor verified; 1 otherwise; 2 for bad arguments or bad data.
  */
-import { existsSync } from 'fs';
+import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
+import { parseMatpowerCase } from '@carbontrace/chaincode';
 import { runMainJob } from './main-job';
 import { summarize, writeReports } from './job-report';
+import { splitCase33bw } from './feeder-split';
+import type { MeasuredData } from './data/measured-data';
+import { readMeasuredData } from './data/measured-data';
+import { isDataFileError } from './data/data-file-error';
+import { resolveCasePath } from './case-path';
+import { parseOffsetTimestamp } from './data/wall-clock';
+
+/** Usage of `npm start`. */
+export const MAIN_JOB_USAGE = `Usage: npm start -- [--data DIR [--from TS]] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
+
+Starts the test network (unless one runs), deploys the chaincodes, traces a day of slots of case33bw
+split between two HV substations, writes out/report.json and out/report.md, and stops the network.
+  --data DIR        measured data instead of the built-in day profiles: DIR/loads.csv
+                    (timestamp,bus,p_mw,q_mvar), optional DIR/generation.csv (timestamp,unit,p_mw) and
+                    DIR/grid-intensity.csv (timestamp,intensity_tco2_per_mwh); timestamps ISO 8601 with
+                    offset; the interval length comes from the data (sample: data/case33bw-week)
+  --slots N         how many slots: 1-24 hours of the built-in day (default 24), or the first N
+                    intervals of --data (default all)
+  --from TS         with --data: start at the interval that starts at TS (ISO 8601 with offset)
+  --json            print one JSON summary as the last line of stdout
+  --keep            leave the network running afterwards (npm run network:down stops it)
+  --out DIR         where report.json, report.md and the charts go (default out/)
+  --case FILE       the case33bw file (default the committed copy)
+  --slot-seconds S  EA-DPoS verification-block slot length when this run opens the epoch (default 2)
+  --help            this text
+Exit codes: 0 all traces accepted and verified, 1 otherwise, 2 bad arguments or bad data (nothing submitted).`;
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 
 /** Parsed arguments. */
 interface JobArguments {
-  readonly slots: number;
+  readonly slots: number | undefined;
+  readonly dataDir: string | undefined;
+  readonly from: string | undefined;
+  readonly check: boolean;
+  readonly help: boolean;
   readonly json: boolean;
   readonly outDir: string;
   readonly casePath: string | undefined;
@@ -24,7 +54,11 @@ interface JobArguments {
 }
 
 function parseArguments(argv: readonly string[]): JobArguments | string {
-  let slots = 24;
+  let slots: number | undefined;
+  let dataDir: string | undefined;
+  let from: string | undefined;
+  let check = false;
+  let help = false;
   let json = false;
   let outDir = path.join(repoRoot, 'out');
   let casePath: string | undefined;
@@ -34,11 +68,30 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
     const value = argv[i + 1];
     switch (arg) {
       case '--slots':
-        if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 24) {
-          return `--slots needs a whole number from 1 to 24 (got ${value ?? 'nothing'})`;
+        if (value === undefined || !/^\d{1,6}$/.test(value) || Number(value) < 1) {
+          return `--slots needs a whole number of at least 1 (got ${value ?? 'nothing'})`;
         }
         slots = Number(value);
         i++;
+        break;
+      case '--data':
+        if (value === undefined) return '--data needs a directory';
+        dataDir = path.resolve(value);
+        i++;
+        break;
+      case '--from':
+        if (value === undefined || typeof parseOffsetTimestamp(value) === 'string') {
+          return `--from needs an ISO 8601 timestamp with offset (got ${value ?? 'nothing'})`;
+        }
+        from = value;
+        i++;
+        break;
+      case '--check':
+        check = true;
+        break;
+      case '--help':
+      case '-h':
+        help = true;
         break;
       case '--json':
         json = true;
@@ -63,18 +116,14 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
         i++;
         break;
       default:
-        return `unknown argument ${arg ?? ''} (usage: npm start -- [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S])`;
+        return `unknown argument ${arg ?? ''} (npm start -- --help for the usage)`;
     }
   }
-  return { slots, json, outDir, casePath, slotSeconds };
-}
-
-/** The case file: `--case`, else `../shared/cases/case33bw.m` beside the repo, else the committed copy. */
-export function resolveCasePath(explicit: string | undefined): string {
-  if (explicit !== undefined) return explicit;
-  const shared = path.resolve(repoRoot, '..', 'shared', 'cases', 'case33bw.m');
-  if (existsSync(shared)) return shared;
-  return path.join(repoRoot, 'chaincode', 'src', 'grid', 'test-cases', 'case33bw.m');
+  if (dataDir === undefined && slots !== undefined && slots > 24) {
+    return `--slots needs a whole number from 1 to 24 for the built-in day (got ${slots})`;
+  }
+  if (from !== undefined && dataDir === undefined) return '--from needs --data';
+  return { slots, dataDir, from, check, help, json, outDir, casePath, slotSeconds };
 }
 
 async function main(): Promise<number> {
@@ -82,6 +131,10 @@ async function main(): Promise<number> {
   if (typeof args === 'string') {
     process.stderr.write(`main job: ${args}\n`);
     return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${MAIN_JOB_USAGE}\n`);
+    return 0;
   }
   const casePath = resolveCasePath(args.casePath);
   if (!existsSync(casePath)) {
@@ -91,15 +144,56 @@ async function main(): Promise<number> {
   const say = (line: string): void => {
     process.stderr.write(`[main job] ${line}\n`);
   };
-  say(`case ${casePath}, ${args.slots} slot(s)`);
+  let data: MeasuredData | undefined;
+  if (args.dataDir !== undefined) {
+    try {
+      const powerCase = parseMatpowerCase(await fs.readFile(casePath, 'utf8'), casePath);
+      data = await readMeasuredData(args.dataDir, powerCase, splitCase33bw(powerCase));
+      const fromTs = args.from === undefined ? undefined : parseOffsetTimestamp(args.from);
+      if (fromTs !== undefined && typeof fromTs !== 'string') {
+        const at = data.intervals.findIndex((m) => m.interval.startMs === fromTs.ms);
+        if (at < 0) {
+          process.stderr.write(`main job: no interval of ${args.dataDir} starts at ${args.from ?? ''}\n`);
+          return 2;
+        }
+        data = { ...data, intervals: data.intervals.slice(at) };
+      }
+    } catch (error: unknown) {
+      if (!isDataFileError(error)) throw error;
+      process.stderr.write(
+        `main job: the data in ${args.dataDir} has problems (nothing was submitted):\n${error.message}\n`,
+      );
+      return 2;
+    }
+    if (args.slots !== undefined && args.slots > data.intervals.length) {
+      process.stderr.write(
+        `main job: --slots ${args.slots} but ${args.dataDir} has ${data.intervals.length} intervals\n`,
+      );
+      return 2;
+    }
+  }
+  const slots = args.slots ?? data?.intervals.length ?? 24;
+  if (args.check) {
+    say(
+      `arguments${data === undefined ? '' : ` and data (${data.intervals.length} intervals of ${data.intervalMinutes} min)`} checked`,
+    );
+    return 0;
+  }
+  say(
+    `case ${casePath}, ${slots} slot(s)` +
+      (data === undefined
+        ? ' of the built-in day'
+        : ` of ${data.intervalMinutes} min from ${args.dataDir} (${data.files.join(', ')}), first ${data.intervals[0]?.interval.start ?? ''}`),
+  );
   const result = await runMainJob({
-    slots: args.slots,
+    slots,
+    ...(data === undefined ? {} : { data }),
     casePath,
     workDir: path.join(repoRoot, '.run', 'main-job'),
     slotSeconds: args.slotSeconds,
     progress: say,
   });
-  const summary = summarize(result, args.slots);
+  const summary = summarize(result, slots);
   const files = await writeReports(args.outDir, result, summary);
   say(`report written to ${files.markdown} and ${files.json}`);
   const ok =

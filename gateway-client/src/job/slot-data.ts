@@ -17,15 +17,21 @@ import type {
 } from '@carbontrace/chaincode';
 import { profileAt } from './day-profiles';
 import type { FeederUnit, HvRegion } from './feeder-split';
+import type { MeasuredInterval } from './data/measured-data';
 
 /** Measurements are quantized to 1 W / 1 var before submission (and in the local case). */
 export function quantizeMw(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
-/** A unit's output at `hour`, MW (0 for the slack unit, whose output is solved). */
-export function unitOutputMw(unit: FeederUnit, hour: number): number {
-  return unit.slack ? 0 : quantizeMw(unit.ratingMw * profileAt(unit.profile, hour));
+/**
+ * A unit's output at `hour`, MW (0 for the slack unit, whose output is solved): the measured
+ * output when `measured` lists the unit, else its built-in profile at that (local) hour.
+ */
+export function unitOutputMw(unit: FeederUnit, hour: number, measured?: MeasuredInterval): number {
+  if (unit.slack) return 0;
+  const given = measured?.generationMw.get(unit.unitId);
+  return quantizeMw(given ?? unit.ratingMw * profileAt(unit.profile, hour));
 }
 
 /** One region at one slot. */
@@ -47,13 +53,17 @@ export interface RegionSlot {
 
 /**
  * Builds a region's slot.
+ * @param hour - local hour of day of the slot (the built-in profiles' index).
  * @param topologies - the registered topology reference of each LV substation.
+ * @param measured - the interval's measured data; without it the built-in profiles give the loads
+ *   and DG outputs.
  */
 export function regionSlot(
   region: HvRegion,
   hour: number,
   slot: number,
   topologies: ReadonlyMap<string, TopologyReference>,
+  measured?: MeasuredInterval,
 ): RegionSlot {
   const measurements: MeasurementSubmission[] = [];
   const running: { unit: FeederUnit; pMw: number }[] = [];
@@ -62,7 +72,7 @@ export function regionSlot(
     const topology = topologies.get(feeder.lv);
     if (topology === undefined) throw new Error(`topology of ${feeder.lv} is not registered`);
     const generators = feeder.units.flatMap((unit) => {
-      const pMw = unitOutputMw(unit, hour);
+      const pMw = unitOutputMw(unit, hour, measured);
       if (!unit.slack && pMw <= 0) return [];
       running.push({ unit, pMw });
       return [{ busId: unit.busId, unitId: unit.unitId, pMw, qMvar: 0, ...(unit.slack ? { vmPu: 1 } : {}) }];
@@ -70,11 +80,19 @@ export function regionSlot(
     measurements.push({
       slot,
       substation: feeder.lv,
-      loads: feeder.loads.map((l) => ({
-        busId: l.busId,
-        pMw: quantizeMw(l.pMw * scale),
-        qMvar: quantizeMw(l.qMvar * scale),
-      })),
+      loads:
+        measured === undefined
+          ? feeder.loads.map((l) => ({
+              busId: l.busId,
+              pMw: quantizeMw(l.pMw * scale),
+              qMvar: quantizeMw(l.qMvar * scale),
+            }))
+          : feeder.topology.buses.flatMap((b) => {
+              const load = measured.loads.get(b.busId);
+              return load === undefined
+                ? []
+                : [{ busId: b.busId, pMw: quantizeMw(load.pMw), qMvar: quantizeMw(load.qMvar) }];
+            }),
       generators,
       switches: [],
       topology,
@@ -83,10 +101,15 @@ export function regionSlot(
   running.sort((a, b) =>
     a.unit.busId !== b.unit.busId ? a.unit.busId - b.unit.busId : a.unit.unitId < b.unit.unitId ? -1 : 1,
   );
-  const units = running.map(({ unit }) => ({ busId: unit.busId, unitId: unit.unitId, ...unit.carbon }));
+  // Measured grid intensity replaces the grid supply's fixed one for this interval.
+  const carbonOf = (unit: FeederUnit): FeederUnit['carbon'] =>
+    unit.carbon.kind === 'grid' && measured?.gridIntensityTco2PerMwh !== undefined
+      ? { kind: 'grid', intensityTco2PerMwh: measured.gridIntensityTco2PerMwh }
+      : unit.carbon;
+  const units = running.map(({ unit }) => ({ busId: unit.busId, unitId: unit.unitId, ...carbonOf(unit) }));
   const localCase = localCaseOf(region, hour, slot, measurements, running);
   const localSidecar = parseCarbonSidecar(
-    JSON.stringify({ generators: running.map(({ unit }, row) => ({ gen: row + 1, ...unit.carbon })) }),
+    JSON.stringify({ generators: running.map(({ unit }, row) => ({ gen: row + 1, ...carbonOf(unit) })) }),
     localCase.file,
     localCase,
   );

@@ -75,9 +75,25 @@ describe('carbontrace trace', () => {
       'pMw',
     ]);
     expect(Object.keys(json.buses[0]).sort()).toEqual(
-      ['id', 'intensityTco2PerMwh', 'loadCarbonTco2PerH', 'loadMw', 'throughFlowMw'].sort(),
+      [
+        'id',
+        'intensityTco2PerMwh',
+        'loadByGenerator',
+        'loadCarbonTco2PerH',
+        'loadMw',
+        'throughFlowMw',
+      ].sort(),
     );
     expect(json.buses[2].loadCarbonTco2PerH).toBeCloseTo(86.214865, 5);
+    // Per-generator attribution of bus 3's load, MATH.md §H.5 (B6, D1).
+    const bus3 = json.buses[2].loadByGenerator as { gen: number; pMw: number; carbonTco2PerH: number }[];
+    expect(bus3.map((u) => u.gen)).toEqual([1, 2]);
+    expect(bus3[0]?.pMw).toBeCloseTo(120.679861, 5);
+    expect(bus3[1]?.pMw).toBeCloseTo(79.320139, 5);
+    expect(bus3[0]?.carbonTco2PerH).toBeCloseTo(20.297384, 5);
+    expect(bus3[1]?.carbonTco2PerH).toBeCloseTo(65.917481, 5);
+    const loss23 = json.branches[3].lossByGenerator as { carbonTco2PerH: number }[];
+    expect(loss23.reduce((a, u) => a + u.carbonTco2PerH, 0)).toBeCloseTo(2.918883, 5);
     expect(json.branches[3]).toMatchObject({ from: 2, to: 3 });
     expect(json.branches[3].sendingCarbonTco2PerH).toBeCloseTo(98.097564, 5);
     expect(json.branches[3].receivingCarbonTco2PerH).toBeCloseTo(95.178681, 5);

@@ -18,6 +18,20 @@ describe('carbontrace regulator', () => {
     [['frobnicate'], "unknown query 'frobnicate'"],
     [['verify-anchor', 'slave-hv1'], 'expects 2 argument(s), got 1'],
     [['provider', 'CloudA', '--bogus'], 'unknown option --bogus'],
+    [['intensity', 'slave-hv1', '2026-06-01T18:00:00', '18'], 'timestamp has no UTC offset'],
+    [['statement', 'slave-hv1', '18', '--from', '2026-06-01T00:00:00+08:00'], '--from and --to are required'],
+    [
+      [
+        'statement',
+        'slave-hv1',
+        '18',
+        '--from',
+        '2026-06-02T00:00:00+08:00',
+        '--to',
+        '2026-06-01T00:00:00+08:00',
+      ],
+      'must be after --from',
+    ],
   ])('refuses %j with exit code 2', async (args, message) => {
     const { io, err } = capture();
     expect(await regulatorCommand.run(args, io)).toBe(2);

@@ -39,9 +39,12 @@ Traces carbon emission flow through a solved AC power flow (loss-aware proportio
   --json    one JSON object:
               generators [{gen, bus, pMw, intensityTco2PerMwh, emissionTco2PerH}]
                 (negative loads traced as DG units appear with gen null and source "negative-load")
-              buses [{id, throughFlowMw, loadMw, intensityTco2PerMwh, loadCarbonTco2PerH}]
-                (intensity null for a bus that carries no active power)
-              branches [{from, to, lossMw, sendingCarbonTco2PerH, receivingCarbonTco2PerH, lossCarbonTco2PerH}]
+              buses [{id, throughFlowMw, loadMw, intensityTco2PerMwh, loadCarbonTco2PerH,
+                      loadByGenerator [{gen, bus, pMw, carbonTco2PerH}]}]
+                (intensity null for a bus that carries no active power; loadByGenerator: which
+                unit supplies the load, proportional sharing B6/D1)
+              branches [{from, to, lossMw, sendingCarbonTco2PerH, receivingCarbonTco2PerH, lossCarbonTco2PerH,
+                         lossByGenerator [{gen, bus, pMw, carbonTco2PerH}]}]
               totals {emissionTco2PerH, loadCarbonTco2PerH, lossCarbonTco2PerH, totalLossMw, balanceErrorTco2PerH}
 Exit codes: 0 traced, 1 failure (divergence, cycle, conservation), 2 bad input.`;
 
@@ -92,10 +95,28 @@ export function traceJson(
     });
   });
   const nodeOfBus = new Map(system.busIds.map((id, x) => [id, x]));
+  const k = system.generators.length;
+  // Which unit supplies each load and loss (B6–B7 in MW, D1/D3 in tCO2/h); units with no share left out.
+  const unitKey = system.generators.map((unit) => ({
+    gen: unit.source === 'gen' ? unit.genIndex + 1 : null,
+    bus: unit.busId,
+  }));
+  const byGenerator = (mw: Float64Array, tco2: Float64Array, row: number) =>
+    unitKey.flatMap((u, g) => {
+      const pMw = mw[row * k + g] ?? 0;
+      return pMw === 0 ? [] : [{ ...u, pMw, carbonTco2PerH: tco2[row * k + g] ?? 0 }];
+    });
   const buses = powerCase.buses.map((bus) => {
     const x = nodeOfBus.get(bus.id);
     if (x === undefined) {
-      return { id: bus.id, throughFlowMw: 0, loadMw: 0, intensityTco2PerMwh: null, loadCarbonTco2PerH: 0 };
+      return {
+        id: bus.id,
+        throughFlowMw: 0,
+        loadMw: 0,
+        intensityTco2PerMwh: null,
+        loadCarbonTco2PerH: 0,
+        loadByGenerator: [],
+      };
     }
     return {
       id: bus.id,
@@ -103,6 +124,7 @@ export function traceJson(
       loadMw: system.loadMw[x] ?? 0,
       intensityTco2PerMwh: rates.nodeIntensityTco2PerMwh[x] ?? 0,
       loadCarbonTco2PerH: rates.loadTco2PerH[x] ?? 0,
+      loadByGenerator: byGenerator(trace.components.loadMw, rates.loadByGeneratorTco2PerH, x),
     };
   });
   const keptIndex = new Map(system.branchRows.map((row, b) => [row, b]));
@@ -117,6 +139,8 @@ export function traceJson(
         sendingCarbonTco2PerH: b === undefined ? 0 : (rates.sendingTco2PerH[b] ?? 0),
         receivingCarbonTco2PerH: b === undefined ? 0 : (rates.receivingTco2PerH[b] ?? 0),
         lossCarbonTco2PerH: b === undefined ? 0 : (rates.lossTco2PerH[b] ?? 0),
+        lossByGenerator:
+          b === undefined ? [] : byGenerator(trace.components.lossMw, rates.lossByGeneratorTco2PerH, b),
       };
     });
   return {

@@ -42,8 +42,9 @@ bash "$root/test-network-config/generate.sh" --topology "$topology" \
   --out "$config_dir" 2>"$log_dir/generate.log" \
   || { cat "$log_dir/generate.log" >&2; die "configuration generation failed (log: $log_dir/generate.log)"; }
 
-# --- ports: refuse early, naming the node, when one of ours is taken ---------------------------
-while IFS=$'\t' read -r node what address; do
+# --- ports: refuse early, naming the node, when one of ours is taken (single host; a multi-host
+#     network's namespaces are new, so their addresses are free) ----------------------------------
+[ "$(nj .multiHost)" = "true" ] || while IFS=$'\t' read -r node what address; do
   if (exec 3<>"/dev/tcp/${address%:*}/${address##*:}") 2>/dev/null; then
     die "port ${address##*:} ($node $what, $address) is already in use by another program; free it or change basePort in test-network-config/topology.json"
   fi

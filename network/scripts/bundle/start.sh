@@ -18,7 +18,8 @@ for tool in jq setsid orderer peer; do
   command -v "$tool" >/dev/null 2>&1 || { echo "[$host] error: $tool not found on PATH" >&2; exit 1; }
 done
 mkdir -p "$run/logs" "$pid_dir"
-net_json="$run/network.$host.json"
+mkdir -p "$run/nodes"
+net_json="$run/nodes/network.$host.json"
 sed -e "s#@BUNDLE@#$here#g" -e "s#@RUN@#$run#g" "$here/network.json" >"$net_json"
 nj() { local filter="$1"; shift; jq -r "$@" "$filter" "$net_json"; }
 # shellcheck source=../node-env.sh

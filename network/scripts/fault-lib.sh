@@ -34,8 +34,8 @@ kill_node() {
   date +%s.%3N
 }
 
-# restart_node <name>: starts a killed node again with the command line and environment it had
-# (saved by save_node_command before the kill).
+# save_node_command <name>: keeps a node's command line and environment (from /proc) so that
+# restart_node <name> <log> can start it again the same way (in its host's namespace, if any).
 save_node_command() {
   local name="$1" pid
   pid="$(pid_of "$name")"
@@ -51,9 +51,11 @@ restart_node() {
   local -a args=() envs=()
   mapfile -d '' -t args <"$pid_dir/saved/$name.cmdline"
   mapfile -d '' -t envs <"$pid_dir/saved/$name.environ"
+  local -a in_netns=()
   program="$(cat "$pid_dir/saved/$name.program")"
-  echo "=== $(date -u +%FT%TZ) restarting $name after a fault" >>"$logfile"
-  setsid env -i "${envs[@]}" "${args[@]}" >>"$logfile" 2>&1 </dev/null 8>&- 9>&- &
+  read -r -a in_netns < <(netns_prefix "$name")
+  echo "=== $(date -u +%FT%TZ) restarting $name after a fault${in_netns[*]:+ (${in_netns[*]})}" >>"$logfile"
+  setsid "${in_netns[@]}" env -i "${envs[@]}" "${args[@]}" >>"$logfile" 2>&1 </dev/null 8>&- 9>&- &
   echo "$! $program" >"$pid_dir/$name.pid"
 }
 

@@ -8,6 +8,7 @@ import { GatewayClientError } from '../../sdk/client-errors';
 import { openRegulator } from '../../clients/open-clients';
 import type { RegulatorClient } from '../../clients/regulator-client';
 import type { CliCommand, CliIo } from '../command';
+import { runAuditCommand } from './audit';
 import { EXIT_BAD_INPUT } from '../command';
 
 const USAGE = `Usage: carbontrace regulator <query> [arguments] [--json] [--config DIR]
@@ -21,6 +22,8 @@ Queries (read-only, as RegulatorMSP):
   blacklist                          providers blacklisted in the current cycle
   governance                         the EA-DPoS state (epoch, consensus set, supervisors)
   verify-anchor <channel> <block>    fetch a slave block from a peer and check it against its anchor
+  audit --from S --to S [--channel C]  every slot: measurements package -> anchor -> accepted result
+                                     -> carbon-flow record; anchored blocks contiguous (exit 1 on a gap)
 
 Options:
   --json         one line of JSON instead of indented output
@@ -69,6 +72,7 @@ const QUERIES: readonly Query[] = [
 ];
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
+  if (args[0] === 'audit') return runAuditCommand(args.slice(1), io);
   const positional: string[] = [];
   let json = false;
   let configDir: string | undefined;

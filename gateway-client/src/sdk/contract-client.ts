@@ -3,12 +3,14 @@
  * deadlines already applied. The role clients depend on the {@link ContractClient} interface only,
  * so their unit tests can substitute a fake.
  */
-import type { Contract, SubmittedTransaction } from '@hyperledger/fabric-gateway';
+import type { Contract, SubmittedTransaction, Transaction } from '@hyperledger/fabric-gateway';
 import type { CallSite, TransactionStep } from './client-errors';
 import { CommitRejectedError, ConflictError } from './client-errors';
 import { parseGatewayError, validationCodeName } from './error-parser';
 import type { RetryHooks, RetryPolicy } from './retry-policy';
 import { withRetry } from './retry-policy';
+import type { CommittedLookup, CommittedTransaction } from './submit-recovery';
+import { recoverSubmit } from './submit-recovery';
 
 /** Options of one call. */
 export interface CallOptions {
@@ -74,6 +76,12 @@ export interface ContractClientOptions {
   readonly retryHooks?: RetryHooks;
   /** Organizations whose peers evaluate queries (unless a call names its own). @default any (gateway's choice) */
   readonly evaluateOrganizations?: readonly string[];
+  /**
+   * Finds a transaction on the ledger by id; with it, a transient submit error is recovered by
+   * looking the same transaction up and resubmitting it (see submit-recovery.ts) instead of
+   * running it again under a new id. @default none (the whole transaction is retried)
+   */
+  readonly lookupCommitted?: CommittedLookup;
 }
 
 /** Creates a {@link ContractClient} over a Fabric Gateway contract. */
@@ -98,6 +106,7 @@ class ContractClientImpl implements ContractClient {
   readonly #commitStatusRetry: RetryPolicy;
   readonly #hooks: RetryHooks;
   readonly #evaluateOrganizations: readonly string[] | undefined;
+  readonly #lookupCommitted: CommittedLookup | undefined;
 
   constructor(options: Readonly<ContractClientOptions>) {
     this.#contract = options.contract;
@@ -108,6 +117,7 @@ class ContractClientImpl implements ContractClient {
     this.#commitStatusRetry = options.commitStatusRetry;
     this.#hooks = options.retryHooks ?? {};
     this.#evaluateOrganizations = options.evaluateOrganizations;
+    this.#lookupCommitted = options.lookupCommitted;
   }
 
   async submit<T>(
@@ -118,24 +128,63 @@ class ContractClientImpl implements ContractClient {
     const site = this.#site(transaction);
     return withRetry(
       async () => {
-        let submitted: SubmittedTransaction;
-        try {
-          submitted = await this.#contract.submitAsync(site.transaction, toProposalOptions(options));
-        } catch (error: unknown) {
-          throw parseGatewayError(error, { site, step: 'endorse' });
+        // With a ledger lookup, endorse and submit separately so that a transient submit error can
+        // be recovered with the same endorsed transaction (submit-recovery.ts).
+        let submitted: SubmittedTransaction | undefined;
+        let committed: CommittedTransaction | undefined;
+        let result: () => Uint8Array;
+        let transactionId: string;
+        const lookup = this.#lookupCommitted;
+        if (lookup === undefined) {
+          let s: SubmittedTransaction;
+          try {
+            s = await this.#contract.submitAsync(site.transaction, toProposalOptions(options));
+          } catch (error: unknown) {
+            throw parseGatewayError(error, { site, step: 'endorse' });
+          }
+          submitted = s;
+          transactionId = s.getTransactionId();
+          result = () => s.getResult();
+        } else {
+          let transaction: Transaction;
+          try {
+            transaction = await this.#contract
+              .newProposal(site.transaction, toProposalOptions(options))
+              .endorse();
+          } catch (error: unknown) {
+            throw parseGatewayError(error, { site, step: 'endorse' });
+          }
+          transactionId = transaction.getTransactionId();
+          result = () => transaction.getResult();
+          try {
+            submitted = await transaction.submit();
+          } catch (error: unknown) {
+            const parsed = parseGatewayError(error, { site, step: 'submit', transactionId });
+            const recovered = await recoverSubmit(transaction, parsed, { lookup });
+            if (recovered === undefined) throw parsed;
+            if (recovered.kind === 'submitted') submitted = recovered.submitted;
+            else committed = recovered.committed;
+          }
         }
-        const transactionId = submitted.getTransactionId();
-        const status = await withRetry(
-          async () => {
-            try {
-              return await submitted.getStatus();
-            } catch (error: unknown) {
-              throw parseGatewayError(error, { site, step: 'commit-status', transactionId });
-            }
-          },
-          this.#commitStatusRetry,
-          this.#hooks,
-        );
+        const pending = submitted;
+        const status =
+          pending === undefined
+            ? {
+                successful: committed?.code === 0,
+                code: committed?.code ?? -1,
+                blockNumber: committed?.blockNumber ?? 0n,
+              }
+            : await withRetry(
+                async () => {
+                  try {
+                    return await pending.getStatus();
+                  } catch (error: unknown) {
+                    throw parseGatewayError(error, { site, step: 'commit-status', transactionId });
+                  }
+                },
+                this.#commitStatusRetry,
+                this.#hooks,
+              );
         if (!status.successful) {
           const name = validationCodeName(status.code);
           const errorOptions = {
@@ -148,8 +197,8 @@ class ContractClientImpl implements ContractClient {
           }
           throw new CommitRejectedError(name, errorOptions);
         }
-        const result = this.#decode(submitted.getResult(), decode, site, 'submit', transactionId);
-        return { result, transactionId, blockNumber: status.blockNumber };
+        const value = this.#decode(result(), decode, site, 'submit', transactionId);
+        return { result: value, transactionId, blockNumber: status.blockNumber };
       },
       this.#retry,
       this.#hooks,

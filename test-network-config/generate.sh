@@ -313,7 +313,8 @@ done
 # 6. Per-host bundles (multi-host topologies only): hosts/<host>/ holds network.json with every
 #    path under the configuration or run directory replaced by @BUNDLE@ / @RUN@ (start.sh fills
 #    them in), only that host's node MSPs and TLS keys, the public TLS CA certificates, the Fabric
-#    node configuration (core.yaml, orderer.yaml), the ccaas builder, and start.sh / stop.sh.
+#    node configuration (core.yaml, orderer.yaml), the ccaas builder, start.sh / stop.sh, and
+#    docker-compose.yaml for the same nodes (network/scripts/compose-gen.sh).
 # ---------------------------------------------------------------------------------------------
 rm -rf "$out/hosts"
 if [ "$(jq -r .multiHost "$net")" = "true" ]; then
@@ -337,6 +338,7 @@ if [ "$(jq -r .multiHost "$net")" = "true" ]; then
     cp -r "$root/network/ccaas-builder" "$bundle/ccaas-builder"
     cp "$root/network/scripts/node-env.sh" "$bundle/node-env.sh"
     cp "$root/network/scripts/bundle/start.sh" "$root/network/scripts/bundle/stop.sh" "$bundle/"
+    bash "$root/network/scripts/compose-gen.sh" --net "$net" --host "$host" --out "$bundle/docker-compose.yaml"
   done
 fi
 echo "generate: configuration written to $out" >&2

@@ -7,7 +7,7 @@
 # the job's exit, duration, traces accepted and anchors verified, the retries/reconnects the job
 # logged, and the audit result. Results per case in .run/chaos/<case>/.
 # Usage: chaos.sh [--slots N] [--fault-at-slot K] [CASE ...]
-#   cases: orderer leader two-orderers peer-hv peer-lv peer-gridco peer-regulator chaincode partition
+#   cases: orderer leader two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode partition
 #   (default: all). CARBONTRACE_TOPOLOGY: the single-host topology (basePort!);
 #   CARBONTRACE_MULTIHOST_TOPOLOGY: the partition case's (default test-network-config/topology.multihost.json).
 set -euo pipefail
@@ -24,13 +24,13 @@ while [ $# -gt 0 ]; do
     *) cases+=("$1"); shift ;;
   esac
 done
-[ ${#cases[@]} -gt 0 ] || cases=(orderer leader two-orderers peer-hv peer-lv peer-gridco peer-regulator chaincode partition)
+[ ${#cases[@]} -gt 0 ] || cases=(orderer leader two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode partition)
 single_topology="${CARBONTRACE_TOPOLOGY:-$root/test-network-config/topology.json}"
 multi_topology="${CARBONTRACE_MULTIHOST_TOPOLOGY:-$root/test-network-config/topology.multihost.json}"
 driver="$root/gateway-client/dist/job/run-main-job.js"
 cli="$root/gateway-client/dist/cli/main.js"
 [ -f "$driver" ] && [ -f "$cli" ] || die "build first (npx tsc -b)"
-job_deadline_s="${CHAOS_JOB_DEADLINE_S:-600}"
+job_deadline_s="${CHAOS_JOB_DEADLINE_S:-300}"
 rows=()
 
 peer_of() { nj '.orgs[] | select(.name == $o) | .peer.name' --arg o "$1"; }
@@ -68,6 +68,11 @@ inject() {
       fault_desc="SIGKILL $a and $b (quorum lost), $b restarted after 30 s"
       ( sleep 30; restart_node "$b" "$(orderer_log_of "$b")" ) &
       restarter=$! ;;
+    two-orderers-down)
+      local a b
+      a="$(nj '.orderers[1].name')"; b="$(nj '.orderers[2].name')"
+      fault_time="$(kill_node "$a")"; kill_node "$b" >/dev/null
+      fault_desc="SIGKILL $a and $b (quorum lost), both stay down: the job must stop with an error" ;;
     peer-hv | peer-lv | peer-gridco | peer-regulator)
       local org
       case "$1" in
@@ -117,7 +122,8 @@ for name in "${cases[@]}"; do
   accepted="$(jq -r '"\(.tracesAccepted)/\(.traces)"' <<<"$summary" 2>/dev/null || echo "-")"
   anchors="$(jq -r '"\(.anchorsVerified)/\(.anchorsChecked)"' <<<"$summary" 2>/dev/null || echo "-")"
   retries="$(grep -ciE 'retry|retrying|reconnecting' "$dir/job.log" || true)"
-  error_line="$(grep -m1 -E '^main job failed' "$dir/job.log" | cut -c1-160 || true)"
+  error_line="$(grep -m1 -E '^main job failed' "$dir/job.log" | cut -c1-200 || true)"
+  [ "$job_status" -eq 124 ] && error_line="killed at the ${job_deadline_s} s deadline${error_line:+ after: $error_line}"
   audit="-"
   if [ -f "$dir/out/report.json" ]; then
     first="$(jq -r .firstSlot "$dir/out/report.json")"

@@ -54,7 +54,7 @@ describe('recoverSubmit', () => {
     const lookup = (): Promise<undefined> => Promise.resolve(undefined);
     expect(await recoverSubmit(tx, quorumLost(), { lookup, sleep: noSleep, attempts: 3 })).toBeUndefined();
     expect(tx.submits).toBe(3);
-    const refusal = new ContractError('ALREADY_EXISTS', { message: 'sealed' });
+    const refusal = new ContractError('ALREADY_EXISTS', 'sealed', {});
     expect(await recoverSubmit(tx, refusal, { lookup, sleep: noSleep })).toBeUndefined();
     expect(tx.submits).toBe(3);
   });

@@ -63,7 +63,9 @@ describe('multi-host topology: per-host bundles', () => {
     );
     net = JSON.parse(readFileSync(path.join(out, 'network.json'), 'utf8')) as NetworkJson;
   });
-  afterAll(() => { rmSync(out, { recursive: true, force: true }); });
+  afterAll(() => {
+    rmSync(out, { recursive: true, force: true });
+  });
 
   it('places every node on the host the topology names, at that host address', () => {
     expect(net.multiHost).toBe(true);

@@ -69,8 +69,8 @@ function asProvenance(value: unknown): ProvenanceView {
   return {
     carbonFlow: r['carbonFlow'] ?? null,
     accepted: r['accepted'] ?? null,
-    conditionA: (r['conditionA'] ?? null),
-    anchoredPackage: (r['anchoredPackage'] ?? null),
+    conditionA: r['conditionA'] ?? null,
+    anchoredPackage: r['anchoredPackage'] ?? null,
     anchoredBlock: r['anchoredBlock'] ?? null,
     packageMatchesAnchor: r['packageMatchesAnchor'] === true,
   };

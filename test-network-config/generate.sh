@@ -40,6 +40,13 @@ jq --arg out "$out" --arg run "$run" --arg root "$root" '
   def lc: ascii_downcase;
   . as $t
   | ($t.host) as $host
+  | ($t.hosts // []) as $hosts
+  | (reduce $hosts[] as $h ({}; reduce ($h.nodes // [])[] as $n (.;
+        if .[$n] != null then error("topology: node \($n) is placed on two hosts (\(.[$n].name) and \($h.name))")
+        else .[$n] = $h end))) as $hostOfNode
+  | def hostOf($n): $hostOfNode[$n] // { name: "local", address: $host };
+    def addr($n): hostOf($n).address;
+    .
   | ($t.basePort) as $b
   | ($t.domain) as $domain
   | ([$t.gridCompany] + [$t.hvSubstations[].name] + [$t.hvSubstations[].lvSubstations[]] + [$t.regulator]) as $peerOrgs
@@ -68,17 +75,17 @@ jq --arg out "$out" --arg run "$run" --arg root "$root" '
           mspDir: "\($dir)/msp", tlsCaCert: "\($dir)/tlsca/tlsca.\($id).\($domain)-cert.pem",
           channels: channelsOf($name),
           users: { admin: userOf($name; "Admin"), user1: userOf($name; "User1") },
-          peer: { name: "\($id)-peer0", hostname: "peer0.\($id).\($domain)",
-                  address: "\($host):\($b + 1000 + 10 * $j + 1)",
-                  chaincodeAddress: "\($host):\($b + 1000 + 10 * $j + 2)",
-                  operationsAddress: "\($host):\($b + 1000 + 10 * $j + 3)",
+          peer: { name: "\($id)-peer0", hostname: "peer0.\($id).\($domain)", host: hostOf($name).name,
+                  address: "\(addr($name)):\($b + 1000 + 10 * $j + 1)",
+                  chaincodeAddress: "\(addr($name)):\($b + 1000 + 10 * $j + 2)",
+                  operationsAddress: "\(addr($name)):\($b + 1000 + 10 * $j + 3)",
                   mspDir: "\($dir)/peers/peer0.\($id).\($domain)/msp",
                   tlsDir: "\($dir)/peers/peer0.\($id).\($domain)/tls",
                   dataDir: "\($run)/nodes/\($id)-peer0",
                   log: "\($run)/logs/\($id)-peer0.log" },
           chaincodeServers: (chaincodesOf($name) | map(. as $cc | { chaincode: $cc,
-                  name: "\($id)-\($cc)",
-                  address: "\($host):\($b + 2000 + 10 * $j + (if $cc == $t.chaincodes.master.name then 0 else 1 end))",
+                  name: "\($id)-\($cc)", host: hostOf($name).name,
+                  address: "\(addr($name)):\($b + 2000 + 10 * $j + (if $cc == $t.chaincodes.master.name then 0 else 1 end))",
                   log: "\($run)/logs/\($id)-\($cc).log" })) }
     )) as $peerOrgEntries
   | ($t.cloudProviders | map(
@@ -87,12 +94,18 @@ jq --arg out "$out" --arg run "$run" --arg root "$root" '
           mspDir: "\($dir)/msp", tlsCaCert: "\($dir)/tlsca/tlsca.\($id).\($domain)-cert.pem",
           channels: ["master"],
           users: { admin: userOf($name; "Admin"), user1: userOf($name; "User1") },
-          peer: null, gatewayPeerOrg: $t.gridCompany, chaincodeServers: [] }
+          peer: null, gatewayPeerOrg: $t.gridCompany, chaincodeServers: [], clientHost: hostOf($name).name }
     )) as $cloudOrgEntries
   | ("\($out)/organizations/ordererOrganizations/\($domain)") as $odir
   | {
       topology: $t,
       host: $host,
+      multiHost: ($hosts | length > 0),
+      hosts: (if ($hosts | length) > 0
+              then $hosts | to_entries | map({ name: .value.name, address: .value.address, netns: "ct-\(.value.name)",
+                                               link: "ctv\(.key)", nodes: (.value.nodes // []) })
+              else [{ name: "local", address: $host, netns: null, link: null, nodes: [] }] end),
+      bridge: ($t.bridge // null),
       domain: $domain,
       runDir: $run,
       configDir: $out,
@@ -104,10 +117,10 @@ jq --arg out "$out" --arg run "$run" --arg root "$root" '
                                       tlsCert: "\($odir)/users/Admin@\($domain)/tls/client.crt",
                                       tlsKey: "\($odir)/users/Admin@\($domain)/tls/client.key" } } },
       orderers: [range(0; $t.ordererCount) as $i | {
-          id: ($i + 1), name: "orderer\($i)", hostname: "orderer\($i).\($domain)",
-          address: "\($host):\($b + 50 + 10 * $i)",
-          adminAddress: "\($host):\($b + 53 + 10 * $i)",
-          operationsAddress: "\($host):\($b + 54 + 10 * $i)",
+          id: ($i + 1), name: "orderer\($i)", hostname: "orderer\($i).\($domain)", host: hostOf("orderer\($i)").name,
+          address: "\(addr("orderer\($i)")):\($b + 50 + 10 * $i)",
+          adminAddress: "\(addr("orderer\($i)")):\($b + 53 + 10 * $i)",
+          operationsAddress: "\(addr("orderer\($i)")):\($b + 54 + 10 * $i)",
           mspDir: "\($odir)/orderers/orderer\($i).\($domain)/msp",
           signCert: "\($odir)/orderers/orderer\($i).\($domain)/msp/signcerts/orderer\($i).\($domain)-cert.pem",
           tlsDir: "\($odir)/orderers/orderer\($i).\($domain)/tls",
@@ -129,6 +142,13 @@ jq --arg out "$out" --arg run "$run" --arg root "$root" '
     }
 ' "$topology" > "$out/network.json"
 net="$out/network.json"
+# Every node a host names must exist; losing any one host must leave a BFT quorum of orderers.
+unknown="$(jq -r '([.orderers[].name] + [.orgs[].name]) as $known | .hosts[] | .name as $h | .nodes[]
+  | select(. as $n | $known | index($n) | not) | "\(.) (host \($h))"' "$net" | paste -sd, -)"
+[ -z "$unknown" ] || { echo "generate: $topology: hosts[].nodes names unknown nodes: $unknown (known: orderer0..orderer$(($(jq '.orderers | length' "$net") - 1)) and the org names)" >&2; exit 1; }
+jq -r 'select(.multiHost) | (.orderers | length) as $n | (($n - 1) / 3 | floor) as $f
+  | .orderers | group_by(.host)[] | select(length > $f)
+  | "generate: warning: host \(.[0].host) runs \(length) of \($n) orderers; losing it stops BFT (at most \($f) per host stay live)"' "$net" >&2
 
 # ---------------------------------------------------------------------------------------------
 # 2. crypto-config.yaml for cryptogen.
@@ -139,7 +159,9 @@ jq -r '
   "    Domain: \(.ordererOrg.domain)",
   "    EnableNodeOUs: true",
   "    Specs:",
-  (.orderers[] | "      - Hostname: \(.name)\n        SANS: [\"\(.address | split(":")[0])\", localhost]"),
+  .multiHost as $mh
+  | def extraSans($h): if $mh then ", \($h)" else "" end;
+  (.orderers[] | "      - Hostname: \(.name)\n        SANS: [\"\(.address | split(":")[0])\", localhost\(extraSans(.host))]"),
   "PeerOrgs:",
   (.orgs[] |
     "  - Name: \(.name)",
@@ -147,7 +169,7 @@ jq -r '
     "    EnableNodeOUs: true",
     "    Template:",
     "      Count: \(if .peer == null then 0 else 1 end)",
-    "      SANS: [\"\(.peer.address // "127.0.0.1:0" | split(":")[0])\", localhost]",
+    "      SANS: [\"\(.peer.address // "127.0.0.1:0" | split(":")[0])\", localhost\(if .peer != null then extraSans(.peer.host) else "" end)]",
     "    Users:",
     "      Count: 1")
 ' "$net" > "$out/crypto-config.yaml"
@@ -155,6 +177,21 @@ jq -r '
 # ---------------------------------------------------------------------------------------------
 # 3. configtx.yaml: organizations, BFT orderer defaults with the consenter mapping, one profile
 #    per channel. Anchor peers are written into each genesis block (one peer per org).
+#    SmartBFT options: the defaults below, each overridable by the topology's "smartBFT" object
+#    (same key names as configtx.yaml). The defaults are tuned for fast leader failover (measured
+#    in docs/reliability.md with network/scripts/failover.sh): a follower forwards a request the
+#    leader has not ordered after 1 s and complains after 3 s; heartbeats every 250 ms, a silent
+#    leader is suspected after 2 s; a view change that does not finish is retried after 4 s.
+# ---------------------------------------------------------------------------------------------
+smartbft_defaults='{
+  "RequestBatchMaxCount": 100, "RequestBatchMaxInterval": "100ms",
+  "RequestForwardTimeout": "1s", "RequestComplainTimeout": "3s", "RequestAutoRemoveTimeout": "3m0s",
+  "ViewChangeResendInterval": "1s", "ViewChangeTimeout": "4s",
+  "LeaderHeartbeatTimeout": "2s", "LeaderHeartbeatCount": 8, "CollectTimeout": "1s",
+  "RequestBatchMaxBytes": 10485760, "IncomingMessageBufferSize": 200, "RequestPoolSize": 100000 }'
+smartbft="$(jq -c --argjson d "$smartbft_defaults" '$d + (.smartBFT // {})' "$topology")"
+# ---------------------------------------------------------------------------------------------
+# 3b. configtx.yaml (jq).
 # ---------------------------------------------------------------------------------------------
 jq -r '
   def q: "\"" + . + "\"";
@@ -205,19 +242,7 @@ jq -r '
     "  BatchTimeout: 500ms",
     "  BatchSize: {MaxMessageCount: 100, AbsoluteMaxBytes: 32 MB, PreferredMaxBytes: 4 MB}",
     "  SmartBFT:",
-    "    RequestBatchMaxCount: 100",
-    "    RequestBatchMaxInterval: 100ms",
-    "    RequestForwardTimeout: 2s",
-    "    RequestComplainTimeout: 20s",
-    "    RequestAutoRemoveTimeout: 3m0s",
-    "    ViewChangeResendInterval: 5s",
-    "    ViewChangeTimeout: 20s",
-    "    LeaderHeartbeatTimeout: 1m0s",
-    "    LeaderHeartbeatCount: 10",
-    "    CollectTimeout: 1s",
-    "    RequestBatchMaxBytes: 10485760",
-    "    IncomingMessageBufferSize: 200",
-    "    RequestPoolSize: 100000",
+    ($smartBFT | to_entries[] | "    \(.key): \(.value)"),
     "  ConsenterMapping:",
     (.orderers[] |
       "    - ID: \(.id)",
@@ -250,7 +275,7 @@ jq -r '
       "    Application:",
       "      <<: *ApplicationDefaults",
       "      Organizations: [\((.peerOrgs + .clientOrgs) | map("*" + .) | join(", "))]")
-' "$net" > "$out/configtx.yaml"
+' --argjson smartBFT "$smartbft" "$net" > "$out/configtx.yaml"
 
 # ---------------------------------------------------------------------------------------------
 # 4. Crypto material and genesis blocks.
@@ -284,4 +309,36 @@ for org in $(jq -r '.orgs[].name' "$net"); do
         channels: ($o.channels | map({ key: ., value: { peers: { ($p.hostname): {} } } }) | from_entries) }
   ' "$net" > "$out/connection-profiles/$org.json"
 done
+# ---------------------------------------------------------------------------------------------
+# 6. Per-host bundles (multi-host topologies only): hosts/<host>/ holds network.json with every
+#    path under the configuration or run directory replaced by @BUNDLE@ / @RUN@ (start.sh fills
+#    them in), only that host's node MSPs and TLS keys, the public TLS CA certificates, the Fabric
+#    node configuration (core.yaml, orderer.yaml), the ccaas builder, start.sh / stop.sh, and
+#    docker-compose.yaml for the same nodes (network/scripts/compose-gen.sh).
+# ---------------------------------------------------------------------------------------------
+rm -rf "$out/hosts"
+if [ "$(jq -r .multiHost "$net")" = "true" ]; then
+  sampleconfig="$root/.cache/fabric/sampleconfig"
+  for host in $(jq -r '.hosts[].name' "$net"); do
+    bundle="$out/hosts/$host"
+    mkdir -p "$bundle/fabric-config"
+    echo "$host" >"$bundle/HOST"
+    jq --arg out "$out" --arg run "$run" 'walk(if type == "string" and startswith($out + "/") then "@BUNDLE@" + .[($out | length):]
+      elif type == "string" and startswith($run + "/") then "@RUN@" + .[($run | length):] else . end)' "$net" >"$bundle/network.json"
+    # Node directories (MSP with its signing key, TLS key pair) of this host's orderers and peers.
+    for dir in $(jq -r --arg h "$host" '(.orderers[] | select(.host == $h) | .mspDir, .tlsDir),
+        (.orgs[] | select(.peer != null and .peer.host == $h) | .peer.mspDir, .peer.tlsDir)' "$net"); do
+      mkdir -p "$bundle/${dir#"$out"/}" && cp -r "$dir/." "$bundle/${dir#"$out"/}/"
+    done
+    # Public TLS CA certificates (orderer admin client roots; clients of other hosts).
+    for cert in $(jq -r '.ordererOrg.tlsCaCert, (.orgs[].tlsCaCert)' "$net"); do
+      mkdir -p "$bundle/$(dirname "${cert#"$out"/}")" && cp "$cert" "$bundle/${cert#"$out"/}"
+    done
+    for f in core.yaml orderer.yaml; do [ -f "$sampleconfig/$f" ] && cp "$sampleconfig/$f" "$bundle/fabric-config/"; done
+    cp -r "$root/network/ccaas-builder" "$bundle/ccaas-builder"
+    cp "$root/network/scripts/node-env.sh" "$bundle/node-env.sh"
+    cp "$root/network/scripts/bundle/start.sh" "$root/network/scripts/bundle/stop.sh" "$bundle/"
+    bash "$root/network/scripts/compose-gen.sh" --net "$net" --host "$host" --out "$bundle/docker-compose.yaml"
+  done
+fi
 echo "generate: configuration written to $out" >&2

@@ -41,6 +41,10 @@ if [ -d "$pid_dir" ]; then
     stop_process "$name"
   done
 fi
+# Multi-host in namespaces: remove every namespace, veth link and the bridge netns.sh made.
+if [ -f "$run_dir/netns.made" ]; then
+  bash "$root/network/scripts/netns.sh" down || log "warning: removing the network namespaces reported an error"
+fi
 rm -rf "$config_dir" "$run_dir/nodes" "$run_dir/chaincode" "$pid_dir"
 if [ "$purge" -eq 1 ]; then rm -rf "$log_dir"; fi
 rmdir "$run_dir" 2>/dev/null || true

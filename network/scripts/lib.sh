@@ -83,9 +83,21 @@ network_is_up() {
 start_process() {
   local name="$1" logfile="$2" program="$3"; shift 3
   mkdir -p "$pid_dir" "$(dirname "$logfile")"
-  echo "=== $(date -u +%FT%TZ) starting $name: $program $*" >>"$logfile"
-  setsid env "${node_env[@]}" "$program" "$@" >>"$logfile" 2>&1 </dev/null 8>&- 9>&- &
+  local -a in_netns=()
+  read -r -a in_netns < <(netns_prefix "$name")
+  echo "=== $(date -u +%FT%TZ) starting $name${in_netns[*]:+ (${in_netns[*]})}: $program $*" >>"$logfile"
+  setsid "${in_netns[@]}" env "${node_env[@]}" "$program" "$@" >>"$logfile" 2>&1 </dev/null 8>&- 9>&- &
   echo "$! $program" >"$pid_dir/$name.pid"
+}
+
+# netns_prefix <name>: on a multi-host network in namespaces (netns.sh up), prints
+# "ip netns exec <namespace of the node's host>" for a node or chaincode server; else nothing.
+netns_prefix() {
+  [ -f "$run_dir/netns.made" ] && [ -f "$net_json" ] || { echo; return 0; }
+  local ns
+  ns="$(nj '. as $net | (.orderers[], (.orgs[] | select(.peer != null) | .peer), .orgs[].chaincodeServers[])
+    | select(.name == $n) | .host as $h | $net.hosts[] | select(.name == $h) | .netns // empty' --arg n "$1")"
+  if [ -n "$ns" ]; then echo "ip netns exec $ns"; else echo; fi
 }
 
 # alive <pid>: the process exists and is not a zombie. (Our processes are re-parented to PID 1

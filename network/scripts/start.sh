@@ -10,6 +10,8 @@
 #   5. stops the network it started, unless --keep is given (a network that was already running is
 #      left running).
 # Usage: npm start -- [--data DIR [--from TS]] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
+#                     [--topology FILE]   (FILE: e.g. test-network-config/topology.multihost.json;
+#                                          a multi-host topology runs its hosts in network namespaces, as root)
 # (npm start -- --help prints the usage; the arguments and the data set are checked before any
 # network is started, and bad ones exit 2.)
 # With --json the last line on stdout is one JSON summary object; everything else goes to stderr.
@@ -20,9 +22,19 @@ cd "$root"
 log() { echo "[start] $*" >&2; }
 
 keep=0
-for arg in "$@"; do
-  [ "$arg" = "--keep" ] && keep=1
+topology_args=()
+job_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --keep) keep=1; job_args+=("$1"); shift ;;
+    --topology)
+      [ -n "${2:-}" ] || { log "error: --topology needs a file"; exit 2; }
+      [ -f "$2" ] || { log "error: topology file $2 not found"; exit 2; }
+      topology_args=(--topology "$2"); shift 2 ;;
+    *) job_args+=("$1"); shift ;;
+  esac
 done
+set -- "${job_args[@]}"
 
 if [ ! -d "$root/node_modules/@hyperledger/fabric-gateway" ] || [ ! -d "$root/node_modules/fabric-shim" ]; then
   log "installing npm packages (npm ci)"
@@ -71,7 +83,7 @@ if [ "$network_state" -ne 3 ]; then
 else
   log "starting the network (npm run network:up)"
   started=1
-  bash "$root/network/scripts/up.sh" >&2
+  bash "$root/network/scripts/up.sh" "${topology_args[@]}" >&2
 fi
 log "deploying the chaincodes (npm run network:deploy)"
 bash "$root/network/scripts/deploy.sh" >&2

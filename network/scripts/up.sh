@@ -8,6 +8,16 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 lock_network up
+topology="${CARBONTRACE_TOPOLOGY:-$root/test-network-config/topology.json}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --topology) topology="$2"; shift 2 ;;
+    *) die "up: unknown argument $1 (usage: up.sh [--topology FILE])" ;;
+  esac
+done
+if [ "$(jq -r '(.hosts // []) | length > 0' "$topology" 2>/dev/null)" = "true" ] && [ "$(id -u)" -ne 0 ]; then
+  die "the topology $topology places nodes on several hosts; simulating them needs root (network namespaces, a bridge, veth links). Run as root, or use test-network-config/topology.json"
+fi
 require_tools jq curl peer orderer osnadmin configtxgen cryptogen
 
 [ -f "$run_dir/compose-mode" ] && die "the compose network is up; stop it with: bash network/scripts/compose.sh down"
@@ -28,12 +38,13 @@ trap cleanup_on_failure EXIT
 t0=$(date +%s%N)
 rm -rf "$config_dir" "$run_dir/nodes" "$pid_dir" "$log_dir" "$run_dir/chaincode"
 mkdir -p "$log_dir" "$pid_dir" "$run_dir/nodes"
-bash "$root/test-network-config/generate.sh" --topology "${CARBONTRACE_TOPOLOGY:-$root/test-network-config/topology.json}" \
+bash "$root/test-network-config/generate.sh" --topology "$topology" \
   --out "$config_dir" 2>"$log_dir/generate.log" \
   || { cat "$log_dir/generate.log" >&2; die "configuration generation failed (log: $log_dir/generate.log)"; }
 
-# --- ports: refuse early, naming the node, when one of ours is taken ---------------------------
-while IFS=$'\t' read -r node what address; do
+# --- ports: refuse early, naming the node, when one of ours is taken (single host; a multi-host
+#     network's namespaces are new, so their addresses are free) ----------------------------------
+[ "$(nj .multiHost)" = "true" ] || while IFS=$'\t' read -r node what address; do
   if (exec 3<>"/dev/tcp/${address%:*}/${address##*:}") 2>/dev/null; then
     die "port ${address##*:} ($node $what, $address) is already in use by another program; free it or change basePort in test-network-config/topology.json"
   fi
@@ -41,48 +52,28 @@ done < <(nj '(.orderers[] | [.name, "listen", .address], [.name, "admin", .admin
              (.orgs[] | select(.peer != null) | .peer | [.name, "listen", .address], [.name, "chaincode", .chaincodeAddress], [.name, "operations", .operationsAddress]),
              (.orgs[].chaincodeServers[] | [.name, "server", .address]) | @tsv')
 
-# --- orderers ------------------------------------------------------------------------------
-orderer_tlsca="$(nj '.ordererOrg.tlsCaCert')"
-for i in $(seq 0 $(($(nj '.orderers | length') - 1))); do
-  o() { nj ".orderers[$i].$1"; }
-  name="$(o name)"; address="$(o address)"; tls="$(o tlsDir)"; data="$(o dataDir)"
-  mkdir -p "$data"
-  node_env=(FABRIC_LOGGING_SPEC="${ORDERER_LOGGING_SPEC:-info}" \
-    ORDERER_GENERAL_LISTENADDRESS="${address%:*}" ORDERER_GENERAL_LISTENPORT="${address##*:}" \
-    ORDERER_GENERAL_LOCALMSPID="$(nj '.ordererOrg.mspId')" ORDERER_GENERAL_LOCALMSPDIR="$(o mspDir)" \
-    ORDERER_GENERAL_TLS_ENABLED=true ORDERER_GENERAL_TLS_PRIVATEKEY="$tls/server.key" \
-    ORDERER_GENERAL_TLS_CERTIFICATE="$tls/server.crt" ORDERER_GENERAL_TLS_ROOTCAS="[$tls/ca.crt]" \
-    ORDERER_GENERAL_BOOTSTRAPMETHOD=none ORDERER_CHANNELPARTICIPATION_ENABLED=true \
-    ORDERER_FILELEDGER_LOCATION="$data/ledger" \
-    ORDERER_CONSENSUS_WALDIR="$data/consensus/wal" ORDERER_CONSENSUS_SNAPDIR="$data/consensus/snap" \
-    ORDERER_OPERATIONS_LISTENADDRESS="$(o operationsAddress)" ORDERER_METRICS_PROVIDER=disabled \
-    ORDERER_ADMIN_LISTENADDRESS="$(o adminAddress)" ORDERER_ADMIN_TLS_ENABLED=true \
-    ORDERER_ADMIN_TLS_CERTIFICATE="$tls/server.crt" ORDERER_ADMIN_TLS_PRIVATEKEY="$tls/server.key" \
-    ORDERER_ADMIN_TLS_ROOTCAS="[$tls/ca.crt]" ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
-    ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$orderer_tlsca]")
-  start_process "$name" "$(o log)" "$fabric_bin/orderer"
-done
-
-# --- peers -----------------------------------------------------------------------------------
-builder_dir="$root/network/ccaas-builder"
-for org in $(nj '.orgs[] | select(.peer != null) | .name'); do
-  p() { nj '.orgs[] | select(.name == $o) | .peer.'"$1" --arg o "$org"; }
-  name="$(p name)"; address="$(p address)"; cc_address="$(p chaincodeAddress)"; tls="$(p tlsDir)"; data="$(p dataDir)"
-  mkdir -p "$data"
-  node_env=(FABRIC_LOGGING_SPEC="${PEER_LOGGING_SPEC:-info}" \
-    CORE_PEER_ID="$(p hostname)" CORE_PEER_ADDRESS="$address" CORE_PEER_LISTENADDRESS="$address" \
-    CORE_PEER_CHAINCODEADDRESS="$cc_address" CORE_PEER_CHAINCODELISTENADDRESS="$cc_address" \
-    CORE_PEER_GOSSIP_BOOTSTRAP="$address" CORE_PEER_GOSSIP_EXTERNALENDPOINT="$address" \
-    CORE_PEER_LOCALMSPID="$(nj '.orgs[] | select(.name == $o) | .mspId' --arg o "$org")" \
-    CORE_PEER_MSPCONFIGPATH="$(p mspDir)" \
-    CORE_PEER_TLS_ENABLED=true CORE_PEER_TLS_CERT_FILE="$tls/server.crt" CORE_PEER_TLS_KEY_FILE="$tls/server.key" \
-    CORE_PEER_TLS_ROOTCERT_FILE="$tls/ca.crt" \
-    CORE_PEER_FILESYSTEMPATH="$data/production" CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
-    CORE_OPERATIONS_LISTENADDRESS="$(p operationsAddress)" CORE_METRICS_PROVIDER=disabled \
-    CORE_VM_ENDPOINT= CORE_CHAINCODE_KEEPALIVE=0 \
-    CORE_CHAINCODE_EXTERNALBUILDERS="[{name: carbontrace-ccaas, path: $builder_dir}]")
-  start_process "$name" "$(p log)" "$fabric_bin/peer" node start
-done
+# --- orderers and peers ------------------------------------------------------------------------
+source "$root/network/scripts/node-env.sh"
+if [ "$(nj .multiHost)" = "true" ]; then
+  # One network namespace per host; each host's nodes start from its own bundle, inside it.
+  bash "$root/network/scripts/netns.sh" up
+  for host in $(nj '.hosts[].name'); do
+    ip netns exec "$(nj '.hosts[] | select(.name == $h) | .netns' --arg h "$host")" \
+      env CARBONTRACE_HOST_RUN_DIR="$run_dir" CARBONTRACE_PID_DIR="$pid_dir" CARBONTRACE_FABRIC_BIN="$fabric_bin" \
+      bash "$config_dir/hosts/$host/start.sh" 2>>"$log_dir/hosts.log" 8>&- \
+      || { tail -n 5 "$log_dir/hosts.log" >&2; die "starting the nodes of host $host failed (log: $log_dir/hosts.log)"; }
+  done
+else
+  for i in $(seq 0 $(($(nj '.orderers | length') - 1))); do
+    orderer_env "$i"
+    start_process "$(nj ".orderers[$i].name")" "$(nj ".orderers[$i].log")" "$fabric_bin/orderer"
+  done
+  for org in $(nj '.orgs[] | select(.peer != null) | .name'); do
+    peer_env "$org" "$root/network/ccaas-builder"
+    start_process "$(nj '.orgs[] | select(.name == $o) | .peer.name' --arg o "$org")" \
+      "$(nj '.orgs[] | select(.name == $o) | .peer.log' --arg o "$org")" "$fabric_bin/peer" node start
+  done
+fi
 
 # --- health ----------------------------------------------------------------------------------
 for i in $(seq 0 $(($(nj '.orderers | length') - 1))); do

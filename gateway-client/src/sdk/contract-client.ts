@@ -3,12 +3,14 @@
  * deadlines already applied. The role clients depend on the {@link ContractClient} interface only,
  * so their unit tests can substitute a fake.
  */
-import type { Contract, Transaction } from '@hyperledger/fabric-gateway';
+import type { Contract, SubmittedTransaction, Transaction } from '@hyperledger/fabric-gateway';
 import type { CallSite, TransactionStep } from './client-errors';
-import { CommitRejectedError, ConflictError, TransportError } from './client-errors';
+import { CommitRejectedError, ConflictError, GatewayClientError, TransportError } from './client-errors';
 import { parseGatewayError, validationCodeName } from './error-parser';
 import type { RetryHooks, RetryPolicy } from './retry-policy';
 import { isRetryable, withRetry } from './retry-policy';
+import type { CommittedLookup, CommittedTransaction } from './submit-recovery';
+import { recoverSubmit } from './submit-recovery';
 
 /** Options of one call. */
 export interface CallOptions {
@@ -74,6 +76,12 @@ export interface ContractClientOptions {
   readonly retryHooks?: RetryHooks;
   /** Organizations whose peers evaluate queries (unless a call names its own). @default any (gateway's choice) */
   readonly evaluateOrganizations?: readonly string[];
+  /**
+   * Finds a transaction on the ledger by id; with it, a transient submit error is recovered by
+   * looking the same transaction up and resubmitting it (see submit-recovery.ts) instead of
+   * running it again under a new id. @default none (the whole transaction is retried)
+   */
+  readonly lookupCommitted?: CommittedLookup;
 }
 
 /** Creates a {@link ContractClient} over a Fabric Gateway contract. */
@@ -98,6 +106,7 @@ class ContractClientImpl implements ContractClient {
   readonly #commitStatusRetry: RetryPolicy;
   readonly #hooks: RetryHooks;
   readonly #evaluateOrganizations: readonly string[] | undefined;
+  readonly #lookupCommitted: CommittedLookup | undefined;
 
   constructor(options: Readonly<ContractClientOptions>) {
     this.#contract = options.contract;
@@ -108,6 +117,7 @@ class ContractClientImpl implements ContractClient {
     this.#commitStatusRetry = options.commitStatusRetry;
     this.#hooks = options.retryHooks ?? {};
     this.#evaluateOrganizations = options.evaluateOrganizations;
+    this.#lookupCommitted = options.lookupCommitted;
   }
 
   async submit<T>(
@@ -128,16 +138,39 @@ class ContractClientImpl implements ContractClient {
           throw parseGatewayError(error, { site, step: 'endorse' });
         }
         const transactionId = endorsed.getTransactionId();
-        const submitted = await this.#sameTransaction(() => endorsed.submit(), {
-          site,
-          step: 'submit',
-          transactionId,
-        });
-        const status = await this.#sameTransaction(() => submitted.getStatus(), {
-          site,
-          step: 'commit-status',
-          transactionId,
-        });
+        let submitted: SubmittedTransaction | undefined;
+        let committed: CommittedTransaction | undefined;
+        try {
+          submitted = await this.#sameTransaction(() => endorsed.submit(), {
+            site,
+            step: 'submit',
+            transactionId,
+          });
+        } catch (error: unknown) {
+          // the orderers may have taken it although the gateway counted them short (e.g. an
+          // orderer's "already processed" while one is down): look it up on the ledger by id,
+          // else send the same transaction again (submit-recovery.ts); never a new proposal
+          const lookup = this.#lookupCommitted;
+          if (lookup === undefined || !(error instanceof GatewayClientError)) throw error;
+          const recovered = await recoverSubmit(endorsed, error, { lookup });
+          if (recovered === undefined) throw error;
+          if (recovered.kind === 'submitted') submitted = recovered.submitted;
+          else committed = recovered.committed;
+        }
+        const pending = submitted;
+        const status =
+          pending === undefined
+            ? {
+                successful: committed?.code === 0,
+                code: committed?.code ?? -1,
+                blockNumber: committed?.blockNumber ?? 0n,
+              }
+            : await this.#sameTransaction(() => pending.getStatus(), {
+                site,
+                step: 'commit-status',
+                transactionId,
+              });
+        const result = (): Uint8Array => (pending === undefined ? endorsed.getResult() : pending.getResult());
         if (!status.successful) {
           const name = validationCodeName(status.code);
           const errorOptions = {
@@ -150,8 +183,8 @@ class ContractClientImpl implements ContractClient {
           }
           throw new CommitRejectedError(name, errorOptions);
         }
-        const result = this.#decode(submitted.getResult(), decode, site, 'submit', transactionId);
-        return { result, transactionId, blockNumber: status.blockNumber };
+        const value = this.#decode(result(), decode, site, 'submit', transactionId);
+        return { result: value, transactionId, blockNumber: status.blockNumber };
       },
       this.#retry,
       { ...this.#hooks, isRetryable: reproposable },

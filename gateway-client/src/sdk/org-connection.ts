@@ -13,6 +13,7 @@ import { newContractClient } from './contract-client';
 import type { CallDeadlines } from './deadlines';
 import { resolveDeadlines } from './deadlines';
 import { parseGatewayError } from './error-parser';
+import { newCommittedLookup } from './submit-recovery';
 import type { RetryHooks, RetryOptions, RetryPolicy } from './retry-policy';
 import { resolveRetryPolicy } from './retry-policy';
 
@@ -171,8 +172,10 @@ class OrgConnectionImpl implements OrgConnection {
   }
 
   contract(channel: string, chaincode: string, contractName: string): ContractClient {
+    const network = this.gateway.getNetwork(channel);
     return newContractClient({
-      contract: this.gateway.getNetwork(channel).getContract(chaincode),
+      contract: network.getContract(chaincode),
+      lookupCommitted: newCommittedLookup(network, this.evaluateOrganizations),
       channel,
       contractName,
       retry: this.#retry,

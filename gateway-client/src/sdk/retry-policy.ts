@@ -45,8 +45,11 @@ export interface RetryPolicy {
 }
 
 /** The default policy: 5 attempts, 200 ms doubling to at most 5 s. */
+// 10 attempts (200 ms doubling, capped at 5 s, equal jitter) span ≈ 13–26 s: long enough for a
+// peer SIGKILLed and restarted 10 s later to answer again (docs/reliability.md; 5 attempts, ≈ 3 s,
+// failed the job on every peer restart).
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
-  maxAttempts: 5,
+  maxAttempts: 10,
   initialDelayMs: 200,
   maxDelayMs: 5000,
   multiplier: 2,

@@ -10,6 +10,7 @@ import type { RegulatorClient } from '../../clients/regulator-client';
 import { parseOffsetTimestamp, slotOfMs } from '../../job/data/wall-clock';
 import { consumerStatement } from '../../job/consumer-statement';
 import type { CliCommand, CliIo } from '../command';
+import { runAuditCommand } from './audit';
 import { EXIT_BAD_INPUT } from '../command';
 import { renderStatement } from './statement-text';
 
@@ -31,6 +32,8 @@ Queries (read-only, as RegulatorMSP):
   blacklist                          providers blacklisted in the current cycle
   governance                         the EA-DPoS state (epoch, consensus set, supervisors)
   verify-anchor <channel> <block>    fetch a slave block from a peer and check it against its anchor
+  audit --from S --to S [--channel C]  every slot: measurements package -> anchor -> accepted result
+                                     -> carbon-flow record; anchored blocks contiguous (exit 1 on a gap)
 
 Options:
   --json         one line of JSON instead of indented output (statement: JSON instead of text)
@@ -118,6 +121,7 @@ const QUERIES: readonly Query[] = [
 ];
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
+  if (args[0] === 'audit') return runAuditCommand(args.slice(1), io);
   const positional: string[] = [];
   let json = false;
   let configDir: string | undefined;

@@ -17,6 +17,7 @@ import {
 import type { OpenedClient } from '../../gateway-client/src/clients/open-clients';
 import type { RelayEvent } from '../../gateway-client/src/relay/anchor-relay';
 import { startAnchorRelay } from '../../gateway-client/src/process/start-anchor-relay';
+import { isContractError } from '../../gateway-client/src/sdk/client-errors';
 import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 import { getOrg, loadTestNetwork } from './support';
 
@@ -113,12 +114,34 @@ describe('HV peer stopped and restarted', () => {
           hv.close();
         }
       };
-      const heightBefore = await lvLedger.height(CHANNEL);
+      let heightBefore = await lvLedger.height(CHANNEL);
       await waitUntil(
         'the relay to anchor the existing blocks',
         async () => BigInt(await anchoredHead()) === heightBefore - 1n,
       );
 
+      // measurements may only use registered buses of the submitter: Lv1a's buses 1 and 2 on a
+      // grid of this test's own (the main job's case33bw is grid main on the same channel)
+      await lv.client
+        .registerTopology({
+          id: 'restart-lv1a',
+          grid: 'restart',
+          substation: 'Lv1a',
+          baseMva: 10,
+          buses: [
+            { busId: 1, kind: 'slack', baseKv: 12.66, vmPu: 1, gsMw: 0, bsMvar: 0 },
+            { busId: 2, kind: 'pq', baseKv: 12.66, vmPu: 1, gsMw: 0, bsMvar: 0 },
+          ],
+          branches: [{ fromBusId: 1, toBusId: 2, rPu: 0.0058, xPu: 0.0029, bPu: 0 }],
+        })
+        .catch((error: unknown) => {
+          if (!isContractError(error, 'ALREADY_EXISTS')) throw error;
+        });
+      heightBefore = await lvLedger.height(CHANNEL);
+      await waitUntil(
+        'the relay to anchor the topology block',
+        async () => BigInt(await anchoredHead()) === heightBefore - 1n,
+      );
       await peer.stop();
       const slot = Math.floor(Date.now() / 1000) * 10;
       for (let i = 0; i < 3; i++) {
@@ -129,6 +152,7 @@ describe('HV peer stopped and restarted', () => {
           generators: [],
           switches: [],
           branches: [{ fromBusId: 1, toBusId: 2, rPu: 0.0058, xPu: 0.0029, bPu: 0 }],
+          grid: 'restart',
         });
       }
       const heightWhileDown = await lvLedger.height(CHANNEL);

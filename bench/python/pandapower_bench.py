@@ -36,6 +36,15 @@ def rss_kb():
     return pages * (resource.getpagesize() // 1024)
 
 
+def finite(value):
+    """The result with NaN and infinities as null (JSON has no NaN; our sweep loss is NaN on meshed cases)."""
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
 def series_loss_mw(net):
     loss = float(net.res_line.pl_mw.sum())
     if len(net.trafo):
@@ -95,7 +104,8 @@ def main():
         case = json.load(f)
     net = build_net(case)
     out = {"ok": True, "pandapower": pp.__version__, "numpy": np.__version__, "numba": numba_version}
-    skip_bfsw = "skip-bfsw" in sys.argv[7:]
+    # BFSW needs a radial case: skipped when asked, or when our sweep did not run (loss NaN: meshed or PV)
+    skip_bfsw = "skip-bfsw" in sys.argv[7:] or not np.isfinite(float(our_bfs_loss))
     for algorithm, our_loss in (("nr", float(our_nr_loss)), ("bfsw", float(our_bfs_loss))):
         if algorithm == "bfsw" and skip_bfsw:
             out[algorithm] = {"ok": False, "error": "skipped above the plan's pandapowerBfswMaxBuses"}
@@ -109,7 +119,7 @@ def main():
             except Exception as error:
                 out["lightsim2grid"] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
     out["maxRssKb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps(out))
+    print(json.dumps(finite(out)))
 
 
 if __name__ == "__main__":

@@ -21,5 +21,7 @@ export function keptSection(previous: string | undefined, headingPrefix: string)
   const body = lines.slice(start, end);
   const note = '_Kept from the previous run of the whole bench: this run did not measure this section._';
   const [heading, ...rest] = body;
-  return [heading ?? headingPrefix, '', note, ...rest].join('\n').trimEnd();
+  // A section kept twice keeps one note (and the blank line after the earlier note goes with it).
+  const content = rest.join('\n').split(`\n${note}\n`).join('').split('\n');
+  return [heading ?? headingPrefix, '', note, ...content].join('\n').trimEnd();
 }

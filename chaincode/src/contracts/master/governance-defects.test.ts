@@ -141,7 +141,10 @@ describe('defects of issue 12 (Governance, Providers)', () => {
     // the network record (Network:Configure) names the exact HV organization of each channel
     const h = new ContractHarness(contracts, 'master', undefined, {
       ...TEST_NETWORK_ORGS,
-      regions: [...TEST_NETWORK_ORGS.regions, { channel: 'slave-hvnorth', hv: 'HvnorthMSP', lvs: ['LvnorthaMSP'] }],
+      regions: [
+        ...TEST_NETWORK_ORGS.regions,
+        { channel: 'slave-hvnorth', hv: 'HvnorthMSP', lvs: ['LvnorthaMSP'] },
+      ],
     });
     const entry = JSON.stringify([{ blockNumber: 0, previousHash: '', dataHash: 'ab'.repeat(32) }]);
     const capital = await h.invoke('Anchor', 'RecordBatch', { mspId: 'HvNorthMSP' }, [

@@ -18,6 +18,9 @@ import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { getJson, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
+import { setKeyPolicy } from '../shared/key-endorsement';
+import { readNetworkOrgs } from '../shared/network-orgs';
+import { gridCompanyRecordPolicy, sharedMasterPolicy } from '../shared/trust-policies';
 import { providerCycleKey, providerKey } from './master-keys';
 import { currentCycle, getProvider, listProviders, putProvider } from './provider-ledger';
 import { isBlacklisted, newProvider } from './provider-record';
@@ -52,6 +55,8 @@ export class ProvidersContract extends CarbonContract {
     }
     const record = newProvider(caller.orgId, caller.mspId, fee);
     await putProvider(ctx, record);
+    // fees, strikes and the blacklist change only with the regulator plus one more organization
+    await setKeyPolicy(ctx, providerKey(ctx, record.id), sharedMasterPolicy(await readNetworkOrgs(ctx)));
     emitEvent(ctx, PROVIDER_EVENTS.registered, { provider: record.id, feePerTask: fee });
     return canonicalJson(record);
   }
@@ -91,6 +96,8 @@ export class ProvidersContract extends CarbonContract {
     }
     const cycle = current + 1;
     await putJson(ctx, providerCycleKey(ctx), { cycle });
+    if (cycle === 1)
+      await setKeyPolicy(ctx, providerCycleKey(ctx), gridCompanyRecordPolicy(await readNetworkOrgs(ctx)));
     emitEvent(ctx, PROVIDER_EVENTS.cycleAdvanced, { cycle });
     return canonicalJson({ cycle });
   }

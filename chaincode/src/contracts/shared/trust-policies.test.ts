@@ -26,7 +26,8 @@ describe('trust policies (docs/security.md)', () => {
 
   it.each(table)('%s is never satisfied by one organization', (_name, rule) => {
     expect(fewestOrganizations(rule)).toBeGreaterThanOrEqual(2);
-    for (const single of [...MASTER_PEERS, 'Lv1aMSP', 'Lv1bMSP']) expect(isSatisfiedBy(rule, [single])).toBe(false);
+    for (const single of [...MASTER_PEERS, 'Lv1aMSP', 'Lv1bMSP'])
+      expect(isSatisfiedBy(rule, [single])).toBe(false);
   });
 
   it('an LV record needs its owner plus the HV or the regulator; a neighbour LV never counts', () => {
@@ -54,6 +55,12 @@ describe('trust policies (docs/security.md)', () => {
     expect(root?.getN()).toBe(2);
     expect(root?.getRulesList()[0]?.getSignedBy()).toBe(0);
     expect(root?.getRulesList()[1]?.getNOutOf()?.getN()).toBe(1);
-    expect(root?.getRulesList()[1]?.getNOutOf()?.getRulesList().map((r) => r.getSignedBy())).toEqual([1, 2]);
+    expect(
+      root
+        ?.getRulesList()[1]
+        ?.getNOutOf()
+        ?.getRulesList()
+        .map((r) => r.getSignedBy()),
+    ).toEqual([1, 2]);
   });
 });

@@ -29,7 +29,9 @@ import {
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
-import { restrictKeyToOrgs } from '../shared/key-endorsement';
+import { setKeyPolicy } from '../shared/key-endorsement';
+import { readNetworkOrgs } from '../shared/network-orgs';
+import { hvRecordPolicy } from '../shared/trust-policies';
 import { getJson, mustGetJson, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import { assertChannelOwner } from './index-contract';
@@ -75,7 +77,7 @@ export class ConsensusContract extends CarbonContract {
     }
     const state = initialPbftState(consensus, reserve, parameters);
     await putJson(ctx, key, state);
-    await restrictKeyToOrgs(ctx, key, caller.mspId);
+    await setKeyPolicy(ctx, key, hvRecordPolicy(await readNetworkOrgs(ctx), caller.mspId));
     emitEvent(ctx, CONSENSUS_EVENTS.initialized, { consensus: state.consensus, reserve: state.reserve });
     return canonicalJson(state);
   }
@@ -121,7 +123,9 @@ export class ConsensusContract extends CarbonContract {
     const next = applyPbftRound(state, events);
     await putJson(ctx, key, next);
     const recorded: RecordedRound = { round, eventsSha256, result: next, txId: ctx.stub.getTxID() };
-    await putJson(ctx, consensusRoundKey(ctx, round), recorded);
+    const roundKey = consensusRoundKey(ctx, round);
+    await putJson(ctx, roundKey, recorded);
+    await setKeyPolicy(ctx, roundKey, hvRecordPolicy(await readNetworkOrgs(ctx), caller.mspId));
     emitEvent(ctx, CONSENSUS_EVENTS.round, {
       round: next.round,
       settled: next.settlements !== state.settlements,

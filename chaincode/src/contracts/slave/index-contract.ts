@@ -12,7 +12,10 @@ import type { PbftEvent, PbftState } from '../../governance/pbft-points';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
+import { setKeyPolicy } from '../shared/key-endorsement';
 import { exists, getJson, listByPartialKey, mustGetJson, padNumber, putJson } from '../shared/ledger-state';
+import { readNetworkOrgs } from '../shared/network-orgs';
+import { hvRecordPolicy } from '../shared/trust-policies';
 import { ALL_ROLES, requireRole, slaveChannelOfHv } from '../shared/roles';
 import type { Caller } from '../shared/roles';
 import { checkSubmissionBuses, gridOf } from './bus-ownership';
@@ -94,6 +97,7 @@ export class IndexContract extends CarbonContract {
       sealerMsp: caller.mspId,
     };
     await putJson(ctx, key, sealed);
+    await setKeyPolicy(ctx, key, hvRecordPolicy(await readNetworkOrgs(ctx), caller.mspId));
     await this.#scoreRound(ctx, included);
     emitEvent(ctx, INDEX_EVENTS.sealed, { slot: slotNumber, sha256: sealed.sha256, channel: pkg.channel });
     return canonicalJson(sealed);

@@ -10,7 +10,11 @@ import { asId, invalid, limitBytes, parseDecimalInteger, parseJsonArgument } fro
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
+import { setKeyPolicy } from '../shared/key-endorsement';
+import type { EndorsementRule } from '../shared/key-endorsement';
 import { exists, getJson, listByPartialKey, mustGetJson, padNumber, putJson } from '../shared/ledger-state';
+import { readNetworkOrgs } from '../shared/network-orgs';
+import { lvOwnedPolicy } from '../shared/trust-policies';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import type { Caller } from '../shared/roles';
 import { checkSubmissionBuses, claimTopology, MAX_SUBMISSION_BYTES } from './bus-ownership';
@@ -28,6 +32,11 @@ export const MEASUREMENT_EVENTS = {
 } as const;
 
 /** LV measurements and topologies on a slave channel. */
+/** The key-level policy of an LV substation's own records on this channel. */
+async function lvPolicy(ctx: Context, caller: Caller): Promise<EndorsementRule> {
+  return lvOwnedPolicy(await readNetworkOrgs(ctx), ctx.stub.getChannelID(), caller.mspId);
+}
+
 @Info({ title: 'Measurement', description: 'LV substation measurements per time slot' })
 export class MeasurementContract extends CarbonContract {
   constructor() {
@@ -53,6 +62,7 @@ export class MeasurementContract extends CarbonContract {
     const sha256 = canonicalSha256(topology);
     const record: TopologyRecord = { ...topology, sha256, txId: ctx.stub.getTxID() };
     await putJson(ctx, key, record);
+    await setKeyPolicy(ctx, key, await lvPolicy(ctx, caller));
     const result = { id: topology.id, sha256 };
     emitEvent(ctx, MEASUREMENT_EVENTS.topologyRegistered, { ...result, substation: topology.substation });
     return canonicalJson(result);
@@ -228,8 +238,14 @@ export class MeasurementContract extends CarbonContract {
       txId: ctx.stub.getTxID(),
       submitterMsp: caller.mspId,
     };
-    await putJson(ctx, measurementKey(ctx, submission.slot, submission.substation), record);
-    await putJson(ctx, measurementVersionKey(ctx, submission.slot, submission.substation, version), record);
+    // only this LV amends it, and never without the HV's or the regulator's peer (DESIGN.md §8)
+    const policy = await lvPolicy(ctx, caller);
+    const current = measurementKey(ctx, submission.slot, submission.substation);
+    await putJson(ctx, current, record);
+    if (version === 1) await setKeyPolicy(ctx, current, policy);
+    const versionKey = measurementVersionKey(ctx, submission.slot, submission.substation, version);
+    await putJson(ctx, versionKey, record);
+    await setKeyPolicy(ctx, versionKey, policy);
     return record;
   }
 }

@@ -77,8 +77,9 @@ describe('npm start -- --slots 3 --json (main job driver)', () => {
     }
     const markdown = readFileSync(path.join(out, 'report.md'), 'utf8');
     for (const section of [
-      '## Per-slot intensities',
-      '## Per-consumer carbon',
+      '## Per-interval intensities',
+      '## Per-consumer energy and carbon',
+      '## Per-unit attribution',
       '## Provider outcomes',
       '## Blacklist',
       '## Anchor verification',

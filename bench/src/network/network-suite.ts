@@ -316,7 +316,11 @@ export async function runNetworkSuite(options: NetworkSuiteOptions): Promise<Net
     ] as const) {
       const client = hv1.lvs.get(lv);
       if (client === undefined) return empty(`no ${lv} client in the Hv1 region`);
-      case4Topologies.set(lv, await registerTopology(client, topology as unknown as TopologySubmission));
+      // grid case4: bus ownership and baseMva are per grid, and case33bw is on slave-hv1 too
+      case4Topologies.set(
+        lv,
+        await registerTopology(client, { ...topology, grid: 'case4' } as unknown as TopologySubmission),
+      );
     }
     log('network: clients connected, topologies registered');
 

@@ -51,6 +51,11 @@ export interface LvSubstationClientOptions {
   readonly substation: string;
   /** carbon-slave `Measurement` on the HV substation's slave channel. */
   readonly measurement: ContractClient;
+  /**
+   * Endorsing organizations of its writes: its own and an independent verifier (DESIGN.md §8),
+   * e.g. `['Lv1aMSP', 'RegulatorMSP']`. @default the gateway's choice (discovery)
+   */
+  readonly endorsers?: readonly string[];
 }
 
 /** Creates an {@link LvSubstationClient}. */
@@ -63,10 +68,12 @@ const decodeMeasurement = recordWith<MeasurementRecord>('measurement', 'slot', '
 class LvSubstationClientImpl implements LvSubstationClient {
   readonly substation: string;
   readonly #measurement: ContractClient;
+  readonly #endorsers: { endorsingOrganizations?: readonly string[] };
 
   constructor(options: Readonly<LvSubstationClientOptions>) {
     this.substation = options.substation;
     this.#measurement = options.measurement;
+    this.#endorsers = options.endorsers === undefined ? {} : { endorsingOrganizations: options.endorsers };
   }
 
   async registerTopology(topology: Readonly<TopologySubmission>): Promise<TopologyReference> {
@@ -76,7 +83,7 @@ class LvSubstationClientImpl implements LvSubstationClient {
         const record = asObject(value, 'topology reference');
         return { id: stringField(record, 'id'), sha256: stringField(record, 'sha256') };
       },
-      { arguments: [JSON.stringify(topology)] },
+      { arguments: [JSON.stringify(topology)], ...this.#endorsers },
     );
     return result;
   }
@@ -95,6 +102,7 @@ class LvSubstationClientImpl implements LvSubstationClient {
   submitMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>> {
     return this.#measurement.submit('Submit', decodeMeasurement, {
       arguments: [JSON.stringify(measurement)],
+      ...this.#endorsers,
     });
   }
 
@@ -105,6 +113,7 @@ class LvSubstationClientImpl implements LvSubstationClient {
     const version = expectedVersion ?? (await this.getMeasurement(measurement.slot)).version;
     return this.#measurement.submit('Amend', decodeMeasurement, {
       arguments: [JSON.stringify(measurement), String(version)],
+      ...this.#endorsers,
     });
   }
 

@@ -65,6 +65,10 @@ async function open(options: Readonly<OpenClientOptions>): Promise<OrgConnection
     ...(options.deadlines === undefined ? {} : { deadlines: options.deadlines }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     ...(options.retryHooks === undefined ? {} : { retryHooks: options.retryHooks }),
+    // a peer org's writes: its own peer and the verifier's (clouds, without peers: the gateway's choice)
+    ...(config.evaluateOnOwnPeer === true && config.mspId !== verifierMspOf(options)
+      ? { submitOrganizations: [config.mspId, verifierMspOf(options)] }
+      : {}),
   });
 }
 
@@ -130,6 +134,7 @@ export async function openLvSubstation(
     newLvSubstationClient({
       substation: options.org,
       measurement: c.contract(options.slaveChannel, SLAVE_CHAINCODE, 'Measurement'),
+      endorsers: [mspIdOf(options.org), verifierMspOf(options)],
     }),
   );
 }

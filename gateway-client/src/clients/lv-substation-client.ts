@@ -10,6 +10,7 @@ import type {
 } from '@carbontrace/chaincode';
 import type { ContractClient, Submitted } from '../sdk/contract-client';
 import { asObject, recordWith, stringField } from './result-decoders';
+import { allowingVerifierLag } from './verifier-lag';
 
 /** Operations of an LV substation. */
 export interface LvSubstationClient {
@@ -100,10 +101,13 @@ class LvSubstationClientImpl implements LvSubstationClient {
   }
 
   submitMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>> {
-    return this.#measurement.submit('Submit', decodeMeasurement, {
-      arguments: [JSON.stringify(measurement)],
-      ...this.#endorsers,
-    });
+    // the verifier's peer may not hold a topology registered a moment ago yet (NOT_FOUND)
+    return allowingVerifierLag(() =>
+      this.#measurement.submit('Submit', decodeMeasurement, {
+        arguments: [JSON.stringify(measurement)],
+        ...this.#endorsers,
+      }),
+    );
   }
 
   async amendMeasurement(
@@ -111,10 +115,12 @@ class LvSubstationClientImpl implements LvSubstationClient {
     expectedVersion?: number,
   ): Promise<Submitted<MeasurementRecord>> {
     const version = expectedVersion ?? (await this.getMeasurement(measurement.slot)).version;
-    return this.#measurement.submit('Amend', decodeMeasurement, {
-      arguments: [JSON.stringify(measurement), String(version)],
-      ...this.#endorsers,
-    });
+    return allowingVerifierLag(() =>
+      this.#measurement.submit('Amend', decodeMeasurement, {
+        arguments: [JSON.stringify(measurement), String(version)],
+        ...this.#endorsers,
+      }),
+    );
   }
 
   getMeasurement(slot: number): Promise<MeasurementRecord> {

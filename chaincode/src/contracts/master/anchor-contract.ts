@@ -40,6 +40,11 @@ import {
 } from './verification-block';
 import type { AnchorHead, VerificationBlock, VerificationBlockSubmission } from './verification-block';
 
+/** A stored package anchor, possibly from before corrections were recorded. */
+type LegacyAnchoredPackageRecord = Omit<AnchoredPackageRecord, 'corrections'> & {
+  readonly corrections?: AnchoredPackageRecord['corrections'];
+};
+
 /** Events emitted by {@link AnchorContract}. */
 export const ANCHOR_EVENTS = {
   recorded: 'VerificationBlockRecorded',
@@ -129,7 +134,8 @@ export class AnchorContract extends CarbonContract {
       });
     }
     const key = anchorPackageKey(ctx, name, slot);
-    const before = await getJson<AnchoredPackageRecord>(ctx, key);
+    // a record written before the digest check existed has no `corrections` field
+    const before = await getJson<LegacyAnchoredPackageRecord>(ctx, key);
     if (before !== undefined && before.sha256 === sha256) return canonicalJson(before);
     const record: AnchoredPackageRecord = {
       channel: name,
@@ -142,7 +148,7 @@ export class AnchorContract extends CarbonContract {
         before === undefined
           ? []
           : [
-              ...before.corrections,
+              ...(before.corrections ?? []),
               { sha256: before.sha256, blockNumber: before.blockNumber, txId: ctx.stub.getTxID() },
             ],
     };

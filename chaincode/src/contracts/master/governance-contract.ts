@@ -40,7 +40,13 @@ import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
 import { getJson, listByPartialKey, padNumber, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
-import { governanceKey, readGovernance, readNodeStats, txSeconds } from './governance-ledger';
+import {
+  governanceKey,
+  readGovernance,
+  readNodeCounters,
+  readNodeStats,
+  txSeconds,
+} from './governance-ledger';
 import { rejectBlock, reportMissedSlot } from './governance-penalties';
 import { epochSeed } from './governance-seed';
 import type { GovernanceParameters, GovernanceState, NodeStats } from './governance-ledger';
@@ -207,7 +213,8 @@ export class GovernanceContract extends CarbonContract {
     const caller = requireRole(ctx, 'Governance:SubmitPow', 'hv');
     const state = requirePhase(await readGovernance(ctx), 'pow');
     const evaluation = evaluationOf(state, caller.orgId);
-    const stats = await readNodeStats(ctx, caller.orgId, state.epoch);
+    // credit only: no range read of the accuracy keys, which condition b writes concurrently
+    const stats = await readNodeCounters(ctx, caller.orgId, state.epoch);
     if (stats.creditPoints <= 0 || evaluation.ca < state.parameters.minCa) {
       throw new CarbonTraceError(
         'ACCESS_DENIED',
@@ -419,7 +426,7 @@ export class GovernanceContract extends CarbonContract {
     const state = requirePhase(await readGovernance(ctx), 'active');
     const scores = new Map(Object.entries(state.rewardScores));
     for (const id of state.consensus) {
-      const stats = await readNodeStats(ctx, id, state.epoch);
+      const stats = await readNodeCounters(ctx, id, state.epoch);
       const c = stats.epochCounts;
       const scheduled = c.accepted + c.rejected + c.missed;
       scores.set(id, nextRewardScore(scores.get(id) ?? INITIAL_REWARD_SCORE, { ...c, scheduled }));

@@ -1,10 +1,16 @@
 /**
  * Regression tests of issue 12 for Governance and Providers (run together with `jest -t "defect:"`).
  */
+import { Context } from 'fabric-contract-api';
+import type { Iterators } from 'fabric-shim-api';
+import type { AccuracySample } from '../../governance/evaluation';
 import { solvePow } from '../../governance/pow-agent';
+import { toBytes } from '../shared/ledger-state';
 import { TEST_NETWORK_ORGS } from '../shared/network-orgs';
 import { ContractHarness } from '../testing/contract-harness';
+import { FakeStub } from '../testing/fake-stub';
 import { ORGS } from '../testing/identities';
+import { noteAccuracy, noteVerificationBlock } from './governance-ledger';
 import { contracts } from './index';
 
 const harness = (): ContractHarness => new ContractHarness(contracts, 'master');
@@ -35,6 +41,81 @@ async function activeEpoch(h: ContractHarness): Promise<State> {
   }
   return (await h.submit('Governance', 'CloseVoting', ORGS.gridco, [])) as State;
 }
+
+/** A fake stub that also records what the transaction reads (keys, and ranges as key predicates). */
+class ReadRecordingStub extends FakeStub {
+  readonly keysRead: string[] = [];
+  readonly rangesRead: ((key: string) => boolean)[] = [];
+
+  override getState(key: string): Promise<Uint8Array> {
+    this.keysRead.push(key);
+    return super.getState(key);
+  }
+  override getStateByRange(
+    startKey: string,
+    endKey: string,
+  ): Iterators.StateQueryIterator & AsyncIterable<Iterators.KV> {
+    this.rangesRead.push((key) => key >= startKey && (endKey === '' || key < endKey));
+    return super.getStateByRange(startKey, endKey);
+  }
+  override getStateByPartialCompositeKey(
+    objectType: string,
+    attributes: string[],
+  ): Iterators.StateQueryIterator & AsyncIterable<Iterators.KV> {
+    const prefix = this.createCompositeKey(objectType, attributes);
+    this.rangesRead.push((key) => key.startsWith(prefix));
+    return super.getStateByPartialCompositeKey(objectType, attributes);
+  }
+  /** Whether the transaction's read set (keys and range queries) covers `key`. */
+  reads(key: string): boolean {
+    return this.keysRead.includes(key) || this.rangesRead.some((inRange) => inRange(key));
+  }
+  /** The keys written. */
+  keysWritten(): string[] {
+    return this.writeSet().state.map((w) => w.key);
+  }
+}
+
+/** A transaction context on the harness's committed state (simulated, not yet committed). */
+function transactionOn(
+  h: ContractHarness,
+  txId: string,
+  seconds: number,
+  mspId: string,
+): { ctx: Context; stub: ReadRecordingStub } {
+  const stub = new ReadRecordingStub({
+    ledger: h.ledger,
+    txId,
+    channelId: 'master',
+    mspId,
+    timestampSeconds: seconds,
+    functionName: 'test',
+    args: [],
+    transient: new Map(),
+    chaincodes: new Map(),
+  });
+  const ctx = new Context();
+  ctx.stub = stub.asStub();
+  return { ctx, stub };
+}
+
+/** A composite key as the stub builds it. */
+const compositeKey = (objectType: string, attributes: readonly string[]): string =>
+  `\u0000${objectType}\u0000${attributes.map((a) => `${a}\u0000`).join('')}`;
+
+const sample = (computed: number): AccuracySample => ({
+  computedTco2PerMwh: computed,
+  acceptedTco2PerMwh: 1,
+});
+
+const node = async (
+  h: ContractHarness,
+  id: string,
+): Promise<{ creditPoints: number; accuracy: AccuracySample[] }> =>
+  (await h.evaluate('Governance', 'GetNode', ORGS.regulator, [id])) as {
+    creditPoints: number;
+    accuracy: AccuracySample[];
+  };
 
 const credit = async (h: ContractHarness, id: string): Promise<number> =>
   ((await h.evaluate('Governance', 'GetNode', ORGS.regulator, [id])) as { creditPoints: number })
@@ -154,5 +235,94 @@ describe('defects of issue 12 (Governance, Providers)', () => {
     expect(capital.error).toMatch(/^ACCESS_DENIED: organization HvNorthMSP has no carbontrace role/);
     const exact = await h.invoke('Anchor', 'RecordBatch', { mspId: 'HvnorthMSP' }, ['slave-hvnorth', entry]);
     expect(exact.error).toBeUndefined();
+  });
+
+  it("defect: an HV's anchor and its condition b write separate governance keys (no MVCC hot spot)", async () => {
+    const h = harness();
+    const t0 = h.nowSeconds;
+    await h.submit('Governance', 'Initialize', ORGS.gridco, ['{"candidates":["Hv1","Hv2"]}']);
+    const statsKey = compositeKey('governanceStats', ['Hv1']);
+    const stateKey = compositeKey('governance', ['current']);
+    const entry = (n: number, previousHash: string): string =>
+      JSON.stringify([{ blockNumber: n, previousHash, dataHash: 'ab'.repeat(32) }]);
+    // an anchor credits its recorder in the statistics record
+    const first = await h.invoke('Anchor', 'RecordBatch', ORGS.hv1, ['slave-hv1', entry(0, '')]);
+    expect(first.writeSet.state.map((w) => w.key)).toContain(statsKey);
+    const creditBefore = await credit(h, 'Hv1');
+
+    // Hv1's next anchor and its condition b, endorsed on the same committed state
+    const anchor = transactionOn(h, 'anchor-tx', t0 + 1, 'Hv1MSP');
+    await noteVerificationBlock(anchor.ctx, { mspId: 'Hv1MSP', role: 'hv', orgId: 'Hv1' }, 1);
+    const conditionB = transactionOn(h, 'condition-b-tx', t0 + 1, 'Hv1MSP');
+    await noteAccuracy(conditionB.ctx, 'Hv1', sample(0.9));
+    const sampleKey = compositeKey('governanceAccuracy', [
+      'Hv1',
+      String(t0 + 1).padStart(12, '0'),
+      'condition-b-tx',
+    ]);
+    // condition b reads only the governance state and blind-writes its own sample key
+    expect(conditionB.stub.keysRead).toEqual([stateKey]);
+    expect(conditionB.stub.rangesRead).toHaveLength(0);
+    expect(conditionB.stub.reads(statsKey)).toBe(false);
+    expect(conditionB.stub.keysWritten()).toEqual([sampleKey]);
+    expect(conditionB.stub.writeSet().validationParameters).toEqual({});
+    // the anchor writes the statistics record and reads no accuracy key, not even as a range
+    expect(anchor.stub.keysWritten()).toEqual([statsKey]);
+    expect(anchor.stub.reads(sampleKey)).toBe(false);
+    // neither writes what the other read: MVCC validation passes both in the same block
+    for (const key of conditionB.stub.keysWritten()) expect(anchor.stub.reads(key)).toBe(false);
+    for (const key of anchor.stub.keysWritten()) expect(conditionB.stub.reads(key)).toBe(false);
+    anchor.stub.commit();
+    conditionB.stub.commit();
+    expect(await node(h, 'Hv1')).toMatchObject({ creditPoints: creditBefore + 1, accuracy: [sample(0.9)] });
+    // the statistics record no longer carries the samples
+    expect(JSON.parse(h.ledger.getText(statsKey) ?? '{}')).not.toHaveProperty('accuracy');
+
+    // 60 more samples (two per second, ordered by time then transaction id): the last 50, in order
+    for (let i = 0; i < 60; i += 1) {
+      const tx = transactionOn(h, `b${String(i).padStart(3, '0')}`, t0 + 2 + Math.floor(i / 2), 'Hv1MSP');
+      await noteAccuracy(tx.ctx, 'Hv1', sample(i));
+      tx.stub.commit();
+    }
+    const expected = Array.from({ length: 50 }, (_, k) => sample(k + 10));
+    expect((await node(h, 'Hv1')).accuracy).toEqual(expected);
+    // a later anchor changes the counters, not the samples
+    const second = await h.invoke('Anchor', 'RecordBatch', ORGS.hv1, [
+      'slave-hv1',
+      entry(
+        1,
+        ((await h.evaluate('Anchor', 'GetHead', ORGS.regulator, ['slave-hv1'])) as { headerHash: string })
+          .headerHash,
+      ),
+    ]);
+    expect(second.error).toBeUndefined();
+    expect(await node(h, 'Hv1')).toMatchObject({ creditPoints: creditBefore + 2, accuracy: expected });
+    // only candidates are noted, and only once governance exists
+    const stranger = transactionOn(h, 'x', t0 + 99, 'Hv3MSP');
+    await noteAccuracy(stranger.ctx, 'Hv3', sample(1));
+    expect(stranger.stub.keysWritten()).toEqual([]);
+
+    // a statistics record written before this change keeps its samples: read first, then moved to
+    // sample keys (before all newer ones) by the next write of the record
+    const hv2Stats = compositeKey('governanceStats', ['Hv2']);
+    h.ledger.seed(
+      hv2Stats,
+      toBytes({
+        nodeId: 'Hv2',
+        creditPoints: 60,
+        accuracy: [sample(0.1), sample(0.2)],
+        successfulBlocksByEpoch: {},
+        epochCounts: { accepted: 0, rejected: 0, missed: 0 },
+        epoch: 1,
+      }),
+    );
+    const late = transactionOn(h, 'late', t0 + 100, 'Hv2MSP');
+    await noteAccuracy(late.ctx, 'Hv2', sample(0.3));
+    late.stub.commit();
+    const all = [sample(0.1), sample(0.2), sample(0.3)];
+    expect((await node(h, 'Hv2')).accuracy).toEqual(all);
+    await h.submit('Anchor', 'RecordBatch', ORGS.hv2, ['slave-hv2', entry(0, '')]);
+    expect(JSON.parse(h.ledger.getText(hv2Stats) ?? '{}')).not.toHaveProperty('accuracy');
+    expect(await node(h, 'Hv2')).toMatchObject({ creditPoints: 61, accuracy: all });
   });
 });

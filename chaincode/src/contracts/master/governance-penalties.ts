@@ -14,7 +14,7 @@ import { applyCredit, CREDIT_DELTA } from '../../governance/evaluation';
 import { scheduledProducer, slotAt } from '../../governance/slot-schedule';
 import { getJson, listByPartialKey, padNumber, putJson } from '../shared/ledger-state';
 import { orgIdOfMsp } from '../shared/roles';
-import { readNodeStats, txSeconds, writeNodeStats } from './governance-ledger';
+import { readNodeCounters, txSeconds, writeNodeStats } from './governance-ledger';
 import type { GovernanceState } from './governance-ledger';
 import { anchorKey } from './master-keys';
 import type { VerificationBlock } from './verification-block';
@@ -108,7 +108,7 @@ export async function rejectBlock(
     .filter((v) => v.epoch === state.epoch && state.supervisors.includes(v.supervisor));
   const rejectedBy = [...new Set([...votes.map((v) => v.supervisor), vote.supervisor])].sort();
   const threshold = rejectionThreshold(state.supervisors.length);
-  let stats = await readNodeStats(ctx, producer, state.epoch);
+  let stats = await readNodeCounters(ctx, producer, state.epoch);
   const penalize = previous?.penalized !== true && rejectedBy.length >= threshold;
   if (penalize) {
     stats = {
@@ -176,7 +176,7 @@ export async function reportMissedSlot(
       value: producer,
     });
   }
-  const stats = await readNodeStats(ctx, producer, state.epoch);
+  const stats = await readNodeCounters(ctx, producer, state.epoch);
   const next = {
     ...stats,
     creditPoints: applyCredit(stats.creditPoints, CREDIT_DELTA.missedSlot),

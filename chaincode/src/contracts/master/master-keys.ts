@@ -13,6 +13,7 @@ export const MASTER_KEY = {
   governanceSubmission: 'governanceSubmission',
   governanceVote: 'governanceVote',
   governanceStats: 'governanceStats',
+  governanceAccuracy: 'governanceAccuracy',
   task: 'task',
   taskStep: 'taskStep',
   taskResult: 'taskResult',

@@ -4,22 +4,9 @@
  * public provider records (key policy: the regulator plus one other organization).
  */
 import type { Context } from 'fabric-contract-api';
-import type { ArbitrationState, ProviderStanding } from '../../outsourcing/arbitration';
+import type { ArbitrationState } from '../../outsourcing/arbitration';
 import { getProvider, putProvider } from './provider-ledger';
 import type { ProviderRecord } from './provider-record';
-
-/** The standing (strikes, blacklist) of each provider in `ids`, as the arbitration starts. */
-export async function providerStandings(
-  ctx: Context,
-  ids: readonly string[],
-): Promise<Record<string, ProviderStanding>> {
-  const out: Record<string, ProviderStanding> = Object.create(null) as Record<string, ProviderStanding>;
-  for (const id of ids) {
-    const p = await getProvider(ctx, id);
-    out[id] = { strikes: p.strikes, blacklistedUntil: p.blacklistedUntilCycle };
-  }
-  return out;
-}
 
 /** Applies a settled arbitration's transfers, strikes and blacklistings to the provider records. */
 export async function settleProviders(ctx: Context, state: ArbitrationState): Promise<void> {

@@ -11,57 +11,47 @@ import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
 import { startArbitration, stepArbitration } from '../../outsourcing/arbitration';
-import type { ArbitrationState } from '../../outsourcing/arbitration';
-import { MAX_PAYLOAD_BYTES, parseMaskedResult, parseMaskedTask } from '../../outsourcing/masked-payloads';
 import { asString, invalid } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
-import { canonicalSha256, sha256Hex } from '../shared/hashing';
-import { exists, getJson, mustGetJson, padNumber } from '../shared/ledger-state';
+import { canonicalSha256 } from '../shared/hashing';
+import { exists, getJson, mustGetJson } from '../shared/ledger-state';
 import { readNetworkOrgs, regionOfChannel } from '../shared/network-orgs';
-import type { NetworkOrgs } from '../shared/network-orgs';
 import { ALL_ROLES, requireRole } from '../shared/roles';
-import type { Caller } from '../shared/roles';
 import { gridCompanyRecordPolicy, hvRecordPolicy } from '../shared/trust-policies';
-import { AnswerDriver, openAnswer, ROLES, summaryOf } from './answer-driver';
+import { AnswerDriver, summaryOf } from './answer-driver';
 import type { PrivateTraceState } from './answer-driver';
-import { noteAccuracy, txSeconds } from './governance-ledger';
-import { currentCycle, listProviders } from './provider-ledger';
-import { assignProviders, isBlacklisted } from './provider-record';
-import { providerStandings, settleProviders } from './provider-settlement';
+import { recordCarbonFlow } from './carbon-flow-recorder';
+import { txSeconds } from './governance-ledger';
+import { acceptProviderAnswer, parseRole, recordMissedAnswer } from './provider-answers';
+import { providerPoolOf } from './provider-ledger';
 import { readAnchoredSlotPackage } from './slot-package-reader';
-import {
-  carbonProposal,
-  maskedTaskOfRole,
-  problemOfPackage,
-  recheckConservation,
-  ROLE_NUMBER,
-} from './trace-engine';
-import type { SlotProblem } from './trace-engine';
+import { problemOfPackage } from './trace-engine';
 import { parseTraceRequest, TASK_ID } from './trace-request';
 import { traceKeys } from './trace-records';
 import type {
-  AcceptedHeader,
   AcceptedRecord,
-  ArbitrationSummary,
-  BusIntensityRecord,
   CarbonFlowHeader,
   CarbonFlowRecord,
   ConditionARecord,
   MaskedTaskDigest,
   MaskedTaskRecord,
-  ResultDigest,
-  ResultRecord,
-  Role,
-  SlotCurrentRecord,
   TraceTask,
   TraceUnits,
 } from './trace-records';
+import { settleTask } from './trace-settlement';
+import {
+  arbitrationSummaryOf,
+  assertIs,
+  publishMaskedTasks,
+  saveTraceState,
+  taskOf,
+  unitsOf,
+} from './trace-task-ledger';
 import {
   getProviderRecord,
   getRegionRecord,
   mustGetRegionRecord,
-  putProviderRecord,
   putPublic,
   putRegionRecord,
 } from './trace-store';
@@ -78,21 +68,8 @@ export const TRACE_EVENTS = {
 
 /** Name of the transient field holding condition a's seed. */
 export const SEED_TRANSIENT_KEY = 'seed';
-/** Name of the transient field holding a provider's masked answer. */
-export const RESULT_TRANSIENT_KEY = 'result';
 /** Smallest seed accepted, bytes. */
 export const MIN_SEED_BYTES = 16;
-
-function parseRole(role: string): Role {
-  if (role !== 'I' && role !== 'II' && role !== 'III') return invalid('role', 'must be I, II or III', role);
-  return role;
-}
-
-function assertIs(caller: Caller, mspId: string, what: string): void {
-  if (caller.mspId !== mspId) {
-    throw new CarbonTraceError('ACCESS_DENIED', `${caller.mspId} is not ${what}`, { mspId: caller.mspId });
-  }
-}
 
 /** The outsourced trace lifecycle. */
 @Info({
@@ -179,7 +156,7 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async ConditionA(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:ConditionA', 'hv');
-    const { task, orgs } = await this.#taskOf(ctx, taskId);
+    const { task, orgs } = await taskOf(ctx, taskId);
     assertIs(caller, task.hvMsp, `the HV organization of ${task.channel}`);
     if (await exists(ctx, traceKeys.conditionA(ctx, task.taskId))) {
       throw new CarbonTraceError('ALREADY_EXISTS', `condition a of task ${task.taskId} already ran`, {
@@ -196,23 +173,13 @@ export class TraceContract extends CarbonContract {
     }
     const seed = Buffer.from(seedBytes).toString('hex');
     const { sealed, anchored } = await readAnchoredSlotPackage(ctx, task.channel, task.slot);
-    const slot = problemOfPackage(sealed.package, await this.#units(ctx, task));
-    const cycle = await currentCycle(ctx);
-    const providers = await listProviders(ctx);
-    const first = assignProviders(providers, cycle, 2, task.requestedProviders);
-    const rest = providers
-      .filter((p) => !first.some((f) => f.id === p.id) && !isBlacklisted(p, cycle))
-      .sort((a, b) => (a.feePerTask !== b.feePerTask ? a.feePerTask - b.feePerTask : a.id < b.id ? -1 : 1));
-    const providerOrder = [...first, ...rest].map((p) => p.id);
-    let state = startArbitration({
-      taskId: task.taskId,
-      cycle,
-      pool: { order: providerOrder, standing: await providerStandings(ctx, providerOrder) },
-      fees: task.fees,
-    });
+    const slot = problemOfPackage(sealed.package, await unitsOf(ctx, task));
+    const { cycle, pool } = await providerPoolOf(ctx, task.requestedProviders);
+    const providerOrder = [...pool.order];
+    let state = startArbitration({ taskId: task.taskId, cycle, pool, fees: task.fees });
     state = stepArbitration(state, { type: 'dispatch' });
     const policy = hvRecordPolicy(orgs, task.hvMsp);
-    const published = await this.#publishTasks(ctx, task, slot, seed, state, orgs);
+    const published = await publishMaskedTasks(ctx, task, slot, seed, state, orgs);
     const record: ConditionARecord = {
       taskId: task.taskId,
       packageSha256: sealed.sha256,
@@ -226,7 +193,7 @@ export class TraceContract extends CarbonContract {
       txId: ctx.stub.getTxID(),
     };
     await putPublic(ctx, traceKeys.conditionA(ctx, task.taskId), record, policy);
-    await this.#saveState(ctx, task, orgs, { seed, arbitration: state, verdicts: [] }, true);
+    await saveTraceState(ctx, task, orgs, { seed, arbitration: state, verdicts: [] }, true);
     emitEvent(ctx, TRACE_EVENTS.conditionA, {
       taskId: task.taskId,
       assignment: state.assignment,
@@ -264,7 +231,7 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async GetAssignment(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:GetAssignment', ...ALL_ROLES);
-    const summary = await this.#summary(ctx, taskId);
+    const summary = await arbitrationSummaryOf(ctx, taskId);
     const expected = summary.expected.filter(
       (e) =>
         caller.role !== 'cloud' ||
@@ -293,72 +260,14 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async SubmitResult(ctx: Context, taskId: string, role: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:SubmitResult', 'cloud');
-    const id = asString(taskId, 'taskId', TASK_ID);
-    const r = parseRole(role);
-    const bytes = ctx.stub.getTransient().get(RESULT_TRANSIENT_KEY);
-    if (bytes === undefined) {
-      invalid(RESULT_TRANSIENT_KEY, 'must be sent as transient data (the masked answer)', 'nothing');
-    }
-    if (bytes.length > MAX_PAYLOAD_BYTES) {
-      throw new CarbonTraceError(
-        'PAYLOAD_TOO_LARGE',
-        `result is ${bytes.length} bytes (limit ${MAX_PAYLOAD_BYTES})`,
-        {
-          value: bytes.length,
-        },
-      );
-    }
-    const resultJson = Buffer.from(bytes).toString('utf8');
-    const { task, orgs } = await this.#taskOf(ctx, id);
-    const summary = await this.#summary(ctx, id);
-    if (summary.assignment[r] !== caller.orgId) {
-      throw new CarbonTraceError(
-        'ACCESS_DENIED',
-        `${caller.orgId} is not the provider assigned to role ${r} of task ${id}`,
-        {
-          mspId: caller.mspId,
-          taskId: id,
-        },
-      );
-    }
-    const open = await openAnswer(ctx, summary, id, r);
-    const masked = await getProviderRecord<MaskedTaskRecord>(
-      ctx,
-      caller.orgId,
-      traceKeys.maskedTask(ctx, id, r),
-    );
-    if (masked === undefined) {
-      throw new CarbonTraceError('NOT_FOUND', `masked task ${r} of ${id} is not on this peer yet`, {
-        taskId: id,
-      });
-    }
-    try {
-      parseMaskedResult(resultJson, parseMaskedTask(masked.taskJson));
-    } catch (error: unknown) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new CarbonTraceError(
-        'INVALID_ARGUMENT',
-        `result of role ${r} of task ${id} is malformed: ${reason}`,
-        {
-          field: RESULT_TRANSIENT_KEY,
-          taskId: id,
-        },
-      );
-    }
-    const digest: ResultDigest = {
-      taskId: id,
-      role: r,
-      kind: open.kind,
-      provider: caller.orgId,
-      sha256: sha256Hex(resultJson),
-      txId: ctx.stub.getTxID(),
-    };
-    const policy = hvRecordPolicy(orgs, task.hvMsp);
-    await putPublic(ctx, open.key, digest, policy);
-    const record: ResultRecord = { ...digest, resultJson };
-    await putProviderRecord(ctx, caller.orgId, open.key, record, policy);
+    const digest = await acceptProviderAnswer(ctx, caller, taskId, role);
     emitEvent(ctx, TRACE_EVENTS.resultSubmitted, digest);
-    return canonicalJson({ taskId: id, role: r, kind: open.kind, sha256: digest.sha256 });
+    return canonicalJson({
+      taskId: digest.taskId,
+      role: digest.role,
+      kind: digest.kind,
+      sha256: digest.sha256,
+    });
   }
 
   /**
@@ -370,38 +279,9 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async ReportTimeout(ctx: Context, taskId: string, role: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:ReportTimeout', 'gridco');
-    const id = asString(taskId, 'taskId', TASK_ID);
-    const r = parseRole(role);
-    const { task, orgs } = await this.#taskOf(ctx, id);
-    assertIs(caller, orgs.gridCompany, 'the grid company');
-    const summary = await this.#summary(ctx, id);
-    const open = await openAnswer(ctx, summary, id, r);
-    const now = txSeconds(ctx);
-    const deadline = summary.openedAtSeconds + task.answerDeadlineSeconds;
-    if (now < deadline) {
-      throw new CarbonTraceError(
-        'INVALID_STATE',
-        `role ${r} of task ${id} has until ${deadline} (transaction time ${now}) to answer`,
-        { taskId: id, deadline, value: now },
-      );
-    }
-    const digest: ResultDigest = {
-      taskId: id,
-      role: r,
-      kind: open.kind,
-      provider: open.provider,
-      sha256: sha256Hex(''),
-      txId: ctx.stub.getTxID(),
-      timedOut: true,
-    };
-    await putPublic(ctx, open.key, digest, hvRecordPolicy(orgs, task.hvMsp));
-    emitEvent(ctx, TRACE_EVENTS.timeoutReported, {
-      taskId: id,
-      role: r,
-      kind: open.kind,
-      provider: open.provider,
-    });
-    return canonicalJson({ taskId: id, role: r, kind: open.kind, provider: open.provider, timedOut: true });
+    const missed = await recordMissedAnswer(ctx, caller, taskId, role);
+    emitEvent(ctx, TRACE_EVENTS.timeoutReported, missed);
+    return canonicalJson({ ...missed, timedOut: true });
   }
 
   /**
@@ -413,14 +293,14 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async ConditionB(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:ConditionB', 'hv');
-    const { task, orgs } = await this.#taskOf(ctx, taskId);
+    const { task, orgs } = await taskOf(ctx, taskId);
     assertIs(caller, task.hvMsp, `the HV organization of ${task.channel}`);
     const secret = await getRegionRecord<PrivateTraceState>(
       ctx,
       task.channel,
       traceKeys.privateState(ctx, task.taskId),
     );
-    const before = await this.#summary(ctx, task.taskId);
+    const before = await arbitrationSummaryOf(ctx, task.taskId);
     if (secret === undefined) {
       throw new CarbonTraceError('INVALID_STATE', `condition a of task ${task.taskId} is not on this peer`, {
         taskId: task.taskId,
@@ -432,16 +312,16 @@ export class TraceContract extends CarbonContract {
       });
     }
     const { sealed } = await readAnchoredSlotPackage(ctx, task.channel, task.slot);
-    const slot = problemOfPackage(sealed.package, await this.#units(ctx, task));
+    const slot = problemOfPackage(sealed.package, await unitsOf(ctx, task));
     const driver = new AnswerDriver(ctx, task, slot, secret.seed);
     const { state, verdicts } = await driver.advance(secret.arbitration, secret.verdicts);
     if (state.path.length === secret.arbitration.path.length && verdicts.length === secret.verdicts.length) {
       // nothing new arrived (or this peer has not committed it yet): write nothing, emit nothing
       return canonicalJson(before);
     }
-    const published = await this.#publishTasks(ctx, task, slot, secret.seed, state, orgs);
-    if (state.stage === 'END') await this.#settle(ctx, task, slot, state, driver, orgs);
-    await this.#saveState(ctx, task, orgs, { seed: secret.seed, arbitration: state, verdicts }, false);
+    const published = await publishMaskedTasks(ctx, task, slot, secret.seed, state, orgs);
+    if (state.stage === 'END') await settleTask(ctx, task, slot, state, driver, orgs);
+    await saveTraceState(ctx, task, orgs, { seed: secret.seed, arbitration: state, verdicts }, false);
     const summary = summaryOf(task.taskId, state, verdicts, txSeconds(ctx));
     emitEvent(ctx, TRACE_EVENTS.conditionB, {
       taskId: task.taskId,
@@ -464,83 +344,18 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async RecordCarbonFlow(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:RecordCarbonFlow', 'gridco');
-    const { task, orgs } = await this.#taskOf(ctx, taskId);
+    const { task, orgs } = await taskOf(ctx, taskId);
     assertIs(caller, orgs.gridCompany, 'the grid company');
-    const headerKey = traceKeys.carbonFlow(ctx, task.taskId);
-    const existing = await getJson<CarbonFlowHeader>(ctx, headerKey);
-    if (existing !== undefined) return canonicalJson(existing);
-    const acceptedHeader = await mustGetJson<AcceptedHeader>(
-      ctx,
-      traceKeys.accepted(ctx, task.taskId),
-      `accepted result of task ${task.taskId}`,
-    );
-    const accepted = await mustGetRegionRecord<AcceptedRecord>(
-      ctx,
-      task.channel,
-      traceKeys.accepted(ctx, task.taskId),
-      `accepted result of task ${task.taskId} on this peer`,
-    );
-    if (canonicalSha256(accepted.proposal) !== acceptedHeader.proposalSha256) {
-      throw new CarbonTraceError(
-        'HASH_MISMATCH',
-        `accepted proposal of task ${task.taskId} differs from its digest`,
-        {
-          taskId: task.taskId,
-        },
-      );
+    const { header, replay } = await recordCarbonFlow(ctx, task, orgs, caller.mspId);
+    if (!replay) {
+      emitEvent(ctx, TRACE_EVENTS.carbonFlowRecorded, {
+        taskId: header.taskId,
+        channel: header.channel,
+        slot: header.slot,
+        recordSha256: header.recordSha256,
+        current: header.current,
+      });
     }
-    recheckConservation(accepted.proposal);
-    const record: CarbonFlowRecord = {
-      taskId: task.taskId,
-      channel: task.channel,
-      slot: task.slot,
-      acceptedFrom: accepted.acceptedFrom,
-      proposal: accepted.proposal,
-      recorderMsp: caller.mspId,
-      txId: ctx.stub.getTxID(),
-    };
-    const policy = gridCompanyRecordPolicy(orgs);
-    await putRegionRecord(ctx, task.channel, headerKey, record, policy);
-    const p = accepted.proposal;
-    for (let i = 0; i < p.busIds.length; i += 1) {
-      const busId = p.busIds[i] ?? 0;
-      const entry: BusIntensityRecord = {
-        channel: task.channel,
-        slot: task.slot,
-        busId,
-        intensityTco2PerMwh: p.nodeIntensityTco2PerMwh[i] ?? 0,
-        loadMw: p.loadMw[i] ?? 0,
-        loadTco2PerH: p.loadTco2PerH[i] ?? 0,
-        taskId: task.taskId,
-      };
-      const key = traceKeys.busIntensity(
-        ctx,
-        task.channel,
-        padNumber(task.slot),
-        task.taskId,
-        padNumber(busId, 8),
-      );
-      await putRegionRecord(ctx, task.channel, key, entry, policy);
-    }
-    const current = await this.#makeCurrent(ctx, task, orgs);
-    const header: CarbonFlowHeader = {
-      taskId: task.taskId,
-      channel: task.channel,
-      slot: task.slot,
-      acceptedFrom: accepted.acceptedFrom,
-      recorderMsp: caller.mspId,
-      txId: record.txId,
-      recordSha256: canonicalSha256(record),
-      current,
-    };
-    await putPublic(ctx, headerKey, header, policy);
-    emitEvent(ctx, TRACE_EVENTS.carbonFlowRecorded, {
-      taskId: task.taskId,
-      channel: task.channel,
-      slot: task.slot,
-      recordSha256: header.recordSha256,
-      current,
-    });
     return canonicalJson(header);
   }
 
@@ -549,8 +364,8 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async GetTask(ctx: Context, taskId: string): Promise<string> {
     requireRole(ctx, 'Trace:GetTask', 'gridco', 'hv', 'regulator');
-    const { task } = await this.#taskOf(ctx, taskId);
-    return canonicalJson({ ...task, units: await this.#units(ctx, task) });
+    const { task } = await taskOf(ctx, taskId);
+    return canonicalJson({ ...task, units: await unitsOf(ctx, task) });
   }
 
   /** The public arbitration summary of a task (no decrypted values). */
@@ -558,7 +373,7 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async GetArbitration(ctx: Context, taskId: string): Promise<string> {
     requireRole(ctx, 'Trace:GetArbitration', ...ALL_ROLES);
-    return canonicalJson(await this.#summary(ctx, taskId));
+    return canonicalJson(await arbitrationSummaryOf(ctx, taskId));
   }
 
   /** The accepted result with its carbon-flow proposal (GridCo, the task's HV, the regulator). */
@@ -566,7 +381,7 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async GetAccepted(ctx: Context, taskId: string): Promise<string> {
     requireRole(ctx, 'Trace:GetAccepted', 'gridco', 'hv', 'regulator');
-    const { task } = await this.#taskOf(ctx, taskId);
+    const { task } = await taskOf(ctx, taskId);
     return canonicalJson(
       await mustGetRegionRecord<AcceptedRecord>(
         ctx,
@@ -582,7 +397,7 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async GetCarbonFlow(ctx: Context, taskId: string): Promise<string> {
     requireRole(ctx, 'Trace:GetCarbonFlow', 'gridco', 'hv', 'regulator');
-    const { task } = await this.#taskOf(ctx, taskId);
+    const { task } = await taskOf(ctx, taskId);
     const record = await mustGetRegionRecord<CarbonFlowRecord>(
       ctx,
       task.channel,
@@ -591,149 +406,5 @@ export class TraceContract extends CarbonContract {
     );
     const header = await getJson<CarbonFlowHeader>(ctx, traceKeys.carbonFlow(ctx, task.taskId));
     return canonicalJson({ ...record, current: header?.current ?? false });
-  }
-
-  async #taskOf(ctx: Context, taskId: string): Promise<{ task: TraceTask; orgs: NetworkOrgs }> {
-    const id = asString(taskId, 'taskId', TASK_ID);
-    const task = await mustGetJson<TraceTask>(ctx, traceKeys.task(ctx, id), `task ${id}`);
-    return { task, orgs: await readNetworkOrgs(ctx) };
-  }
-
-  async #units(ctx: Context, task: TraceTask): Promise<TraceUnits['units']> {
-    const stored = await mustGetRegionRecord<TraceUnits>(
-      ctx,
-      task.channel,
-      traceKeys.units(ctx, task.taskId),
-      `unit parameters of task ${task.taskId} on this peer`,
-    );
-    if (canonicalSha256(stored.units) !== task.unitsSha256) {
-      throw new CarbonTraceError(
-        'HASH_MISMATCH',
-        `unit parameters of task ${task.taskId} differ from their digest`,
-        {
-          taskId: task.taskId,
-        },
-      );
-    }
-    return stored.units;
-  }
-
-  async #summary(ctx: Context, taskId: string): Promise<ArbitrationSummary> {
-    const id = asString(taskId, 'taskId', TASK_ID);
-    return mustGetJson<ArbitrationSummary>(ctx, traceKeys.arbitration(ctx, id), `arbitration of task ${id}`);
-  }
-
-  /** Writes the masked task of every assigned role that has none yet; returns `{role: sha256}`. */
-  async #publishTasks(
-    ctx: Context,
-    task: TraceTask,
-    slot: SlotProblem,
-    seed: string,
-    state: ArbitrationState,
-    orgs: NetworkOrgs,
-  ): Promise<Record<string, string>> {
-    const published: Record<string, string> = {};
-    const policy = hvRecordPolicy(orgs, task.hvMsp);
-    for (const role of ROLES) {
-      const provider = state.assignment[role];
-      if (provider === null) continue;
-      const key = traceKeys.maskedTask(ctx, task.taskId, role);
-      if (await exists(ctx, key)) continue;
-      const { json } = maskedTaskOfRole(slot.problem, seed, task.taskId, ROLE_NUMBER[role], task.profile);
-      const digest: MaskedTaskDigest = { taskId: task.taskId, role, provider, sha256: sha256Hex(json) };
-      await putPublic(ctx, key, digest, policy);
-      await putProviderRecord(ctx, provider, key, { ...digest, taskJson: json }, policy);
-      published[role] = digest.sha256;
-    }
-    return published;
-  }
-
-  async #saveState(
-    ctx: Context,
-    task: TraceTask,
-    orgs: NetworkOrgs,
-    state: PrivateTraceState,
-    first: boolean,
-  ): Promise<void> {
-    const policy = first ? hvRecordPolicy(orgs, task.hvMsp) : undefined;
-    await putRegionRecord(ctx, task.channel, traceKeys.privateState(ctx, task.taskId), state, policy);
-    const summary = summaryOf(task.taskId, state.arbitration, state.verdicts, txSeconds(ctx));
-    await putPublic(ctx, traceKeys.arbitration(ctx, task.taskId), summary, policy);
-  }
-
-  /** END: provider records, the accepted result (digest public, proposal private), accuracy. */
-  async #settle(
-    ctx: Context,
-    task: TraceTask,
-    slot: SlotProblem,
-    state: ArbitrationState,
-    driver: AnswerDriver,
-    orgs: NetworkOrgs,
-  ): Promise<void> {
-    const outcome = state.outcome;
-    if (outcome === null) throw new CarbonTraceError('INTERNAL', 'arbitration ended without an outcome', {});
-    await settleProviders(ctx, state);
-    const groups = await driver.acceptedGroups(outcome.result);
-    const proposal = carbonProposal(slot.problem, slot.units, groups);
-    const header: AcceptedHeader = {
-      taskId: task.taskId,
-      channel: task.channel,
-      slot: task.slot,
-      acceptedFrom: outcome.acceptedFrom,
-      resultSha256: canonicalSha256(outcome.result),
-      proposalSha256: canonicalSha256(proposal),
-    };
-    const policy = hvRecordPolicy(orgs, task.hvMsp);
-    const key = traceKeys.accepted(ctx, task.taskId);
-    await putPublic(ctx, key, header, policy);
-    await putRegionRecord(ctx, task.channel, key, { ...header, proposal }, policy);
-    const local = driver.dataCenter().intensityTco2PerMwh;
-    let computed = 0;
-    let acceptedMean = 0;
-    for (let g = 0; g < local.length; g += 1) {
-      computed += local[g] ?? 0;
-      acceptedMean += groups.intensityTco2PerMwh[g] ?? 0;
-    }
-    // governance statistics are public: record the HV's accuracy as a ratio to the accepted value
-    // (the same score, MATH.md G.1), never the intensities themselves
-    await noteAccuracy(
-      ctx,
-      task.hvMsp.slice(0, -'MSP'.length),
-      acceptedMean === 0
-        ? { computedTco2PerMwh: computed === 0 ? 0 : 1, acceptedTco2PerMwh: 0 }
-        : { computedTco2PerMwh: computed / acceptedMean, acceptedTco2PerMwh: 1 },
-    );
-  }
-
-  /** Makes the task the slot's current result when allowed (none yet, or an explicit supersession). */
-  async #makeCurrent(ctx: Context, task: TraceTask, orgs: NetworkOrgs): Promise<boolean> {
-    const key = traceKeys.slotCurrent(ctx, task.channel, padNumber(task.slot));
-    const before = await getJson<SlotCurrentRecord>(ctx, key);
-    if (before === undefined) {
-      const record: SlotCurrentRecord = {
-        channel: task.channel,
-        slot: task.slot,
-        taskId: task.taskId,
-        history: [],
-      };
-      await putPublic(ctx, key, record, gridCompanyRecordPolicy(orgs));
-      return true;
-    }
-    if (task.supersedes?.taskId !== before.taskId) return false;
-    const record: SlotCurrentRecord = {
-      ...before,
-      taskId: task.taskId,
-      history: [
-        ...before.history,
-        {
-          taskId: before.taskId,
-          supersededBy: task.taskId,
-          reason: task.supersedes.reason,
-          txId: ctx.stub.getTxID(),
-        },
-      ],
-    };
-    await putPublic(ctx, key, record);
-    return true;
   }
 }

@@ -8,6 +8,8 @@ export const MASTER_KEY = {
   anchor: 'anchor',
   anchorPackage: 'anchorPackage',
   provider: 'provider',
+  providerStanding: 'providerStanding',
+  providerSettlement: 'providerSettlement',
   providerCycle: 'providerCycle',
   governance: 'governance',
   governanceSubmission: 'governanceSubmission',
@@ -39,6 +41,16 @@ export function anchorPackageKey(ctx: Context, channel: string, slot: number): s
 /** A cloud provider's record. */
 export function providerKey(ctx: Context, providerId: string): string {
   return ctx.stub.createCompositeKey(MASTER_KEY.provider, [providerId]);
+}
+
+/** A cloud provider's standing (strikes, blacklist), written only when a settlement changes it. */
+export function providerStandingKey(ctx: Context, providerId: string): string {
+  return ctx.stub.createCompositeKey(MASTER_KEY.providerStanding, [providerId]);
+}
+
+/** What one task's settlement gave and took from one provider (written once, by that task). */
+export function providerSettlementKey(ctx: Context, providerId: string, taskId: string): string {
+  return ctx.stub.createCompositeKey(MASTER_KEY.providerSettlement, [providerId, taskId]);
 }
 
 /** The current settlement cycle. */

@@ -32,6 +32,12 @@ export interface ProviderRecord {
   readonly penaltiesPaid: number;
 }
 
+/** What assignment needs of a provider: its id, fee and standing (not its running totals). */
+export type ProviderEligibility = Pick<
+  ProviderRecord,
+  'id' | 'feePerTask' | 'strikes' | 'blacklistedUntilCycle'
+>;
+
 /** A new provider. */
 export function newProvider(id: string, mspId: string, feePerTask: number): ProviderRecord {
   return {
@@ -49,7 +55,10 @@ export function newProvider(id: string, mspId: string, feePerTask: number): Prov
 }
 
 /** True when the provider is excluded in `cycle`. */
-export function isBlacklisted(provider: ProviderRecord, cycle: number): boolean {
+export function isBlacklisted(
+  provider: Pick<ProviderRecord, 'blacklistedUntilCycle'>,
+  cycle: number,
+): boolean {
   return provider.blacklistedUntilCycle !== null && cycle <= provider.blacklistedUntilCycle;
 }
 
@@ -84,13 +93,13 @@ export function chargeProvider(provider: ProviderRecord, amount: number): Provid
  * @throws CarbonTraceError BLACKLISTED for a requested blacklisted provider, NOT_FOUND for an
  * unknown one, INVALID_STATE when too few providers are eligible.
  */
-export function assignProviders(
-  providers: readonly ProviderRecord[],
+export function assignProviders<P extends ProviderEligibility>(
+  providers: readonly P[],
   cycle: number,
   count: number,
   requested: readonly string[] = [],
   exclude: readonly string[] = [],
-): ProviderRecord[] {
+): P[] {
   if (requested.length > 0) {
     if (new Set(requested).size !== requested.length || requested.length !== count) {
       throw new CarbonTraceError(

@@ -1,19 +1,21 @@
 /**
- * Provider settlement at the end of an arbitration (MATH.md F.3): each assigned provider's fees
- * earned, penalties paid, strikes, wrong and correct results and blacklisting, written to the
- * public provider records (key policy: the regulator plus one other organization).
+ * Provider settlement at the end of an arbitration (MATH.md F.3): what the task gave and took from
+ * each assigned provider (fees earned, penalties paid, wrong and correct results) is written once
+ * under the task's own key, and the standing (strikes, blacklist) only when the task changed it,
+ * so that settling an honest task writes nothing a concurrent condition a reads (provider-ledger.ts).
+ * Key policy: the regulator plus one other organization.
  */
 import type { Context } from 'fabric-contract-api';
 import type { ArbitrationState } from '../../outsourcing/arbitration';
-import { getProvider, putProvider } from './provider-ledger';
-import type { ProviderRecord } from './provider-record';
+import { readNetworkOrgs } from '../shared/network-orgs';
+import { sharedMasterPolicy } from '../shared/trust-policies';
+import { getRegistration, getStanding, putSettlement, putStanding } from './provider-ledger';
 
-/** Applies a settled arbitration's transfers, strikes and blacklistings to the provider records. */
+/** Applies a settled arbitration's transfers, strikes and blacklistings to the providers' records. */
 export async function settleProviders(ctx: Context, state: ArbitrationState): Promise<void> {
+  const policy = sharedMasterPolicy(await readNetworkOrgs(ctx));
   const assigned = new Set(Object.values(state.assignment).filter((v): v is string => v !== null));
   for (const id of [...assigned].sort()) {
-    const before: ProviderRecord = await getProvider(ctx, id);
-    const standing = state.pool.standing[id];
     let earned = 0;
     let penalties = 0;
     let paidFee = false;
@@ -24,17 +26,32 @@ export async function settleProviders(ctx: Context, state: ArbitrationState): Pr
       }
       if (t.from === id) penalties += t.amount;
     }
-    const wrong = state.strikesThisTask[id] ?? 0;
-    const blacklistedUntil = standing?.blacklistedUntil ?? before.blacklistedUntilCycle;
-    await putProvider(ctx, {
-      ...before,
-      strikes: standing?.strikes ?? before.strikes,
-      blacklistedUntilCycle: blacklistedUntil,
-      blacklistings: before.blacklistings + (blacklistedUntil !== before.blacklistedUntilCycle ? 1 : 0),
-      wrongResults: before.wrongResults + wrong,
-      correctResults: before.correctResults + (paidFee ? 1 : 0),
-      earned: before.earned + earned,
-      penaltiesPaid: before.penaltiesPaid + penalties,
-    });
+    await putSettlement(
+      ctx,
+      {
+        providerId: id,
+        taskId: state.taskId,
+        earned,
+        penaltiesPaid: penalties,
+        wrongResults: state.strikesThisTask[id] ?? 0,
+        correctResults: paidFee ? 1 : 0,
+      },
+      policy,
+    );
+    const after = state.pool.standing[id];
+    if (after === undefined) continue;
+    const before = await getStanding(ctx, await getRegistration(ctx, id));
+    if (after.strikes === before.strikes && after.blacklistedUntil === before.blacklistedUntilCycle) continue;
+    await putStanding(
+      ctx,
+      id,
+      {
+        strikes: after.strikes,
+        blacklistedUntilCycle: after.blacklistedUntil,
+        blacklistings:
+          before.blacklistings + (after.blacklistedUntil !== before.blacklistedUntilCycle ? 1 : 0),
+      },
+      policy,
+    );
   }
 }

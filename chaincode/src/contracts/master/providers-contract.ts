@@ -16,15 +16,21 @@ import {
 } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
-import { getJson, putJson } from '../shared/ledger-state';
+import { putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import { setKeyPolicy } from '../shared/key-endorsement';
 import { readNetworkOrgs } from '../shared/network-orgs';
 import { gridCompanyRecordPolicy, sharedMasterPolicy } from '../shared/trust-policies';
-import { providerCycleKey, providerKey } from './master-keys';
-import { currentCycle, getProvider, listProviders, putProvider } from './provider-ledger';
+import { providerCycleKey } from './master-keys';
+import {
+  currentCycle,
+  findRegistration,
+  getProvider,
+  getRegistration,
+  listProviders,
+  putRegistration,
+} from './provider-ledger';
 import { isBlacklisted, newProvider } from './provider-record';
-import type { ProviderRecord } from './provider-record';
 
 /** Events emitted by {@link ProvidersContract}. */
 export const PROVIDER_EVENTS = {
@@ -48,15 +54,18 @@ export class ProvidersContract extends CarbonContract {
     const r = asRecord(parseJsonArgument(registrationJson, 'registration'), 'registration');
     onlyKeys(r, 'registration', ['feePerTask']);
     const fee = asNumber(r['feePerTask'], 'feePerTask', 0, 1e9);
-    if ((await getJson<ProviderRecord>(ctx, providerKey(ctx, caller.orgId))) !== undefined) {
+    if ((await findRegistration(ctx, caller.orgId)) !== undefined) {
       throw new CarbonTraceError('ALREADY_EXISTS', `provider ${caller.orgId} is already registered`, {
         provider: caller.orgId,
       });
     }
     const record = newProvider(caller.orgId, caller.mspId, fee);
-    await putProvider(ctx, record);
     // fees, strikes and the blacklist change only with the regulator plus one more organization
-    await setKeyPolicy(ctx, providerKey(ctx, record.id), sharedMasterPolicy(await readNetworkOrgs(ctx)));
+    await putRegistration(
+      ctx,
+      { id: record.id, mspId: record.mspId, feePerTask: fee },
+      sharedMasterPolicy(await readNetworkOrgs(ctx)),
+    );
     emitEvent(ctx, PROVIDER_EVENTS.registered, { provider: record.id, feePerTask: fee });
     return canonicalJson(record);
   }
@@ -67,8 +76,9 @@ export class ProvidersContract extends CarbonContract {
   async SetFee(ctx: Context, feePerTask: string): Promise<string> {
     const caller = requireRole(ctx, 'Providers:SetFee', 'cloud');
     const fee = parseDecimalNumber(feePerTask, 'feePerTask', 0, 1e9);
+    const registration = await getRegistration(ctx, caller.orgId);
+    await putRegistration(ctx, { ...registration, feePerTask: fee });
     const record = { ...(await getProvider(ctx, caller.orgId)), feePerTask: fee };
-    await putProvider(ctx, record);
     emitEvent(ctx, PROVIDER_EVENTS.feeChanged, { provider: record.id, feePerTask: fee });
     return canonicalJson(record);
   }

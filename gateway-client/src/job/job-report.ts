@@ -28,6 +28,9 @@ export interface JobSummary {
   /** Provider answers submitted, and how many of them were submitted more than once (should be 0). */
   readonly answersSubmitted: number;
   readonly duplicateAnswers: number;
+  /** Retries by reason, and the read conflicts among them (MVCC and phantom reads). */
+  readonly retries: Readonly<Record<string, number>>;
+  readonly readConflicts: number;
   readonly seconds: number;
 }
 
@@ -51,6 +54,9 @@ export function summarize(result: MainJobResult, slots: number): JobSummary {
     cheatedAnswers: result.cheats.length,
     answersSubmitted: result.answerCounts.size,
     duplicateAnswers: [...result.answerCounts.values()].filter((n) => n > 1).length,
+    retries: result.retries,
+    readConflicts:
+      (result.retries['MVCC_READ_CONFLICT'] ?? 0) + (result.retries['PHANTOM_READ_CONFLICT'] ?? 0),
     seconds: Math.round(result.seconds * 10) / 10,
   };
 }

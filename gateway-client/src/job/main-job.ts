@@ -32,6 +32,7 @@ import type { SlotInterval } from './data/wall-clock';
 import { intervalAt, localHourOf, shortLabel } from './data/wall-clock';
 import type { SlotTraceOutcome } from './slot-trace';
 import { traceRegionSlot } from './slot-trace';
+import { newRetryTally } from './retry-tally';
 
 /** A cloud provider of the job. */
 export interface JobProvider {
@@ -102,6 +103,8 @@ export interface MainJobResult {
   readonly cheats: readonly { readonly provider: string; readonly taskId: string; readonly round: number }[];
   /** `TraceResultSubmitted` events per `taskId/role/kind` (1 each: no answer was submitted twice). */
   readonly answerCounts: ReadonlyMap<string, number>;
+  /** The clients' retries by reason (`MVCC_READ_CONFLICT`, `PHANTOM_READ_CONFLICT`, `TRANSPORT`, a code). */
+  readonly retries: Readonly<Record<string, number>>;
   readonly seconds: number;
 }
 
@@ -123,19 +126,25 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
   const processes: RunningProcess[] = [];
   const cheats: { provider: string; taskId: string; round: number }[] = [];
   let answerCounts = new Map<string, number>();
+  const tally = newRetryTally();
   try {
-    const gridCo = await openGridCompany({ org: 'GridCo', ...configDir });
+    const gridCo = await openGridCompany({ org: 'GridCo', ...configDir, retryHooks: tally.hooks });
     opened.push(gridCo);
-    const regulator = await openRegulator({ org: 'Regulator', ...configDir });
+    const regulator = await openRegulator({ org: 'Regulator', ...configDir, retryHooks: tally.hooks });
     opened.push(regulator);
     const regions = await Promise.all(
       split.regions.map(async (region) => {
-        const hv = await openHvSubstation({ org: region.hv, ...configDir });
+        const hv = await openHvSubstation({ org: region.hv, ...configDir, retryHooks: tally.hooks });
         opened.push(hv);
         const lvs = new Map<string, LvSubstationClient>();
         const topologies = new Map<string, TopologyReference>();
         for (const feeder of region.feeders) {
-          const lv = await openLvSubstation({ org: feeder.lv, slaveChannel: region.channel, ...configDir });
+          const lv = await openLvSubstation({
+            org: feeder.lv,
+            slaveChannel: region.channel,
+            ...configDir,
+            retryHooks: tally.hooks,
+          });
           opened.push(lv);
           lvs.set(feeder.lv, lv.client);
           topologies.set(feeder.lv, await registerTopology(lv.client, feeder.topology));
@@ -176,6 +185,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
           hv: region.hv,
           checkpointPath: path.join(workDir, `relay-${region.hv}.json`),
           ...configDir,
+          retryHooks: tally.hooks,
           onEvent: (e) => {
             if (e.kind === 'reconnecting') say(`relay ${region.hv}: reconnecting (${e.error.message})`);
           },
@@ -191,6 +201,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
           conduct: provider.conduct,
           checkpointPath: path.join(workDir, `worker-${provider.id}.json`),
           ...configDir,
+          retryHooks: tally.hooks,
           onDecision: (taskId, round, cheated) => {
             if (cheated) cheats.push({ provider: provider.id, taskId, round });
           },
@@ -268,6 +279,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
       anchors,
       cheats,
       answerCounts,
+      retries: tally.counts(),
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

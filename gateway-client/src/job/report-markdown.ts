@@ -41,6 +41,11 @@ export function renderMarkdown(result: MainJobResult, summary: JobSummary): stri
       `${summary.anchorsVerified}/${summary.anchorsChecked} | ${summary.maxRelErrorVsLocal.toExponential(2)} | ${summary.cheatedAnswers} |`,
     '',
   );
+  const retries = Object.entries(summary.retries).map(([reason, n]) => `${n} ${reason}`);
+  lines.push(
+    `Client retries: ${retries.length === 0 ? 'none' : retries.join(', ')} (read conflicts: ${summary.readConflicts}).`,
+    '',
+  );
   lines.push('## Charts', '');
   lines.push(`![Average intensity of consumption per interval](${CHART_FILES.intensity})`, '');
   lines.push(`![Emission per interval](${CHART_FILES.emission})`, '');

@@ -8,6 +8,7 @@ import { newAnchorRelay } from '../relay/anchor-relay';
 import { newMasterAnchorLedger, newPeerBlockSource } from '../relay/fabric-relay-ports';
 import { runningProcess } from './running-process';
 import type { RunningProcess } from './running-process';
+import type { RetryHooks } from '../sdk/retry-policy';
 
 /** Options of {@link startAnchorRelay}. */
 export interface StartAnchorRelayOptions {
@@ -17,6 +18,8 @@ export interface StartAnchorRelayOptions {
   readonly checkpointPath: string;
   /** Network configuration directory. @default `.run/network/config` */
   readonly configDir?: string;
+  /** Retry hooks of its client (e.g. the main job's retry tally). */
+  readonly retryHooks?: RetryHooks;
   /** Progress callback. */
   readonly onEvent?: (event: RelayEvent) => void;
 }
@@ -34,6 +37,7 @@ export async function startAnchorRelay(options: Readonly<StartAnchorRelayOptions
   const hv = await openHvSubstation({
     org: options.hv,
     ...(options.configDir === undefined ? {} : { configDir: options.configDir }),
+    ...(options.retryHooks === undefined ? {} : { retryHooks: options.retryHooks }),
   });
   const relay = newAnchorRelay({
     channel: hv.client.slaveChannel,

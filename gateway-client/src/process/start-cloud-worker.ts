@@ -18,6 +18,7 @@ import type { ProviderConduct } from '../worker/provider-computation';
 import { newProviderComputation } from '../worker/provider-computation';
 import { runningProcess } from './running-process';
 import type { RunningProcess } from './running-process';
+import type { RetryHooks } from '../sdk/retry-policy';
 
 /** Options of {@link startCloudWorker}. */
 export interface StartCloudWorkerOptions {
@@ -31,6 +32,8 @@ export interface StartCloudWorkerOptions {
   readonly conduct?: ProviderConduct;
   /** Network configuration directory. @default `.run/network/config` */
   readonly configDir?: string;
+  /** Retry hooks of its client (e.g. the main job's retry tally). */
+  readonly retryHooks?: RetryHooks;
   /** Progress callback. */
   readonly onEvent?: (event: WorkerEvent) => void;
   /** Called when the checkpoint was beyond the chain's end (another network's) and was reset. */
@@ -47,6 +50,7 @@ export async function startCloudWorker(options: Readonly<StartCloudWorkerOptions
   const cloud = await openCloudProvider({
     org: options.provider,
     ...(options.configDir === undefined ? {} : { configDir: options.configDir }),
+    ...(options.retryHooks === undefined ? {} : { retryHooks: options.retryHooks }),
   });
   try {
     await cloud.client.register(options.feePerTask);

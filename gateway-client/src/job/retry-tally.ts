@@ -1,0 +1,41 @@
+/**
+ * Counts the SDK's retries during a run, by why the attempt failed: `MVCC_READ_CONFLICT` and
+ * `PHANTOM_READ_CONFLICT` (another transaction changed what this one read), `TRANSPORT` (a peer
+ * or orderer was unreachable), or the error's code. Handed to every client of the main job as its
+ * retry hooks, so the report says how often the ledger's key layout made transactions collide.
+ */
+import { ConflictError, GatewayClientError, TransportError } from '../sdk/client-errors';
+import type { RetryHooks } from '../sdk/retry-policy';
+
+/** A retry counter whose hooks are shared by the job's clients. */
+export interface RetryTally {
+  /** Hooks to pass as `retryHooks` when opening a client. */
+  readonly hooks: RetryHooks;
+  /** Retries so far by reason (a null-prototype record, sorted keys). */
+  counts(): Record<string, number>;
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof ConflictError) return error.kind;
+  if (error instanceof TransportError) return 'TRANSPORT';
+  if (error instanceof GatewayClientError) return error.code;
+  return 'OTHER';
+}
+
+/** A new, empty tally. */
+export function newRetryTally(): RetryTally {
+  const counts = new Map<string, number>();
+  return {
+    hooks: {
+      onRetry: (_attempt, error) => {
+        const reason = reasonOf(error);
+        counts.set(reason, (counts.get(reason) ?? 0) + 1);
+      },
+    },
+    counts: () => {
+      const out = Object.create(null) as Record<string, number>;
+      for (const key of [...counts.keys()].sort()) out[key] = counts.get(key) ?? 0;
+      return out;
+    },
+  };
+}

@@ -6,7 +6,13 @@
 import fc from 'fast-check';
 import { solvePow } from '../../governance/pow-agent';
 import { ContractHarness } from '../testing/contract-harness';
-import { checkArgumentParsing, idText, jsonNear, numericText } from '../testing/argument-properties';
+import {
+  checkArgumentParsing,
+  idText,
+  jsonArgument,
+  jsonNear,
+  numericText,
+} from '../testing/argument-properties';
 import type { ArgumentSpec, PropertyCounts } from '../testing/argument-properties';
 import { ORGS } from '../testing/identities';
 import type { InMemoryLedger } from '../testing/in-memory-ledger';
@@ -61,7 +67,7 @@ const SPECS: readonly (readonly ['pow' | 'voting' | 'active', ArgumentSpec])[] =
       contract: 'Providers',
       fn: 'Register',
       identity: ORGS.cloudC,
-      args: jsonNear({ feePerTask: 4 }).map((t) => [t]),
+      ...jsonArgument({ feePerTask: 4 }),
     },
   ],
   [
@@ -168,7 +174,7 @@ describe('Providers and Governance: argument parsing (fast-check)', () => {
         contract: 'Governance',
         fn: 'Initialize',
         identity: ORGS.gridco,
-        args: jsonNear(setupJson).map((t) => [t]),
+        ...jsonArgument(setupJson),
       },
       NUM_RUNS,
     );

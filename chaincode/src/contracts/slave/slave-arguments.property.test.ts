@@ -5,7 +5,14 @@
  */
 import fc from 'fast-check';
 import { ContractHarness } from '../testing/contract-harness';
-import { checkArgumentParsing, idText, jsonNear, numericText } from '../testing/argument-properties';
+import {
+  checkArgumentParsing,
+  fieldNames,
+  idText,
+  jsonArgument,
+  jsonNear,
+  numericText,
+} from '../testing/argument-properties';
 import type { ArgumentSpec, PropertyCounts } from '../testing/argument-properties';
 import { ORGS } from '../testing/identities';
 import type { InMemoryLedger } from '../testing/in-memory-ledger';
@@ -57,13 +64,13 @@ const SPECS: readonly ArgumentSpec[] = [
     contract: 'Measurement',
     fn: 'RegisterTopology',
     identity: ORGS.lv1a,
-    args: jsonNear({ ...topology, id: 'lv1a-new', buses: [...topology.buses, bus(5)] }).map((t) => [t]),
+    ...jsonArgument({ ...topology, id: 'lv1a-new', buses: [...topology.buses, bus(5)] }),
   },
   {
     contract: 'Measurement',
     fn: 'Submit',
     identity: ORGS.lv1a,
-    args: jsonNear({ ...measurement, slot: 9 }).map((t) => [t]),
+    ...jsonArgument({ ...measurement, slot: 9 }),
   },
   {
     contract: 'Measurement',
@@ -73,6 +80,7 @@ const SPECS: readonly ArgumentSpec[] = [
       jsonNear({ ...measurement, loads: [{ busId: 3, pMw: 21, qMvar: 8 }] }),
       withValid('1', numericText()),
     ),
+    fields: fieldNames(measurement),
   },
   {
     contract: 'Measurement',
@@ -109,13 +117,13 @@ const SPECS: readonly ArgumentSpec[] = [
     contract: 'Consensus',
     fn: 'RecordRound',
     identity: ORGS.hv1,
-    args: jsonNear({
+    ...jsonArgument({
       round: 2,
       events: [
         { nodeId: 'Lv1a', kind: 'voted' },
         { nodeId: 'Lv1e', kind: 'timeout' },
       ],
-    }).map((t) => [t]),
+    }),
   },
   {
     contract: 'Consensus',
@@ -157,7 +165,7 @@ describe('slave contracts: argument parsing (fast-check)', () => {
         contract: 'Consensus',
         fn: 'Initialize',
         identity: ORGS.hv1,
-        args: jsonNear(setupJson).map((t) => [t]),
+        ...jsonArgument(setupJson),
       },
       NUM_RUNS,
     );

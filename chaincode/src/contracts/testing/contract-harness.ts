@@ -117,6 +117,25 @@ export class ContractHarness {
     this.#chaincodes.set(name, handler);
   }
 
+  /**
+   * The parameter names of a transaction (after the context) as its `@Transaction` metadata
+   * records them, e.g. `['channel', 'entriesJson']`.
+   */
+  parameterNames(contractName: string, fn: string): string[] {
+    const contract = this.#contracts.get(contractName);
+    if (contract === undefined) throw new Error(`no contract ${contractName}`);
+    const metadata = Reflect as unknown as { getMetadata(key: string, target: object): unknown };
+    const transactions = metadata.getMetadata(
+      'fabric:transactions',
+      Object.getPrototypeOf(contract) as object,
+    );
+    const tx = (transactions as { name: string; parameters?: { name: string }[] }[] | undefined)?.find(
+      (t) => t.name === fn,
+    );
+    if (tx === undefined) throw new Error(`no transaction ${contractName}:${fn}`);
+    return (tx.parameters ?? []).map((p) => p.name);
+  }
+
   /** Runs one transaction. */
   async invoke(
     contractName: string,

@@ -88,6 +88,19 @@ export class InMemoryLedger {
     this.#deployment.add(key);
   }
 
+  /**
+   * An independent copy of the committed state: public state, private data, key-level policies
+   * and which keys deployment wrote (not the history).
+   */
+  copy(): InMemoryLedger {
+    const out = new InMemoryLedger();
+    for (const [key, value] of this.#state) out.#state.set(key, value);
+    for (const [collection, values] of this.#private) out.#private.set(collection, new Map(values));
+    for (const [key, policy] of this.#validation) out.#validation.set(key, policy);
+    for (const key of this.#deployment) out.#deployment.add(key);
+    return out;
+  }
+
   /** Applies a successful transaction's buffered writes. */
   commit(
     state: ReadonlyMap<string, Uint8Array | null>,

@@ -1,5 +1,11 @@
 /** Jest projects: `unit` (tests beside the code) and `integration` (real Fabric network). */
 const tsJest = ['ts-jest', { isolatedModules: true, tsconfig: { experimentalDecorators: true, emitDecoratorMetadata: true, esModuleInterop: true, module: 'commonjs' } }];
+// The chaincode package's entry points (chaincode/package.json `exports`), mapped to their sources.
+const chaincodeFromSource = {
+  '^@carbontrace/chaincode$': '<rootDir>/chaincode/src/index.ts',
+  '^@carbontrace/chaincode/contracts/(master|slave)$': '<rootDir>/chaincode/src/contracts/$1/index.ts',
+  '^@carbontrace/chaincode/testing$': '<rootDir>/chaincode/src/contracts/testing/case4-slot-fixture.ts',
+};
 module.exports = {
   // Global: jest ignores testTimeout inside a project. Unit tests finish in well under this; the
   // integration tests (real network) set their own, longer timeouts where a step needs it.
@@ -12,7 +18,7 @@ module.exports = {
       roots: ['<rootDir>/chaincode/src', '<rootDir>/gateway-client/src'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      moduleNameMapper: { '^@carbontrace/chaincode$': '<rootDir>/chaincode/src/index.ts' },
+      moduleNameMapper: chaincodeFromSource,
     },
     {
       displayName: 'integration',
@@ -20,7 +26,7 @@ module.exports = {
       roots: ['<rootDir>/test/integration'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
-      moduleNameMapper: { '^@carbontrace/chaincode$': '<rootDir>/chaincode/src/index.ts' },
+      moduleNameMapper: chaincodeFromSource,
     },
   ],
 };

@@ -2,8 +2,12 @@
  * @carbontrace/chaincode — public entry point.
  *
  * The deterministic engine (grid model, power flow, tracing, carbon, masking, verification,
- * governance scoring) and the Fabric contracts. Clients import the engine from here so that the
- * chaincode and the clients run one implementation.
+ * governance scoring) and the record types the contracts write (the wire types the gateway
+ * clients speak). Clients import the engine from here so that the chaincode and the clients run
+ * one implementation. The package's other entry points (package.json `exports`):
+ * `@carbontrace/chaincode/contracts/master` and `.../contracts/slave`, the contract classes the
+ * chaincode servers load (`contracts`); `@carbontrace/chaincode/testing`, the case4 slot fixture
+ * the network benchmark submits, built apart from the deployed `dist/` (tsconfig.testing.json).
  */
 export {
   CarbonTraceError,

@@ -95,8 +95,16 @@ describe('measured data on the network', () => {
         '--json',
       ]);
       expect(byTime.code).toBe(0);
-      expect(JSON.parse(byTime.stdout)).toEqual(JSON.parse(bySlot.stdout));
-      expect((JSON.parse(byTime.stdout) as { slot: number }).slot).toBe(first.slot);
+      type Labelled = { slot: number; start: string; end: string; intervalMinutes: number };
+      const { start, end, ...record } = JSON.parse(byTime.stdout) as Labelled;
+      const { start: slotStart, end: slotEnd, ...slotRecord } = JSON.parse(bySlot.stdout) as Labelled;
+      expect(record).toEqual(slotRecord);
+      expect(record.slot).toBe(first.slot);
+      expect(record.intervalMinutes).toBe(15);
+      // Labelled in the timestamp's offset, or in UTC when asked by slot number: the same interval.
+      expect([start, end]).toEqual([first.start, first.end]);
+      expect([Date.parse(slotStart), Date.parse(slotEnd)]).toEqual([Date.parse(start), Date.parse(end)]);
+      expect(slotStart.endsWith('+00:00')).toBe(true);
     });
 
     it("regulator statement reproduces the report's energy and carbon of bus 18 from the ledger", async () => {

@@ -34,7 +34,7 @@ import {
   CASE4_UNITS,
   case4MeasurementLv1a,
   case4MeasurementLv1b,
-} from '@carbontrace/chaincode/dist/contracts/testing/case4-slot-fixture';
+} from '@carbontrace/chaincode/testing';
 import type { CloudProviderClient } from '@carbontrace/gateway-client/dist/clients/cloud-provider-client';
 import type { LvSubstationClient } from '@carbontrace/gateway-client/dist/clients/lv-substation-client';
 import {

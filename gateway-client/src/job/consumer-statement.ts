@@ -13,6 +13,7 @@ import { isContractError } from '../sdk/client-errors';
 import { proposalRates } from './report-accounting';
 import type { SlotInterval } from './data/wall-clock';
 import { formatWithOffset, intervalAt, slotOfMs } from './data/wall-clock';
+import { CANDIDATE_MINUTES } from './slot-label';
 
 /** One interval of a statement. */
 export interface StatementInterval extends ConsumerInterval {
@@ -62,9 +63,6 @@ export interface StatementOptions {
   /** Interval length, minutes. @default detected from the slots after `fromMs` */
   readonly intervalMinutes?: number;
 }
-
-/** Interval lengths tried when detecting, minutes. */
-const CANDIDATE_MINUTES = [1, 5, 10, 15, 20, 30, 60] as const;
 
 async function busEntry(
   client: RegulatorClient,

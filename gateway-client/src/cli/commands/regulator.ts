@@ -4,10 +4,12 @@
  * peer, recomputes its header hash and checks it against the master anchor and the anchored block
  * before it.
  */
-import { GatewayClientError } from '../../sdk/client-errors';
+import { GatewayClientError, isContractError } from '../../sdk/client-errors';
 import { openRegulator } from '../../clients/open-clients';
 import type { RegulatorClient } from '../../clients/regulator-client';
 import { parseOffsetTimestamp, slotOfMs } from '../../job/data/wall-clock';
+import type { SlotLabel, TracedProbe } from '../../job/slot-label';
+import { labelSlot, slotLabelLine } from '../../job/slot-label';
 import { consumerStatement } from '../../job/consumer-statement';
 import type { CliCommand, CliIo } from '../command';
 import { runAuditCommand } from './audit';
@@ -17,10 +19,17 @@ import { renderStatement } from './statement-text';
 const USAGE = `Usage: carbontrace regulator <query> [arguments] [--json] [--config DIR]
 
 Queries (read-only, as RegulatorMSP):
-  intensity <channel> <slot> <bus>   carbon intensity of a bus at a slot (e.g. slave-hv1 120 18, or
+  intensity <channel> <slot> <bus> [--interval MIN]
+                                     carbon intensity of a bus at a slot (e.g. slave-hv1 120 18, or
                                      slave-hv1 2026-06-01T18:00:00+08:00 18: a timestamp names the
                                      interval that starts then, as traced from --data)
-  slot <channel> <slot>              every recorded bus intensity of a slot (number or timestamp)
+  slot <channel> <slot> [--interval MIN]
+                                     every recorded bus intensity of a slot (number or timestamp)
+                                     An interval slot (minutes since 1970-01-01T00:00Z, as runs on
+                                     --data number them) is labelled with its interval's start and
+                                     end (ISO 8601, in the timestamp's offset, else UTC; JSON: start,
+                                     end, intervalMinutes); the length is detected from the
+                                     neighbouring traced slots unless --interval is given
   statement <channel> <bus> --from <ts> --to <ts> [--interval MIN]
                                      a consumer's energy (MWh), emissions (tCO2, location-based
                                      GHG Protocol Scope 2), average kgCO2/kWh, share per generator
@@ -32,7 +41,7 @@ Queries (read-only, as RegulatorMSP):
   blacklist                          providers blacklisted in the current cycle
   governance                         the EA-DPoS state (epoch, consensus set, supervisors)
   verify-anchor <channel> <block>    fetch a slave block from a peer and check it against its anchor
-  audit --from S --to S [--channel C]  every slot: measurements package -> anchor -> accepted result
+  audit --from S --to S [--step N] [--channel C]  every slot: measurements package -> anchor -> accepted result
                                      -> carbon-flow record; anchored blocks contiguous (exit 1 on a gap)
 
 Options:
@@ -45,8 +54,16 @@ Exit codes: 0 answered (verify-anchor: the block verified), 1 failure or verify-
 interface Query {
   readonly name: string;
   readonly arity: number;
-  readonly run: (client: RegulatorClient, args: readonly string[], options: QueryOptions) => Promise<unknown>;
+  readonly run: (client: RegulatorClient, args: readonly string[], options: QueryOptions) => Promise<Answer>;
 }
+
+/** A query's answer: what --json prints, and the wall-clock interval of the slot it is about. */
+interface Answer {
+  readonly json: unknown;
+  readonly label?: SlotLabel;
+}
+
+const plain = async (answer: Promise<unknown>): Promise<Answer> => ({ json: await answer });
 
 /** Options only some queries take. */
 interface QueryOptions {
@@ -63,10 +80,78 @@ function whole(value: string | undefined, what: string): number {
   return Number(value);
 }
 
-/** A slot: a whole number, or an ISO 8601 timestamp with offset (the interval starting then). */
-function slotArgument(value: string | undefined): number {
-  if (value !== undefined && /^\d{1,12}$/.test(value)) return Number(value);
-  return slotOfMs(timestamp(value, 'slot').ms);
+/**
+ * A slot: a whole number (labelled in UTC), or an ISO 8601 timestamp with offset (the interval
+ * starting then, labelled in that offset).
+ */
+function slotArgument(value: string | undefined): { slot: number; offsetMinutes: number } {
+  if (value !== undefined && /^\d{1,12}$/.test(value)) return { slot: Number(value), offsetMinutes: 0 };
+  const t = timestamp(value, 'slot');
+  return { slot: slotOfMs(t.ms), offsetMinutes: t.offsetMinutes };
+}
+
+function intervalOption(options: QueryOptions): number | undefined {
+  if (options.interval === undefined) return undefined;
+  const minutes = whole(options.interval, '--interval');
+  if (minutes < 1) throw new BadInput('--interval must be at least 1 minute');
+  return minutes;
+}
+
+/** A probe that is true when `read` finds a record (NOT_FOUND is false). */
+function tracedBy(read: (slot: number) => Promise<unknown>): TracedProbe {
+  return async (slot) => {
+    try {
+      const found = await read(slot);
+      return !Array.isArray(found) || found.length > 0;
+    } catch (error: unknown) {
+      if (isContractError(error, 'NOT_FOUND')) return false;
+      throw error;
+    }
+  };
+}
+
+/** `intensity`: the bus's record, with its interval when the slot is an interval slot. */
+async function intensityQuery(
+  client: RegulatorClient,
+  args: readonly string[],
+  options: QueryOptions,
+): Promise<Answer> {
+  const ch = channel(args[0]);
+  const { slot, offsetMinutes } = slotArgument(args[1]);
+  const bus = whole(args[2], 'bus');
+  const record = await client.busIntensity(ch, slot, bus);
+  const label = await labelSlot(
+    slot,
+    offsetMinutes,
+    intervalOption(options),
+    tracedBy((s) => client.busIntensity(ch, s, bus)),
+  );
+  if (label === undefined) return { json: record };
+  return { json: { ...record, ...interval(label) }, label };
+}
+
+/** `slot`: every bus's record, each with the slot's interval when it is an interval slot. */
+async function slotQuery(
+  client: RegulatorClient,
+  args: readonly string[],
+  options: QueryOptions,
+): Promise<Answer> {
+  const ch = channel(args[0]);
+  const { slot, offsetMinutes } = slotArgument(args[1]);
+  const records = await client.slotIntensities(ch, slot);
+  const bus = records[0]?.busId;
+  const label = await labelSlot(
+    slot,
+    offsetMinutes,
+    intervalOption(options),
+    tracedBy((s) => (bus === undefined ? client.slotIntensities(ch, s) : client.busIntensity(ch, s, bus))),
+  );
+  if (label === undefined) return { json: records };
+  return { json: records.map((r) => ({ ...r, ...interval(label) })), label };
+}
+
+function interval(label: SlotLabel): Pick<SlotLabel, 'start' | 'end' | 'intervalMinutes'> {
+  return { start: label.start, end: label.end, intervalMinutes: label.intervalMinutes };
 }
 
 function timestamp(value: string | undefined, what: string): { ms: number; offsetMinutes: number } {
@@ -89,12 +174,8 @@ class BadInput extends Error {
 }
 
 const QUERIES: readonly Query[] = [
-  {
-    name: 'intensity',
-    arity: 3,
-    run: (c, a) => c.busIntensity(channel(a[0]), slotArgument(a[1]), whole(a[2], 'bus')),
-  },
-  { name: 'slot', arity: 2, run: (c, a) => c.slotIntensities(channel(a[0]), slotArgument(a[1])) },
+  { name: 'intensity', arity: 3, run: intensityQuery },
+  { name: 'slot', arity: 2, run: slotQuery },
   {
     name: 'statement',
     arity: 2,
@@ -102,25 +183,40 @@ const QUERIES: readonly Query[] = [
       const from = timestamp(o.from, '--from');
       const to = timestamp(o.to, '--to');
       if (to.ms <= from.ms) throw new BadInput(`--to ${o.to ?? ''} must be after --from ${o.from ?? ''}`);
-      return consumerStatement(c, {
-        channel: channel(a[0]),
-        busId: whole(a[1], 'bus'),
-        fromMs: from.ms,
-        toMs: to.ms,
-        offsetMinutes: from.offsetMinutes,
-        ...(o.interval === undefined ? {} : { intervalMinutes: whole(o.interval, '--interval') || 1 }),
-      });
+      const minutes = intervalOption(o);
+      return plain(
+        consumerStatement(c, {
+          channel: channel(a[0]),
+          busId: whole(a[1], 'bus'),
+          fromMs: from.ms,
+          toMs: to.ms,
+          offsetMinutes: from.offsetMinutes,
+          ...(minutes === undefined ? {} : { intervalMinutes: minutes }),
+        }),
+      );
     },
   },
-  { name: 'provenance', arity: 1, run: (c, a) => c.provenance(a[0] ?? '') },
-  { name: 'provider', arity: 1, run: (c, a) => c.provider(a[0] ?? '') },
-  { name: 'providers', arity: 0, run: (c) => c.providers() },
-  { name: 'blacklist', arity: 0, run: (c) => c.blacklist() },
-  { name: 'governance', arity: 0, run: (c) => c.governance() },
-  { name: 'verify-anchor', arity: 2, run: (c, a) => c.verifyAnchor(channel(a[0]), whole(a[1], 'block')) },
+  { name: 'provenance', arity: 1, run: (c, a) => plain(c.provenance(a[0] ?? '')) },
+  { name: 'provider', arity: 1, run: (c, a) => plain(c.provider(a[0] ?? '')) },
+  { name: 'providers', arity: 0, run: (c) => plain(c.providers()) },
+  { name: 'blacklist', arity: 0, run: (c) => plain(c.blacklist()) },
+  { name: 'governance', arity: 0, run: (c) => plain(c.governance()) },
+  {
+    name: 'verify-anchor',
+    arity: 2,
+    run: (c, a) => plain(c.verifyAnchor(channel(a[0]), whole(a[1], 'block'))),
+  },
 ];
 
-async function run(args: readonly string[], io: CliIo): Promise<number> {
+/** Opens the regulator's connection (the network's, or a test's fake). */
+export type RegulatorOpener = (
+  configDir: string | undefined,
+) => Promise<{ readonly client: RegulatorClient; readonly close: () => void }>;
+
+const openNetworkRegulator: RegulatorOpener = (configDir) =>
+  openRegulator({ org: 'Regulator', ...(configDir === undefined ? {} : { configDir }) });
+
+async function run(args: readonly string[], io: CliIo, open: RegulatorOpener): Promise<number> {
   if (args[0] === 'audit') return runAuditCommand(args.slice(1), io);
   const positional: string[] = [];
   let json = false;
@@ -177,15 +273,17 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
   }
   let regulator;
   try {
-    regulator = await openRegulator({ org: 'Regulator', ...(configDir === undefined ? {} : { configDir }) });
+    regulator = await open(configDir);
   } catch (error: unknown) {
     io.err(`carbontrace regulator: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
   try {
-    const answer = await query.run(regulator.client, rest, options);
+    const { json: answer, label } = await query.run(regulator.client, rest, options);
     if (query.name === 'statement' && !json) io.out(renderStatement(answer as never));
-    else io.out(`${json ? JSON.stringify(answer) : JSON.stringify(answer, null, 2)}\n`);
+    else if (json) io.out(`${JSON.stringify(answer)}\n`);
+    else
+      io.out(`${label === undefined ? '' : `${slotLabelLine(label)}\n`}${JSON.stringify(answer, null, 2)}\n`);
     if (query.name === 'verify-anchor') {
       const valid =
         typeof answer === 'object' && answer !== null && (answer as { valid?: unknown }).valid === true;
@@ -213,6 +311,7 @@ function checkArguments(name: string, args: readonly string[], options: QueryOpt
     channel(args[0]);
     slotArgument(args[1]);
     if (name === 'intensity') whole(args[2], 'bus');
+    intervalOption(options);
   } else if (name === 'statement') {
     channel(args[0]);
     whole(args[1], 'bus');
@@ -220,18 +319,23 @@ function checkArguments(name: string, args: readonly string[], options: QueryOpt
     const to = timestamp(options.to, '--to');
     if (to.ms <= from.ms)
       throw new BadInput(`--to ${options.to ?? ''} must be after --from ${options.from ?? ''}`);
-    if (options.interval !== undefined && whole(options.interval, '--interval') < 1)
-      throw new BadInput('--interval must be at least 1 minute');
+    intervalOption(options);
   } else if (name === 'verify-anchor') {
     channel(args[0]);
     whole(args[1], 'block');
   }
 }
 
+/** The `regulator` sub-command, connecting through `open` (tests pass a fake ledger). */
+export function regulatorCommandWith(open: RegulatorOpener): CliCommand {
+  return {
+    name: 'regulator',
+    summary:
+      'regulator queries on the running network (intensity, provenance, providers, verify-anchor, ...)',
+    usage: USAGE,
+    run: (args, io) => run(args, io, open),
+  };
+}
+
 /** The `regulator` sub-command. */
-export const regulatorCommand: CliCommand = {
-  name: 'regulator',
-  summary: 'regulator queries on the running network (intensity, provenance, providers, verify-anchor, ...)',
-  usage: USAGE,
-  run,
-};
+export const regulatorCommand: CliCommand = regulatorCommandWith(openNetworkRegulator);

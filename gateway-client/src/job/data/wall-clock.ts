@@ -73,6 +73,26 @@ export function slotOfMs(ms: number): number {
   return Math.floor(ms / 60_000);
 }
 
+/**
+ * Slot numbers that are interval starts in minutes since the epoch, from 2000-01-01T00:00Z up to
+ * (not including) 2100-01-01T00:00Z. Runs on the built-in profiles number their slots from the
+ * start second × 100 (about 1.8e11 today) and tests use small numbers, so neither falls in here.
+ */
+export const INTERVAL_SLOTS = {
+  first: Date.UTC(2000, 0, 1) / 60_000,
+  end: Date.UTC(2100, 0, 1) / 60_000,
+} as const;
+
+/** Whether `slot` is an interval slot (its start in minutes since the epoch, see {@link INTERVAL_SLOTS}). */
+export function isIntervalSlot(slot: number): boolean {
+  return Number.isInteger(slot) && slot >= INTERVAL_SLOTS.first && slot < INTERVAL_SLOTS.end;
+}
+
+/** The start of interval slot `slot`, ms since the epoch (the inverse of {@link slotOfMs}). */
+export function slotStartMs(slot: number): number {
+  return slot * 60_000;
+}
+
 /** The interval of `minutes` starting at `startMs`, labelled in `offsetMinutes`. */
 export function intervalAt(startMs: number, minutes: number, offsetMinutes: number): SlotInterval {
   const endMs = startMs + minutes * 60_000;

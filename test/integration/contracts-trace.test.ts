@@ -67,6 +67,8 @@ async function retrying<T>(call: () => Promise<T>, attempts = 8): Promise<T> {
     'already submitted its first answer',
     // the co-endorser (the regulator) had not yet committed the block the caller's peer had
     'ProposalResponsePayloads do not match',
+    // ... or the anchor batch the caller's peer already holds
+    'is not anchored yet',
   ];
   for (let attempt = 1; ; attempt += 1) {
     try {

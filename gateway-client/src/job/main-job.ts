@@ -33,6 +33,7 @@ import { intervalAt, localHourOf, shortLabel } from './data/wall-clock';
 import type { SlotTraceOutcome } from './slot-trace';
 import { traceRegionSlot } from './slot-trace';
 import { newRetryTally } from './retry-tally';
+import type { RetryTally } from './retry-tally';
 
 /** A cloud provider of the job. */
 export interface JobProvider {
@@ -77,6 +78,12 @@ export interface MainJobOptions {
   readonly slotSeconds?: number;
   /** Slots per settlement cycle (GridCo advances the cycle after each). @default 8 */
   readonly slotsPerCycle?: number;
+  /**
+   * Longest time one slot (both regions) may take, ms: past it the job stops with an error that
+   * says why the slot is stuck (for example the ordering service's lost BFT quorum) instead of
+   * retrying for ever. @default {@link DEFAULT_SLOT_DEADLINE_MS}
+   */
+  readonly slotDeadlineMs?: number;
   /**
    * First slot number of a run on the built-in profiles. @default the start time in seconds × 100
    * (unique per run). Runs on measured data use the intervals' own slot numbers.
@@ -232,23 +239,33 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     try {
       for (const [index, step] of plan.entries()) {
         const { slot, hour, interval } = step;
-        const hourOutcomes = await Promise.race([
-          failed,
-          Promise.all(
-            regions.map(({ region, hv, hvLedger, lvs, topologies }, i) =>
-              traceRegionSlot(
-                { gridCo: gridCo.client, hv, lvs, answers: trackerAt(trackers, i), hvLedger, gridLedger },
-                regionSlot(region, hour, slot, topologies, step.measured),
-                `ct-${slot}-${region.hv.toLowerCase()}`,
-                options.requestedProviders,
-                (line) => {
-                  say(`[slot ${index + 1}/${plan.length} ${shortLabel(interval)} ${region.hv}] ${line}`);
-                },
+        const deadline = slotDeadline(
+          options.slotDeadlineMs ?? DEFAULT_SLOT_DEADLINE_MS,
+          interval.start,
+          tally,
+        );
+        try {
+          const hourOutcomes = await Promise.race([
+            failed,
+            deadline.expired,
+            Promise.all(
+              regions.map(({ region, hv, hvLedger, lvs, topologies }, i) =>
+                traceRegionSlot(
+                  { gridCo: gridCo.client, hv, lvs, answers: trackerAt(trackers, i), hvLedger, gridLedger },
+                  regionSlot(region, hour, slot, topologies, step.measured),
+                  `ct-${slot}-${region.hv.toLowerCase()}`,
+                  options.requestedProviders,
+                  (line) => {
+                    say(`[slot ${index + 1}/${plan.length} ${shortLabel(interval)} ${region.hv}] ${line}`);
+                  },
+                ),
               ),
             ),
-          ),
-        ]);
-        outcomes.push(...hourOutcomes);
+          ]);
+          outcomes.push(...hourOutcomes);
+        } finally {
+          deadline.clear();
+        }
         if ((index + 1) % (options.slotsPerCycle ?? 8) === 0 && index + 1 < plan.length) {
           say(`settlement cycle ${await gridCo.client.advanceCycle()} begins`);
         }
@@ -336,4 +353,39 @@ function slotPlan(options: Readonly<MainJobOptions>): PlannedSlot[] {
     interval: intervalAt(dayMs + hour * 3_600_000, 60, 0),
     hour,
   }));
+}
+
+/** Default of {@link MainJobOptions.slotDeadlineMs}: 3 minutes (a slot takes seconds; a peer restart, 30 s). */
+export const DEFAULT_SLOT_DEADLINE_MS = 180_000;
+
+/**
+ * Rejects after `ms` with an error naming the stuck slot and, from the clients' last retried
+ * failure, why: a lost ordering quorum (BFT needs 3 of 4 orderers), unreachable peers, or other.
+ * The timer does not keep the process alive.
+ */
+function slotDeadline(
+  ms: number,
+  label: string,
+  tally: RetryTally,
+): { expired: Promise<never>; clear(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const last = tally.lastFailure();
+      const why =
+        last === undefined
+          ? 'no client call failed meanwhile'
+          : /quorum/i.test(last.message)
+            ? `the ordering service lost its BFT quorum: too few orderers answer to order a transaction (${last.reason}: ${last.message.slice(0, 300)}); bring the orderers back and run the job again`
+            : `the last retried failure was ${last.reason}: ${last.message.slice(0, 300)}`;
+      reject(new Error(`slot ${label} did not finish within ${Math.round(ms / 1000)} s: ${why}`));
+    }, ms);
+    timer.unref();
+  });
+  return {
+    expired,
+    clear: () => {
+      clearTimeout(timer);
+    },
+  };
 }

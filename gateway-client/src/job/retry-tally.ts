@@ -13,6 +13,8 @@ export interface RetryTally {
   readonly hooks: RetryHooks;
   /** Retries so far by reason (a null-prototype record, sorted keys). */
   counts(): Record<string, number>;
+  /** The most recent retried failure, or undefined. */
+  lastFailure(): { readonly reason: string; readonly message: string } | undefined;
 }
 
 function reasonOf(error: unknown): string {
@@ -25,13 +27,16 @@ function reasonOf(error: unknown): string {
 /** A new, empty tally. */
 export function newRetryTally(): RetryTally {
   const counts = new Map<string, number>();
+  let last: { reason: string; message: string } | undefined;
   return {
     hooks: {
       onRetry: (_attempt, error) => {
         const reason = reasonOf(error);
         counts.set(reason, (counts.get(reason) ?? 0) + 1);
+        last = { reason, message: error instanceof Error ? error.message : String(error) };
       },
     },
+    lastFailure: () => last,
     counts: () => {
       const out = Object.create(null) as Record<string, number>;
       for (const key of [...counts.keys()].sort()) out[key] = counts.get(key) ?? 0;

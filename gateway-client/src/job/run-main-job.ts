@@ -19,7 +19,7 @@ import { resolveCasePath } from './case-path';
 import { parseOffsetTimestamp } from './data/wall-clock';
 
 /** Usage of `npm start`. */
-export const MAIN_JOB_USAGE = `Usage: npm start -- [--data DIR [--from TS]] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S]
+export const MAIN_JOB_USAGE = `Usage: npm start -- [--data DIR [--from TS]] [--slots N] [--json] [--keep] [--out DIR] [--case FILE] [--slot-seconds S] [--slot-deadline-s S]
 
 Starts the test network (unless one runs), deploys the chaincodes, traces a day of slots of case33bw
 split between two HV substations, writes out/report.json and out/report.md, and stops the network.
@@ -35,6 +35,7 @@ split between two HV substations, writes out/report.json and out/report.md, and 
   --out DIR         where report.json, report.md and the charts go (default out/)
   --case FILE       the case33bw file (default the committed copy)
   --slot-seconds S  EA-DPoS verification-block slot length when this run opens the epoch (default 2)
+  --slot-deadline-s S  longest time one slot may take before the job stops and says why (default 180)
   --help            this text
 Exit codes: 0 all traces accepted and verified, 1 otherwise, 2 bad arguments or bad data (nothing submitted).`;
 
@@ -51,6 +52,7 @@ interface JobArguments {
   readonly outDir: string;
   readonly casePath: string | undefined;
   readonly slotSeconds: number;
+  readonly slotDeadlineS: number | undefined;
 }
 
 function parseArguments(argv: readonly string[]): JobArguments | string {
@@ -63,6 +65,7 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
   let outDir = path.join(repoRoot, 'out');
   let casePath: string | undefined;
   let slotSeconds = 2;
+  let slotDeadlineS: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -110,6 +113,13 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
         slotSeconds = Number(value);
         i++;
         break;
+      case '--slot-deadline-s':
+        if (value === undefined || !/^[1-9]\d{0,4}$/.test(value)) {
+          return `--slot-deadline-s needs a whole number of seconds, 1 to 99999 (got ${value ?? 'nothing'})`;
+        }
+        slotDeadlineS = Number(value);
+        i++;
+        break;
       case '--case':
         if (value === undefined) return '--case needs a file';
         casePath = path.resolve(value);
@@ -123,7 +133,7 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
     return `--slots needs a whole number from 1 to 24 for the built-in day (got ${slots})`;
   }
   if (from !== undefined && dataDir === undefined) return '--from needs --data';
-  return { slots, dataDir, from, check, help, json, outDir, casePath, slotSeconds };
+  return { slots, dataDir, from, check, help, json, outDir, casePath, slotSeconds, slotDeadlineS };
 }
 
 async function main(): Promise<number> {
@@ -191,6 +201,7 @@ async function main(): Promise<number> {
     casePath,
     workDir: path.join(repoRoot, '.run', 'main-job'),
     slotSeconds: args.slotSeconds,
+    ...(args.slotDeadlineS === undefined ? {} : { slotDeadlineMs: args.slotDeadlineS * 1000 }),
     progress: say,
   });
   const summary = summarize(result, slots);

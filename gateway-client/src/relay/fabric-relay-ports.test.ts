@@ -146,4 +146,24 @@ describe('newMasterAnchorLedger', () => {
     expect(fake.recorded).toEqual([[0]]);
     expect(fake.scheduleCalls()).toBe(1);
   });
+
+  it('waits out the co-endorser’s lag when the contract reports a gap, then records the same entries', async () => {
+    const fake = fakeHv([slots(3, 'Hv1')]);
+    fake.failNextWith = new ContractError(
+      'ANCHOR_GAP',
+      'slave-hv1 block 0 skips blocks: the next block to anchor is 0',
+      {},
+    );
+    const slept: number[] = [];
+    const ledger = newMasterAnchorLedger({
+      hv: fake.hv,
+      sleep: (ms) => {
+        slept.push(ms);
+        return Promise.resolve();
+      },
+    });
+    await ledger.record('slave-hv1', [entry(0)]);
+    expect(fake.recorded).toEqual([[0]]);
+    expect(slept).toEqual([100]);
+  });
 });

@@ -125,6 +125,10 @@ export function newMasterAnchorLedger(options: Readonly<MasterAnchorLedgerOption
           if (isContractError(error, 'INVALID_STATE')) {
             // The slot passed between the schedule query and endorsement: wait for the next turn.
             await awaitTurn(new AbortController().signal);
+          } else if (isContractError(error, 'ANCHOR_GAP')) {
+            // The entries continue the head our own peer holds, so a gap is the co-endorser (the
+            // regulator's peer) not having committed our previous anchor yet: let it catch up.
+            await sleep(Math.min(1_000, 100 * 2 ** attempt), new AbortController().signal);
           } else if (!isContractError(error, 'ANCHOR_FORK')) {
             throw error;
           }

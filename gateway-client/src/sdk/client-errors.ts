@@ -131,6 +131,13 @@ export type GrpcStatusName =
 /** The gateway's message when endorsing peers returned different results. */
 export const ENDORSERS_DIVERGED = 'ProposalResponsePayloads do not match';
 
+/**
+ * What a peer says when the chaincode server it runs the proposal on is gone (chaincode as a
+ * service: the connection failed, the stream ended, or the launch timed out).
+ */
+export const CHAINCODE_UNREACHABLE =
+  /could not launch chaincode|chaincode stream terminated|connection to \S+ (?:failed|terminated)|error in simulation: error sending/i;
+
 /** The gateway, a peer or an orderer failed at the transport level (unreachable, deadline, refused). */
 export class TransportError extends GatewayClientError {
   override readonly name = 'TransportError';
@@ -155,7 +162,15 @@ export class TransportError extends GatewayClientError {
    */
   get transient(): boolean {
     if (this.status === 'UNAVAILABLE' || this.status === 'DEADLINE_EXCEEDED') return true;
-    return this.endorsersDiverged;
+    return this.endorsersDiverged || this.chaincodeUnreachable;
+  }
+
+  /**
+   * The peer could not run the chaincode because its chaincode server was unreachable (a crash or
+   * a restart: the peer reconnects on a later call). Nothing was ordered, so asking again is safe.
+   */
+  get chaincodeUnreachable(): boolean {
+    return (this.step === 'endorse' || this.step === 'evaluate') && CHAINCODE_UNREACHABLE.test(this.message);
   }
 
   /** The endorsing peers' results differed (`ProposalResponsePayloads do not match`). */

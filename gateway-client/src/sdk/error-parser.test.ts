@@ -117,6 +117,40 @@ describe('parseGatewayError', () => {
     expect(error.code).toBe('TRANSPORT_FAILED');
   });
 
+  it('treats a chaincode server that is gone (crash, restart) as transient, a chaincode refusal not', () => {
+    const endorseFailure = (message: string): TransportError => {
+      const cause = serviceError(
+        status.ABORTED,
+        'failed to endorse transaction, see attached details for more info',
+      );
+      return instance(
+        parseGatewayError(
+          new EndorseError({
+            code: status.ABORTED,
+            details: [{ address: 'peer0.hv1:7051', mspId: 'Hv1MSP', message }],
+            cause,
+            transactionId: 'tx-7',
+            message: cause.message,
+          }),
+          { site, step: 'endorse' },
+        ),
+        TransportError,
+      );
+    };
+    // the peer's texts (core/chaincode: chaincode_support.go, runtime_launcher.go, handler.go)
+    for (const gone of [
+      'error in simulation: failed to execute transaction tx-7: could not launch chaincode carbon-master_0.0.0:ab: connection to carbon-master_0.0.0:ab failed: error cannot create connection',
+      'error in simulation: failed to execute transaction tx-7: error sending: chaincode stream terminated',
+    ]) {
+      const error = endorseFailure(gone);
+      expect(error.chaincodeUnreachable).toBe(true);
+      expect(error.transient).toBe(true);
+    }
+    const other = endorseFailure('error in simulation: transaction returned with failure: some panic');
+    expect(other.chaincodeUnreachable).toBe(false);
+    expect(other.transient).toBe(false);
+  });
+
   it('labels a commit-status deadline with its step and transaction id', () => {
     const cause = serviceError(status.DEADLINE_EXCEEDED, 'Deadline exceeded');
     const error = parseGatewayError(

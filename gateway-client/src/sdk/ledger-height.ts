@@ -9,6 +9,7 @@ import { common } from '@hyperledger/fabric-protos';
 import type { Network } from '@hyperledger/fabric-gateway';
 import { parseGatewayError } from './error-parser';
 import { pollUntil } from './polling';
+import { DEFAULT_RETRY_POLICY, withRetry } from './retry-policy';
 
 /** Waits for blocks on the peer behind a gateway connection. */
 export interface LedgerWaiter {
@@ -29,7 +30,11 @@ export function newLedgerWaiter(
   networkOf: (channel: string) => Network,
   organizations?: readonly string[],
 ): LedgerWaiter {
-  const height = async (channel: string): Promise<bigint> => {
+  // the peer may be restarting (a crash, a rolling upgrade): a transient transport failure is
+  // asked again within the SDK's default retry budget (≈ 26–51 s), like every other call
+  const height = (channel: string): Promise<bigint> =>
+    withRetry(() => heightOnce(channel), DEFAULT_RETRY_POLICY);
+  const heightOnce = async (channel: string): Promise<bigint> => {
     try {
       const bytes = await networkOf(channel)
         .getContract('qscc')

@@ -44,12 +44,15 @@ export interface RetryPolicy {
   readonly multiplier: number;
 }
 
-/** The default policy: 5 attempts, 200 ms doubling to at most 5 s. */
-// 10 attempts (200 ms doubling, capped at 5 s, equal jitter) span ≈ 13–26 s: long enough for a
-// peer SIGKILLed and restarted 10 s later to answer again (docs/reliability.md; 5 attempts, ≈ 3 s,
-// failed the job on every peer restart).
+/**
+ * The default policy: 14 attempts, 200 ms doubling to at most 5 s, equal jitter: they span
+ * ≈ 26–51 s. That covers a peer SIGKILLed and restarted 10 s later *and* the seconds its gossip
+ * needs to learn the other organizations' peers again, during which its gateway refuses proposals
+ * that name them (`failed to find any endorsing peers`); 10 attempts (≈ 13–26 s) failed the soak's
+ * LV peer restart that way, 5 (≈ 3 s) failed every peer restart (docs/reliability.md).
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
-  maxAttempts: 10,
+  maxAttempts: 14,
   initialDelayMs: 200,
   maxDelayMs: 5000,
   multiplier: 2,

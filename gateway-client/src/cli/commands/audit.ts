@@ -53,6 +53,11 @@ export interface AuditOptions {
   readonly channels: readonly string[];
   readonly from: number;
   readonly to: number;
+  /**
+   * Distance between consecutive slots: 1 for hourly slot numbers of the built-in day, the
+   * interval length in minutes for measured data (slots are minutes since 1970). @default 1
+   */
+  readonly step?: number;
 }
 
 interface ProvenanceView {
@@ -131,7 +136,7 @@ export async function auditLedger(
   const anchoredBlocksVerified: Record<string, number> = {};
   for (const channel of options.channels) {
     const packages = new Map<number, number>();
-    for (let slot = options.from; slot <= options.to; slot++) {
+    for (let slot = options.from; slot <= options.to; slot += options.step ?? 1) {
       const audited = await auditSlot(client, channel, slot, findings);
       slots.push(audited);
       if (audited.packageBlock !== null) {
@@ -165,13 +170,14 @@ export async function auditLedger(
   };
 }
 
-/** Parses `--from S --to S [--channel C ...]`; returns an error message for bad input. */
+/** Parses `--from S --to S [--step N] [--channel C ...]`; returns an error message for bad input. */
 export function parseAuditArguments(
   args: readonly string[],
   defaultChannels: readonly string[],
 ): AuditOptions | string {
   let from: number | undefined;
   let to: number | undefined;
+  let step = 1;
   const channels: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -182,6 +188,11 @@ export function parseAuditArguments(
       if (arg === '--from') from = Number(value);
       else to = Number(value);
       i++;
+    } else if (arg === '--step') {
+      if (value === undefined || !/^[1-9]\d{0,4}$/.test(value))
+        return `--step needs a whole number of slots from 1 to 99999 (got ${value ?? 'nothing'})`;
+      step = Number(value);
+      i++;
     } else if (arg === '--channel') {
       if (value === undefined || !/^slave-[a-z0-9]{1,32}$/.test(value))
         return `--channel needs a slave channel like slave-hv1 (got ${value ?? 'nothing'})`;
@@ -191,8 +202,9 @@ export function parseAuditArguments(
   }
   if (from === undefined || to === undefined) return 'audit needs --from and --to (slot numbers, inclusive)';
   if (to < from) return `--to ${to} is before --from ${from}`;
-  if (to - from > 10_000) return `--from ${from} --to ${to} spans more than 10000 slots`;
-  return { from, to, channels: channels.length > 0 ? channels : defaultChannels };
+  if ((to - from) / step > 10_000)
+    return `--from ${from} --to ${to} --step ${step} spans more than 10000 slots`;
+  return { from, to, step, channels: channels.length > 0 ? channels : defaultChannels };
 }
 
 /** The slave channels the regulator's connection profile names. */

@@ -34,6 +34,8 @@ export interface TraceRequest {
   readonly profile?: MaskProfileName;
   /** Providers I and II to use (default: the cheapest eligible). */
   readonly providers?: readonly [string, string];
+  /** Length of the traced interval, minutes: the ledger records energy and carbon over it. @default 60 */
+  readonly intervalMinutes?: number;
   /** Fees of the task. @default contract default */
   readonly fees?: { readonly providerFee: number; readonly dataCenterCost: number };
   /** Seconds each provider has to answer, measured from transaction timestamps. @default 300 */

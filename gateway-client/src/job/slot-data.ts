@@ -49,6 +49,8 @@ export interface RegionSlot {
   readonly localSidecar: CarbonSidecar;
   /** Units of the local case in generator-row order. */
   readonly localUnits: readonly { readonly busId: number; readonly unitId: string }[];
+  /** Length of the slot's interval, minutes (60 for the built-in hourly day). */
+  readonly intervalMinutes: number;
 }
 
 /**
@@ -123,6 +125,7 @@ export function regionSlot(
     localCase,
     localSidecar,
     localUnits: running.map(({ unit }) => ({ busId: unit.busId, unitId: unit.unitId })),
+    intervalMinutes: measured?.interval.minutes ?? 60,
   };
 }
 

@@ -130,6 +130,7 @@ export async function traceRegionSlot(
     slot: slot.slot,
     units: slot.units,
     profile: 'monomial',
+    intervalMinutes: slot.intervalMinutes,
     ...(providers === undefined ? {} : { providers }),
   });
   // Condition a runs on the HV peer: it must hold GridCo's request first.

@@ -21,7 +21,8 @@ import { readGovernance } from './governance-ledger';
 import { anchorKey } from './master-keys';
 import { isBlacklisted } from './provider-record';
 import { currentCycle, listProviders } from './provider-ledger';
-import { TASK_ID } from './trace-request';
+import { busIntensityRecords } from './carbon-flow-recorder';
+import { DEFAULT_INTERVAL_MINUTES, TASK_ID } from './trace-request';
 import { traceKeys } from './trace-records';
 import type {
   AcceptedHeader,
@@ -94,16 +95,14 @@ export class AuditContract extends CarbonContract {
       traceKeys.carbonFlow(ctx, current.taskId),
       `carbon flow of task ${current.taskId}`,
     );
-    const p = flow.proposal;
-    const rows: BusIntensityRecord[] = p.busIds.map((busId, i) => ({
-      channel: current.channel,
-      slot: current.slot,
-      busId,
-      intensityTco2PerMwh: p.nodeIntensityTco2PerMwh[i] ?? 0,
-      loadMw: p.loadMw[i] ?? 0,
-      loadTco2PerH: p.loadTco2PerH[i] ?? 0,
-      taskId: current.taskId,
-    }));
+    // records written before the interval length was kept are hourly
+    const rows = busIntensityRecords(
+      current.channel,
+      current.slot,
+      current.taskId,
+      flow.proposal,
+      flow.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES,
+    );
     return canonicalJson(rows);
   }
 

@@ -11,7 +11,10 @@ import { canonicalSha256 } from '../shared/hashing';
 import { getJson, mustGetJson, padNumber } from '../shared/ledger-state';
 import type { NetworkOrgs } from '../shared/network-orgs';
 import { gridCompanyRecordPolicy } from '../shared/trust-policies';
+import { intervalCarbonT, intervalEnergyMwh } from '../../carbon/interval-accounting';
 import { recheckConservation } from './trace-engine';
+import type { CarbonProposal } from './trace-engine';
+import { DEFAULT_INTERVAL_MINUTES } from './trace-request';
 import { traceKeys } from './trace-records';
 import type {
   AcceptedHeader,
@@ -63,35 +66,28 @@ export async function recordCarbonFlow(
     );
   }
   recheckConservation(accepted.proposal);
+  const intervalMinutes = task.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES;
+  const buses = busIntensityRecords(task.channel, task.slot, task.taskId, accepted.proposal, intervalMinutes);
   const record: CarbonFlowRecord = {
     taskId: task.taskId,
     channel: task.channel,
     slot: task.slot,
     acceptedFrom: accepted.acceptedFrom,
     proposal: accepted.proposal,
+    consumers: buses.map(({ busId, energyMwh, carbonT }) => ({ busId, energyMwh, carbonT })),
+    intervalMinutes,
     recorderMsp,
     txId: ctx.stub.getTxID(),
   };
   const policy = gridCompanyRecordPolicy(orgs);
   await putRegionRecord(ctx, task.channel, headerKey, record, policy);
-  const p = accepted.proposal;
-  for (let i = 0; i < p.busIds.length; i += 1) {
-    const busId = p.busIds[i] ?? 0;
-    const entry: BusIntensityRecord = {
-      channel: task.channel,
-      slot: task.slot,
-      busId,
-      intensityTco2PerMwh: p.nodeIntensityTco2PerMwh[i] ?? 0,
-      loadMw: p.loadMw[i] ?? 0,
-      loadTco2PerH: p.loadTco2PerH[i] ?? 0,
-      taskId: task.taskId,
-    };
+  for (const entry of buses) {
     const key = traceKeys.busIntensity(
       ctx,
       task.channel,
       padNumber(task.slot),
       task.taskId,
-      padNumber(busId, 8),
+      padNumber(entry.busId, 8),
     );
     await putRegionRecord(ctx, task.channel, key, entry, policy);
   }
@@ -108,6 +104,31 @@ export async function recordCarbonFlow(
   };
   await putPublic(ctx, headerKey, header, policy);
   return { header, replay: false };
+}
+
+/**
+ * The bus records of an accepted proposal: nodal intensity, load and its carbon rate, and over the
+ * interval the consumer's energy E = P·Δt and carbon C = R·Δt (interval-accounting.ts).
+ */
+export function busIntensityRecords(
+  channel: string,
+  slot: number,
+  taskId: string,
+  p: CarbonProposal,
+  intervalMinutes: number,
+): BusIntensityRecord[] {
+  return p.busIds.map((busId, i) => ({
+    channel,
+    slot,
+    busId,
+    intensityTco2PerMwh: p.nodeIntensityTco2PerMwh[i] ?? 0,
+    loadMw: p.loadMw[i] ?? 0,
+    loadTco2PerH: p.loadTco2PerH[i] ?? 0,
+    energyMwh: intervalEnergyMwh(p.loadMw[i] ?? 0, intervalMinutes),
+    carbonT: intervalCarbonT(p.loadTco2PerH[i] ?? 0, intervalMinutes),
+    intervalMinutes,
+    taskId,
+  }));
 }
 
 /** Makes the task the slot's current result when allowed (none yet, or an explicit supersession). */

@@ -27,7 +27,7 @@ import { acceptProviderAnswer, parseRole, recordMissedAnswer } from './provider-
 import { providerPoolOf } from './provider-ledger';
 import { readAnchoredSlotPackage } from './slot-package-reader';
 import { problemOfPackage } from './trace-engine';
-import { parseTraceRequest, TASK_ID } from './trace-request';
+import { DEFAULT_INTERVAL_MINUTES, parseTraceRequest, TASK_ID } from './trace-request';
 import { traceKeys } from './trace-records';
 import type {
   AcceptedRecord,
@@ -103,6 +103,7 @@ export class TraceContract extends CarbonContract {
         before.slot === r.slot &&
         before.unitsSha256 === unitsSha256 &&
         before.profile === r.profile &&
+        (before.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES) === r.intervalMinutes &&
         canonicalJson(before.fees) === canonicalJson(r.fees);
       if (same) return canonicalJson(before);
       throw new CarbonTraceError('ALREADY_EXISTS', `task ${r.taskId} already exists with other parameters`, {
@@ -128,6 +129,7 @@ export class TraceContract extends CarbonContract {
       fees: r.fees,
       requestedProviders: r.requestedProviders,
       answerDeadlineSeconds: r.answerDeadlineSeconds,
+      intervalMinutes: r.intervalMinutes,
       supersedes: r.supersedes,
       unitsSha256,
       requesterMsp: caller.mspId,

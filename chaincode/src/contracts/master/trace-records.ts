@@ -45,6 +45,8 @@ export interface TraceTask {
   readonly requestedProviders: readonly string[];
   /** Seconds a provider has to answer, from the transaction that asked for the answer. */
   readonly answerDeadlineSeconds: number;
+  /** Length of the traced interval, minutes (absent on tasks requested before it was recorded: 60). */
+  readonly intervalMinutes?: number;
   /** The task whose slot result this one replaces when recorded, or null. */
   readonly supersedes: { readonly taskId: string; readonly reason: string } | null;
   /** SHA-256 of the canonical JSON of the private unit parameters. */
@@ -168,8 +170,19 @@ export interface CarbonFlowRecord {
   readonly slot: number;
   readonly acceptedFrom: string;
   readonly proposal: CarbonProposal;
+  /** Per consumer (load bus) over the interval: energy and carbon (MATH.md interval accounting). */
+  readonly consumers: readonly ConsumerIntervalRecord[];
+  /** Length of the interval, minutes (absent on records written before it was kept: 60). */
+  readonly intervalMinutes?: number;
   readonly recorderMsp: string;
   readonly txId: string;
+}
+
+/** A consumer's interval on the ledger: E = P·Δt, C = R·Δt (chaincode/src/carbon/interval-accounting.ts). */
+export interface ConsumerIntervalRecord {
+  readonly busId: number;
+  readonly energyMwh: number;
+  readonly carbonT: number;
 }
 
 /** Which task's carbon flow is a slot's current result, and the ones it replaced (public). */
@@ -193,6 +206,10 @@ export interface BusIntensityRecord {
   readonly intensityTco2PerMwh: number;
   readonly loadMw: number;
   readonly loadTco2PerH: number;
+  /** Over the interval: energy (MWh) and carbon (tCO2). */
+  readonly energyMwh: number;
+  readonly carbonT: number;
+  readonly intervalMinutes: number;
   readonly taskId: string;
 }
 

@@ -36,6 +36,10 @@ export const ANSWER_DEADLINE_SECONDS = { min: 5, max: 86_400, default: 300 } as 
 export const MAX_UNITS_BYTES = 1_048_576;
 
 /** A validated request. */
+/** Interval length of a request that names none: an hourly slot. */
+export const DEFAULT_INTERVAL_MINUTES = 60;
+const MINUTES_PER_DAY = 1440;
+
 export interface ParsedRequest {
   readonly taskId: string;
   readonly channel: string;
@@ -44,6 +48,8 @@ export interface ParsedRequest {
   readonly requestedProviders: readonly string[];
   readonly fees: FeeSchedule;
   readonly answerDeadlineSeconds: number;
+  /** Length of the traced interval, minutes (energy = rate × length on the ledger records). */
+  readonly intervalMinutes: number;
   readonly supersedes: { readonly taskId: string; readonly reason: string } | null;
   readonly units: readonly UnitCarbonSpec[];
 }
@@ -66,6 +72,7 @@ export function parseTraceRequest(ctx: Context, requestJson: string): ParsedRequ
     'providers',
     'fees',
     'answerDeadlineSeconds',
+    'intervalMinutes',
     'supersedes',
   ]);
   const taskId = asString(r['taskId'], 'taskId', TASK_ID);
@@ -96,6 +103,9 @@ export function parseTraceRequest(ctx: Context, requestJson: string): ParsedRequ
     optional(r['answerDeadlineSeconds'], (v) =>
       asInteger(v, 'answerDeadlineSeconds', ANSWER_DEADLINE_SECONDS.min, ANSWER_DEADLINE_SECONDS.max),
     ) ?? ANSWER_DEADLINE_SECONDS.default;
+  const intervalMinutes =
+    optional(r['intervalMinutes'], (v) => asInteger(v, 'intervalMinutes', 1, MINUTES_PER_DAY)) ??
+    DEFAULT_INTERVAL_MINUTES;
   const supersedes =
     optional(r['supersedes'], (v) => {
       const s = asRecord(v, 'supersedes');
@@ -114,6 +124,7 @@ export function parseTraceRequest(ctx: Context, requestJson: string): ParsedRequ
     requestedProviders,
     fees,
     answerDeadlineSeconds,
+    intervalMinutes,
     supersedes,
     units: parseTransientUnits(ctx),
   };

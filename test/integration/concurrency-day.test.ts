@@ -15,14 +15,11 @@ import {
   case4MeasurementLv1a,
   case4MeasurementLv1b,
 } from '../../chaincode/src/contracts/testing/case4-slot-fixture';
-import {
-  openGridCompany,
-  openLvSubstation,
-  openRegulator,
-} from '../../gateway-client/src/clients/open-clients';
+import { openLvSubstation } from '../../gateway-client/src/clients/open-clients';
 import type { OpenedClient } from '../../gateway-client/src/clients/open-clients';
 import type { LvSubstationClient } from '../../gateway-client/src/clients/lv-substation-client';
 import { newRetryTally } from '../../gateway-client/src/job/retry-tally';
+import { makeProvidersEligible } from './support/eligible-providers';
 import type { MeasurementSubmission, TopologySubmission } from '@carbontrace/chaincode';
 
 jest.setTimeout(1_200_000);
@@ -61,17 +58,8 @@ describe('a day with ingestion beside it (issue 12 #13)', () => {
 
   beforeAll(async () => {
     out = mkdtempSync(path.join(tmpdir(), 'ct-concurrency-'));
-    // earlier test files may have blacklisted providers: close cycles until all are eligible
-    const gridCo = await openGridCompany({ org: 'GridCo' });
-    const regulator = await openRegulator({ org: 'Regulator' });
-    try {
-      for (let i = 0; i < 4 && (await regulator.client.providers()).some((p) => p.blacklisted); i++) {
-        await gridCo.client.advanceCycle();
-      }
-    } finally {
-      gridCo.close();
-      regulator.close();
-    }
+    // earlier test files may have blacklisted the cheating provider
+    await makeProvidersEligible();
   });
 
   afterAll(() => {

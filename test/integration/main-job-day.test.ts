@@ -10,7 +10,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { openGridCompany, openRegulator } from '../../gateway-client/src/clients/open-clients';
+import { makeProvidersEligible } from './support/eligible-providers';
 
 jest.setTimeout(1_200_000);
 
@@ -21,18 +21,8 @@ describe('npm start -- --slots 3 --json (main job driver)', () => {
   let out: string;
   beforeAll(async () => {
     out = mkdtempSync(path.join(tmpdir(), 'ct-main-job-'));
-    // Other test files share this network and may have blacklisted providers (for 3 cycles);
-    // GridCo closes settlement cycles until every provider is eligible again, as on a new day.
-    const gridCo = await openGridCompany({ org: 'GridCo' });
-    const regulator = await openRegulator({ org: 'Regulator' });
-    try {
-      for (let i = 0; i < 4 && (await regulator.client.providers()).some((p) => p.blacklisted); i++) {
-        await gridCo.client.advanceCycle();
-      }
-    } finally {
-      gridCo.close();
-      regulator.close();
-    }
+    // earlier test files may have blacklisted the cheating provider
+    await makeProvidersEligible();
   });
   afterAll(() => {
     rmSync(out, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { openGridCompany, openRegulator } from '../../gateway-client/src/clients/open-clients';
+import { makeProvidersEligible } from './support/eligible-providers';
 
 jest.setTimeout(1_200_000);
 
@@ -34,17 +34,8 @@ describe('short soak: 30 intervals with ingestion and two faults (npm run soak, 
 
   beforeAll(async () => {
     out = mkdtempSync(path.join(tmpdir(), 'ct-soak-'));
-    // earlier test files may have blacklisted providers: close cycles until all are eligible
-    const gridCo = await openGridCompany({ org: 'GridCo' });
-    const regulator = await openRegulator({ org: 'Regulator' });
-    try {
-      for (let i = 0; i < 4 && (await regulator.client.providers()).some((p) => p.blacklisted); i++) {
-        await gridCo.client.advanceCycle();
-      }
-    } finally {
-      gridCo.close();
-      regulator.close();
-    }
+    // earlier test files may have blacklisted the cheating provider
+    await makeProvidersEligible();
   });
 
   afterAll(() => {

@@ -97,6 +97,12 @@ function intervalOption(options: QueryOptions): number | undefined {
   return minutes;
 }
 
+/** The interval length a ledger record names, or undefined for an older record without it. */
+function recordedMinutes(record: unknown): number | undefined {
+  const minutes = (record as { intervalMinutes?: unknown } | undefined)?.intervalMinutes;
+  return typeof minutes === 'number' && minutes > 0 ? minutes : undefined;
+}
+
 /** A probe that is true when `read` finds a record (NOT_FOUND is false). */
 function tracedBy(read: (slot: number) => Promise<unknown>): TracedProbe {
   return async (slot) => {
@@ -120,10 +126,11 @@ async function intensityQuery(
   const { slot, offsetMinutes } = slotArgument(args[1]);
   const bus = whole(args[2], 'bus');
   const record = await client.busIntensity(ch, slot, bus);
+  // the record names its interval length (records written before it did: the neighbours tell)
   const label = await labelSlot(
     slot,
     offsetMinutes,
-    intervalOption(options),
+    intervalOption(options) ?? recordedMinutes(record),
     tracedBy((s) => client.busIntensity(ch, s, bus)),
   );
   if (label === undefined) return { json: record };
@@ -143,7 +150,7 @@ async function slotQuery(
   const label = await labelSlot(
     slot,
     offsetMinutes,
-    intervalOption(options),
+    intervalOption(options) ?? recordedMinutes(records[0]),
     tracedBy((s) => (bus === undefined ? client.slotIntensities(ch, s) : client.busIntensity(ch, s, bus))),
   );
   if (label === undefined) return { json: records };

@@ -162,7 +162,15 @@ export class TransportError extends GatewayClientError {
    */
   get transient(): boolean {
     if (this.status === 'UNAVAILABLE' || this.status === 'DEADLINE_EXCEEDED') return true;
-    return this.endorsersDiverged || this.chaincodeUnreachable;
+    return this.endorsersDiverged || this.chaincodeUnreachable || this.endorserUnreachable;
+  }
+
+  /**
+   * One of the named endorsing peers could not be reached (it is down or restarting) while the
+   * others answered: the gateway gives up on the proposal with ABORTED. Nothing was ordered.
+   */
+  get endorserUnreachable(): boolean {
+    return this.status === 'ABORTED' && this.step === 'endorse' && /code = Unavailable/.test(this.message);
   }
 
   /**

@@ -146,6 +146,12 @@ describe('parseGatewayError', () => {
       expect(error.chaincodeUnreachable).toBe(true);
       expect(error.transient).toBe(true);
     }
+    // a named endorser that is down (the soak's regulator restart)
+    const down = endorseFailure(
+      'rpc error: code = Unavailable desc = connection error: desc = "transport: Error while dialing: dial tcp 127.0.0.1:8071: connect: connection refused"',
+    );
+    expect(down.endorserUnreachable).toBe(true);
+    expect(down.transient).toBe(true);
     const other = endorseFailure('error in simulation: transaction returned with failure: some panic');
     expect(other.chaincodeUnreachable).toBe(false);
     expect(other.transient).toBe(false);

@@ -263,6 +263,8 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
             ),
           ]);
           outcomes.push(...hourOutcomes);
+        } catch (error: unknown) {
+          throw withQuorumDiagnosis(error, tally);
         } finally {
           deadline.clear();
         }
@@ -363,6 +365,20 @@ export const DEFAULT_SLOT_DEADLINE_MS = 180_000;
  * failure, why: a lost ordering quorum (BFT needs 3 of 4 orderers), unreachable peers, or other.
  * The timer does not keep the process alive.
  */
+/** What the clients' last retried failure says of a lost ordering quorum, or undefined. */
+function quorumLoss(tally: RetryTally): string | undefined {
+  const last = tally.lastFailure();
+  if (last === undefined || !/quorum/i.test(last.message)) return undefined;
+  return `the ordering service lost its BFT quorum: too few orderers answer to order a transaction (${last.reason}: ${last.message.slice(0, 300)}); bring the orderers back and run the job again`;
+}
+
+/** A slot's failure, with the lost ordering quorum named when that is why it failed. */
+function withQuorumDiagnosis(error: unknown, tally: RetryTally): unknown {
+  const quorum = quorumLoss(tally);
+  if (quorum === undefined || !(error instanceof Error) || error.message.includes('BFT quorum')) return error;
+  return new Error(`${error.message}: ${quorum}`, { cause: error });
+}
+
 function slotDeadline(
   ms: number,
   label: string,
@@ -373,11 +389,10 @@ function slotDeadline(
     timer = setTimeout(() => {
       const last = tally.lastFailure();
       const why =
-        last === undefined
+        quorumLoss(tally) ??
+        (last === undefined
           ? 'no client call failed meanwhile'
-          : /quorum/i.test(last.message)
-            ? `the ordering service lost its BFT quorum: too few orderers answer to order a transaction (${last.reason}: ${last.message.slice(0, 300)}); bring the orderers back and run the job again`
-            : `the last retried failure was ${last.reason}: ${last.message.slice(0, 300)}`;
+          : `the last retried failure was ${last.reason}: ${last.message.slice(0, 300)}`);
       reject(new Error(`slot ${label} did not finish within ${Math.round(ms / 1000)} s: ${why}`));
     }, ms);
     timer.unref();

@@ -162,7 +162,12 @@ export class TransportError extends GatewayClientError {
    */
   get transient(): boolean {
     if (this.status === 'UNAVAILABLE' || this.status === 'DEADLINE_EXCEEDED') return true;
-    return this.endorsersDiverged || this.chaincodeUnreachable || this.endorserUnreachable;
+    return (
+      this.endorsersDiverged ||
+      this.chaincodeUnreachable ||
+      this.endorserUnreachable ||
+      this.privateDataUndelivered
+    );
   }
 
   /**
@@ -171,6 +176,14 @@ export class TransportError extends GatewayClientError {
    */
   get endorserUnreachable(): boolean {
     return this.status === 'ABORTED' && this.step === 'endorse' && /code = Unavailable/.test(this.message);
+  }
+
+  /**
+   * An endorser could not hand the transaction's private data to enough other member peers
+   * (`requiredPeerCount`) because they are down or restarting. Nothing was ordered.
+   */
+  get privateDataUndelivered(): boolean {
+    return this.step === 'endorse' && /failed to distribute private collection/.test(this.message);
   }
 
   /**

@@ -152,6 +152,12 @@ describe('parseGatewayError', () => {
     );
     expect(down.endorserUnreachable).toBe(true);
     expect(down.transient).toBe(true);
+    // the chaos suite's HV peer restart: the regulator could not reach enough collection members
+    const undelivered = endorseFailure(
+      'error in simulation: failed to distribute private collection, txID 0b5f, channel master: Failed disseminating 1 out of 8 private dissemination plans',
+    );
+    expect(undelivered.privateDataUndelivered).toBe(true);
+    expect(undelivered.transient).toBe(true);
     const other = endorseFailure('error in simulation: transaction returned with failure: some panic');
     expect(other.chaincodeUnreachable).toBe(false);
     expect(other.transient).toBe(false);

@@ -7,11 +7,12 @@
  */
 import { spawn } from 'child_process';
 import type { ChildProcess } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { openRegulator } from '../../gateway-client/src/clients/open-clients';
 import { runMainJob } from '../../gateway-client/src/job/main-job';
+import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 
 jest.setTimeout(1_200_000);
 
@@ -81,10 +82,17 @@ describe('cloud worker killed and restarted mid-run', () => {
     const blacklisted = new Set(
       (await regulator.client.providers()).filter((p) => p.blacklisted).map((p) => p.id),
     );
+    // the worker starts at the chain's end (as a deployed worker would after its first run), not
+    // replaying every earlier test's tasks from genesis
+    const masterHeight = await newLedgerWaiter(
+      (c) => regulator.connection.network(c),
+      regulator.connection.evaluateOrganizations,
+    ).height('master');
     regulator.close();
     const [killed, partner] = ['CloudA', 'CloudB', 'CloudC'].filter((id) => !blacklisted.has(id));
     if (killed === undefined || partner === undefined) throw new Error('need two eligible providers');
     const checkpoint = path.join(dir, `worker-${killed}.json`);
+    writeFileSync(checkpoint, JSON.stringify({ blockNumber: String(masterHeight), transactionId: null }));
     const first = startWorker(killed, checkpoint);
     lives.push(first);
     await first.waitFor(/running/);

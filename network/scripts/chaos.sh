@@ -7,7 +7,7 @@
 # the job's exit, duration, traces accepted and anchors verified, the retries/reconnects the job
 # logged, and the audit result. Results per case in .run/chaos/<case>/.
 # Usage: chaos.sh [--slots N] [--fault-at-slot K] [CASE ...]
-#   cases: orderer leader two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode partition
+#   cases: orderer leader leader-restart two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode partition
 #   (default: all). CARBONTRACE_TOPOLOGY: the single-host topology (basePort!);
 #   CARBONTRACE_MULTIHOST_TOPOLOGY: the partition case's (default test-network-config/topology.multihost.json).
 set -euo pipefail
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     *) cases+=("$1"); shift ;;
   esac
 done
-[ ${#cases[@]} -gt 0 ] || cases=(orderer leader two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode partition)
+[ ${#cases[@]} -gt 0 ] || cases=(orderer leader leader-restart two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode partition)
 single_topology="${CARBONTRACE_TOPOLOGY:-$root/test-network-config/topology.json}"
 multi_topology="${CARBONTRACE_MULTIHOST_TOPOLOGY:-$root/test-network-config/topology.multihost.json}"
 driver="$root/gateway-client/dist/job/run-main-job.js"
@@ -60,6 +60,11 @@ inject() {
       leader="$(bft_leader master)"
       fault_desc="SIGKILL $leader (master's BFT leader, from the orderers' logs), stays down"
       fault_time="$(kill_node "$leader")" ;;
+    leader-restart)
+      local leader
+      leader="$(bft_leader master)"
+      fault_desc="SIGKILL $leader (master's BFT leader), restarted after 10 s"
+      kill_and_restart "$leader" "$(orderer_log_of "$leader")" 10 ;;
     two-orderers)
       local a b
       a="$(nj '.orderers[1].name')"; b="$(nj '.orderers[2].name')"

@@ -6,7 +6,6 @@
  * or the task explicitly supersedes the current one, and the supersession is kept in its history.
  */
 import type { Context } from 'fabric-contract-api';
-import { CarbonTraceError } from '../../common/errors';
 import { canonicalSha256 } from '../shared/hashing';
 import { getJson, mustGetJson, padNumber } from '../shared/ledger-state';
 import type { NetworkOrgs } from '../shared/network-orgs';
@@ -25,7 +24,7 @@ import type {
   SlotCurrentRecord,
   TraceTask,
 } from './trace-records';
-import { mustGetRegionRecord, putPublic, putRegionRecord } from './trace-store';
+import { assertMatchesDigest, mustGetRegionRecord, putPublic, putRegionRecord } from './trace-store';
 
 /** What {@link recordCarbonFlow} did: the public header, and whether it was already recorded. */
 export interface RecordedCarbonFlow {
@@ -58,13 +57,7 @@ export async function recordCarbonFlow(
     traceKeys.accepted(ctx, task.taskId),
     `accepted result of task ${task.taskId} on this peer`,
   );
-  if (canonicalSha256(accepted.proposal) !== acceptedHeader.proposalSha256) {
-    throw new CarbonTraceError(
-      'HASH_MISMATCH',
-      `accepted proposal of task ${task.taskId} differs from its digest`,
-      { taskId: task.taskId },
-    );
-  }
+  assertMatchesDigest(accepted.proposal, acceptedHeader.proposalSha256, 'accepted proposal', task.taskId);
   recheckConservation(accepted.proposal);
   const intervalMinutes = task.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES;
   const buses = busIntensityRecords(task.channel, task.slot, task.taskId, accepted.proposal, intervalMinutes);

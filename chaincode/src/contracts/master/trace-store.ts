@@ -4,6 +4,7 @@
  */
 import type { Context } from 'fabric-contract-api';
 import { CarbonTraceError } from '../../common/errors';
+import { canonicalSha256 } from '../shared/hashing';
 import type { EndorsementRule } from '../shared/key-endorsement';
 import { setKeyPolicy, setPrivateKeyPolicy } from '../shared/key-endorsement';
 import { getPrivateJson, putJson, putPrivateJson } from '../shared/ledger-state';
@@ -70,4 +71,19 @@ export async function putProviderRecord(
   const collection = providerCollection(providerId);
   await putPrivateJson(ctx, collection, key, value);
   await setPrivateKeyPolicy(ctx, collection, key, created);
+}
+
+/**
+ * Checks a private value against the digest its public record carries (the on-channel hash any
+ * endorser and the regulator can compare with the private data they hold).
+ * @throws HASH_MISMATCH naming `what` and the task.
+ */
+export function assertMatchesDigest(value: unknown, sha256: string, what: string, taskId: string): void {
+  if (canonicalSha256(value) !== sha256) {
+    throw new CarbonTraceError(
+      'HASH_MISMATCH',
+      `${what} of task ${taskId} do not match their public digest`,
+      { taskId },
+    );
+  }
 }

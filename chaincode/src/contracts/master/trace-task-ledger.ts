@@ -7,7 +7,7 @@ import type { Context } from 'fabric-contract-api';
 import { CarbonTraceError } from '../../common/errors';
 import type { ArbitrationState } from '../../outsourcing/arbitration';
 import { asString } from '../shared/arguments';
-import { canonicalSha256, sha256Hex } from '../shared/hashing';
+import { sha256Hex } from '../shared/hashing';
 import { exists, mustGetJson } from '../shared/ledger-state';
 import { readNetworkOrgs } from '../shared/network-orgs';
 import type { NetworkOrgs } from '../shared/network-orgs';
@@ -21,7 +21,13 @@ import type { SlotProblem } from './trace-engine';
 import { TASK_ID } from './trace-request';
 import { traceKeys } from './trace-records';
 import type { ArbitrationSummary, MaskedTaskDigest, TraceTask, TraceUnits } from './trace-records';
-import { mustGetRegionRecord, putProviderRecord, putPublic, putRegionRecord } from './trace-store';
+import {
+  assertMatchesDigest,
+  mustGetRegionRecord,
+  putProviderRecord,
+  putPublic,
+  putRegionRecord,
+} from './trace-store';
 
 /** Refuses a caller that is not the organization `mspId` (ACCESS_DENIED naming `what`). */
 export function assertIs(caller: Caller, mspId: string, what: string): void {
@@ -45,13 +51,7 @@ export async function unitsOf(ctx: Context, task: TraceTask): Promise<TraceUnits
     traceKeys.units(ctx, task.taskId),
     `unit parameters of task ${task.taskId} on this peer`,
   );
-  if (canonicalSha256(stored.units) !== task.unitsSha256) {
-    throw new CarbonTraceError(
-      'HASH_MISMATCH',
-      `unit parameters of task ${task.taskId} differ from their digest`,
-      { taskId: task.taskId },
-    );
-  }
+  assertMatchesDigest(stored.units, task.unitsSha256, 'unit parameters', task.taskId);
   return stored.units;
 }
 

@@ -76,35 +76,47 @@ export async function putRegistration(
   if (created !== undefined) await setKeyPolicy(ctx, providerKey(ctx, registration.id), created);
 }
 
-/** A provider's standing: its own key, else the registration's legacy fields, else a clean start. */
+/**
+ * A provider's standing: its own key (`stored`), else the registration's legacy fields, else a
+ * clean start.
+ */
+export async function readStanding(
+  ctx: Context,
+  registration: ProviderRegistration,
+): Promise<{ readonly standing: ProviderStandingRecord; readonly stored: boolean }> {
+  const stored = await getJson<ProviderStandingRecord>(ctx, providerStandingKey(ctx, registration.id));
+  if (stored !== undefined) return { standing: stored, stored: true };
+  return {
+    standing: {
+      strikes: registration.strikes ?? 0,
+      blacklistedUntilCycle: registration.blacklistedUntilCycle ?? null,
+      blacklistings: registration.blacklistings ?? 0,
+    },
+    stored: false,
+  };
+}
+
+/** A provider's standing (see {@link readStanding}). */
 export async function getStanding(
   ctx: Context,
   registration: ProviderRegistration,
 ): Promise<ProviderStandingRecord> {
-  const stored = await getJson<ProviderStandingRecord>(ctx, providerStandingKey(ctx, registration.id));
-  return (
-    stored ?? {
-      strikes: registration.strikes ?? 0,
-      blacklistedUntilCycle: registration.blacklistedUntilCycle ?? null,
-      blacklistings: registration.blacklistings ?? 0,
-    }
-  );
+  return (await readStanding(ctx, registration)).standing;
 }
 
 /**
- * Writes a provider's standing; the first write of the key gets `created` (the provider record's
- * policy: strikes and the blacklist never change without the regulator).
+ * Writes a provider's standing; `created` gives the policy of a key written for the first time (the
+ * provider record's: strikes and the blacklist never change without the regulator).
  */
 export async function putStanding(
   ctx: Context,
   id: string,
   standing: ProviderStandingRecord,
-  created: EndorsementRule,
+  created?: EndorsementRule,
 ): Promise<void> {
   const key = providerStandingKey(ctx, id);
-  const isNew = (await getJson<ProviderStandingRecord>(ctx, key)) === undefined;
   await putJson(ctx, key, standing);
-  if (isNew) await setKeyPolicy(ctx, key, created);
+  if (created !== undefined) await setKeyPolicy(ctx, key, created);
 }
 
 /** Writes one task's settlement of one provider (once per task and provider) with its policy. */

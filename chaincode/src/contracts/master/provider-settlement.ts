@@ -9,7 +9,7 @@ import type { Context } from 'fabric-contract-api';
 import type { ArbitrationState } from '../../outsourcing/arbitration';
 import { readNetworkOrgs } from '../shared/network-orgs';
 import { sharedMasterPolicy } from '../shared/trust-policies';
-import { getRegistration, getStanding, putSettlement, putStanding } from './provider-ledger';
+import { getRegistration, putSettlement, putStanding, readStanding } from './provider-ledger';
 
 /** Applies a settled arbitration's transfers, strikes and blacklistings to the providers' records. */
 export async function settleProviders(ctx: Context, state: ArbitrationState): Promise<void> {
@@ -40,7 +40,7 @@ export async function settleProviders(ctx: Context, state: ArbitrationState): Pr
     );
     const after = state.pool.standing[id];
     if (after === undefined) continue;
-    const before = await getStanding(ctx, await getRegistration(ctx, id));
+    const { standing: before, stored } = await readStanding(ctx, await getRegistration(ctx, id));
     if (after.strikes === before.strikes && after.blacklistedUntil === before.blacklistedUntilCycle) continue;
     await putStanding(
       ctx,
@@ -51,7 +51,8 @@ export async function settleProviders(ctx: Context, state: ArbitrationState): Pr
         blacklistings:
           before.blacklistings + (after.blacklistedUntil !== before.blacklistedUntilCycle ? 1 : 0),
       },
-      policy,
+      // the key's policy is set once, when the standing is first written
+      stored ? undefined : policy,
     );
   }
 }

@@ -43,11 +43,11 @@ function feederOf(lv: string, grid: string, index: number): TopologySubmission {
     grid,
     baseMva: 100,
     buses: [
-      { busId: slack, kind: 'slack', baseKv: 12.66, vmPu: 1 },
-      { busId: slack + 1, kind: 'pq', baseKv: 12.66 },
+      { busId: slack, kind: 'slack', baseKv: 12.66, vmPu: 1, gsMw: 0, bsMvar: 0 },
+      { busId: slack + 1, kind: 'pq', baseKv: 12.66, vmPu: 1, gsMw: 0, bsMvar: 0 },
     ],
     branches: [{ fromBusId: slack, toBusId: slack + 1, ...LINE }],
-  } as unknown as TopologySubmission;
+  };
 }
 
 /** Submits until `signal` aborts; never throws for a refused submission (counted as failed). */
@@ -77,14 +77,14 @@ export async function runIngestLoad(options: Readonly<IngestLoadOptions>): Promi
       feeders.map(async (f, k) => {
         for (let i = 0; !options.signal.aborted; i += 1) {
           const slot = options.firstSlot + i * feeders.length + k;
-          const measurement = {
+          const measurement: MeasurementSubmission = {
             slot,
             substation: f.lv,
             loads: [{ busId: f.loadBus, pMw: 0.05 + (i % 7) * 0.001, qMvar: 0.02 }],
             generators: [],
             switches: [],
             topology: { id: f.ref.id, sha256: f.ref.sha256 },
-          } as unknown as MeasurementSubmission;
+          };
           try {
             await f.client.submitMeasurement(measurement);
             committed += 1;

@@ -11,9 +11,7 @@
  */
 import { promises as fs } from 'fs';
 import * as path from 'path';
-import { TransportError } from '../sdk/client-errors';
 import { defaultNetworkConfigDir, loadConnectionProfile } from '../sdk/connection-profile';
-import { parseGatewayError } from '../sdk/error-parser';
 import { connectOrg } from '../sdk/org-connection';
 import type { OrgConnection } from '../sdk/org-connection';
 import { abortableSleep } from '../sdk/polling';
@@ -55,13 +53,13 @@ async function answers(connection: OrgConnection, probe: Probe): Promise<string 
       .evaluate('Get', { endorsingOrganizations: [probe.endorser.mspId] });
     return undefined;
   } catch (error: unknown) {
-    const parsed = parseGatewayError(error, {
-      site: { channel: probe.channel.name, chaincode: probe.channel.chaincode, transaction: 'Network:Get' },
-      step: 'evaluate',
-    });
-    // only a transient transport failure (UNAVAILABLE: no endorsing peer known yet, or a deadline)
-    // means "not yet"; any answer, even the chaincode's NOT_FOUND, means the endorser was found
-    return parsed instanceof TransportError && parsed.transient ? parsed.message : undefined;
+    const e = error as { message?: string; details?: { message?: string }[] };
+    const text = [e.message ?? String(error), ...(e.details ?? []).map((d) => d.message ?? '')].join(' ');
+    // a chaincode answer (even NOT_FOUND before Network:Configure) means the endorser was found
+    if (!/UNAVAILABLE|failed to find any endorsing peers|no peers? available|DEADLINE_EXCEEDED/.test(text)) {
+      return undefined;
+    }
+    return text;
   }
 }
 

@@ -107,6 +107,9 @@ describe('cloud worker killed and restarted mid-run', () => {
       })),
       externalWorkers: [killed],
       slotSeconds: 0,
+      // after the short soak on the same network this run has taken 173 s and more for reasons not
+      // yet found (docs/reliability.md); the job's 180 s slot deadline is not what this test checks
+      slotDeadlineMs: 900_000,
       requestedProviders: [killed, partner],
       progress: () => undefined,
     });

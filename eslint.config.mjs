@@ -25,7 +25,7 @@ const forbiddenInChaincode = {
 };
 
 export default tseslint.config(
-  { ignores: ['test/integration/support/rogue-chaincode/**', '**/dist/**', '**/node_modules/**', '.cache/**', '.run/**', 'out/**', 'jest.config.js', 'jest.unit-setup.js', 'eslint.config.mjs', 'docs/**', 'gateway-client/src/dashboard/static/**', 'gateway-client/bin/**'] },
+  { ignores: ['test/integration/support/rogue-chaincode/**', 'bench/caliper/**', '**/dist/**', '**/node_modules/**', '.cache/**', '.run/**', 'out/**', 'jest.config.js', 'jest.unit-setup.js', 'eslint.config.mjs', 'docs/**', 'gateway-client/src/dashboard/static/**', 'gateway-client/bin/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

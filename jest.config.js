@@ -15,7 +15,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/jest.unit-setup.js'],
-      roots: ['<rootDir>/chaincode/src', '<rootDir>/gateway-client/src'],
+      roots: ['<rootDir>/chaincode/src', '<rootDir>/gateway-client/src', '<rootDir>/bench/src'],
       testMatch: ['**/*.test.ts'],
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper: chaincodeFromSource,

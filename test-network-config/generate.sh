@@ -190,6 +190,11 @@ smartbft_defaults='{
   "LeaderHeartbeatTimeout": "2s", "LeaderHeartbeatCount": 8, "CollectTimeout": "1s",
   "RequestBatchMaxBytes": 10485760, "IncomingMessageBufferSize": 200, "RequestPoolSize": 100000 }'
 smartbft="$(jq -c --argjson d "$smartbft_defaults" '$d + (.smartBFT // {})' "$topology")"
+# Per-channel block cutting: under BFT ordering a block is cut by SmartBFT's RequestBatchMaxCount /
+# RequestBatchMaxInterval (BatchTimeout and BatchSize.MaxMessageCount below are not what cuts
+# blocks). The topology's "smartBFTByChannel" ({"master": {"RequestBatchMaxInterval": "20ms"}})
+# lays options over the above for one channel's profile only.
+smartbft_by_channel="$(jq -c '.smartBFTByChannel // {}' "$topology")"
 # ---------------------------------------------------------------------------------------------
 # 3b. configtx.yaml (jq).
 # ---------------------------------------------------------------------------------------------
@@ -271,11 +276,15 @@ jq -r '
       "    <<: *ChannelDefaults",
       "    Orderer:",
       "      <<: *OrdererDefaults",
+      (if $byChannel[.name] != null then
+        "      SmartBFT:",
+        (($smartBFT + $byChannel[.name]) | to_entries[] | "        \(.key): \(.value)")
+       else empty end),
       "      Organizations: [*\($n.ordererOrg.name)]",
       "    Application:",
       "      <<: *ApplicationDefaults",
       "      Organizations: [\((.peerOrgs + .clientOrgs) | map("*" + .) | join(", "))]")
-' --argjson smartBFT "$smartbft" "$net" > "$out/configtx.yaml"
+' --argjson smartBFT "$smartbft" --argjson byChannel "$smartbft_by_channel" "$net" > "$out/configtx.yaml"
 
 # ---------------------------------------------------------------------------------------------
 # 4. Crypto material and genesis blocks.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # npm run bench [-- --quick] [--json] [--engine-only | --network-only] [--engine-phases a,b]
+#   [--network-phases ingestion,traces,ingestion-matrix]
 # (root `npm run bench` delegates to the bench workspace's `bench` script, which runs this file)
 #
 # 1. Python side: a virtual environment in .cache/bench-venv with the pinned pandapower, numpy and

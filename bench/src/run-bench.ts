@@ -9,8 +9,9 @@
  * `--network-only` measure and save bench-out/{engine,network}-results.json; `--report-only`
  * renders the doc and the JSON summary from the saved results. No phase flag: all three.
  * `--engine-phases power-flow,day,tracing,outsourcing` limits the engine phases (see
- * engine/engine-plan.ts); sections of phases that did not run, and the network sections when the
- * network phase did not run, are kept from the doc being replaced.
+ * engine/engine-plan.ts) and `--network-phases ingestion,traces,ingestion-matrix` the network phases
+ * (see network/network-plan.ts); sections of phases that did not run, and the network sections when
+ * the network phase did not run, are kept from the doc being replaced.
  * Environment: BENCH_PYTHON (interpreter with pandapower; unset skips the Python columns),
  * BENCH_COMMAND (the command line to print in the doc).
  */
@@ -20,10 +21,13 @@ import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './engine/bench-cases';
 import { renderEngineReport } from './engine/engine-report';
 import { runEngineSuite, type EngineResults } from './engine/engine-suite';
-import { renderAnalysis } from './report/analysis';
-import { keptSection } from './report/kept-section';
+import { networkSummaryLine, renderAnalysis } from './report/analysis';
+import { benchSummary } from './report/bench-summary';
+import { keptEngineReport, keptSection } from './report/kept-section';
+import { formatLoad, startLoadSampler, wasShared, type LoadSummary } from './load-sampler';
 import { machineInfo } from './machine-info';
-import { emptyNetworkResults, runNetworkSuite, type NetworkResults } from './network/network-suite';
+import { emptyNetworkResults, type NetworkResults } from './network/network-results';
+import { runNetworkSuite } from './network/network-suite';
 import { renderNetworkReport } from './network/network-report';
 import { nowSeconds } from './timing';
 
@@ -36,12 +40,17 @@ interface CliOptions {
   readonly out: string;
   /** `--engine-phases a,b`: only these engine phases (default all). */
   readonly enginePhases: readonly string[] | undefined;
+  /** `--network-phases a,b`: only these network phases (default all). */
+  readonly networkPhases: readonly string[] | undefined;
 }
 
 function parseOptions(argv: readonly string[]): CliOptions {
   const has = (flag: string): boolean => argv.includes(flag);
   const outAt = argv.indexOf('--out');
-  const phasesAt = argv.indexOf('--engine-phases');
+  const list = (flag: string): readonly string[] | undefined => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? (argv[at + 1] ?? '').split(',').filter((p) => p !== '') : undefined;
+  };
   const quick = has('--quick');
   const defaultOut = quick
     ? join(REPO_ROOT, 'bench-out', 'benchmarks-quick.md')
@@ -53,19 +62,24 @@ function parseOptions(argv: readonly string[]): CliOptions {
     network: has('--network-only') || !(has('--engine-only') || has('--report-only')),
     report: has('--report-only') || !(has('--engine-only') || has('--network-only')),
     out: outAt >= 0 ? (argv[outAt + 1] ?? defaultOut) : defaultOut,
-    enginePhases: phasesAt >= 0 ? (argv[phasesAt + 1] ?? '').split(',').filter((p) => p !== '') : undefined,
+    enginePhases: list('--engine-phases'),
+    networkPhases: list('--network-phases'),
   };
-}
-
-/** A numeric field of a summary object, or null (for keys another phase may or may not provide). */
-function numberField(summary: object | undefined, key: string): number | null {
-  if (summary === undefined) return null;
-  const value: unknown = Object.entries(summary).find(([k]) => k === key)?.[1];
-  return typeof value === 'number' ? value : null;
 }
 
 function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** A JSON file the bench saved in bench-out/, or undefined when there is none. */
+function readSaved(path: string): unknown {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as unknown) : undefined;
+}
+
+/** Adds `entries` to the JSON object saved at `path` (what an earlier partial run recorded stays). */
+function mergeSaved(path: string, entries: Readonly<Record<string, unknown>>): void {
+  const saved = (readSaved(path) as Record<string, unknown> | undefined) ?? {};
+  writeFileSync(path, JSON.stringify({ ...saved, ...entries }));
 }
 
 async function main(): Promise<void> {
@@ -81,8 +95,10 @@ async function main(): Promise<void> {
   const enginePath = join(outDir, 'engine-results.json');
   const networkPath = join(outDir, 'network-results.json');
   const timesPath = join(outDir, 'phase-seconds.json');
+  const loadPath = join(outDir, 'load-average.json');
   const phaseSeconds: Record<string, number> = {};
   if (options.engine) {
+    const sampler = startLoadSampler();
     const engine = await runEngineSuite({
       quick: options.quick,
       outDir,
@@ -91,24 +107,39 @@ async function main(): Promise<void> {
       ...(options.enginePhases === undefined ? {} : { phases: options.enginePhases }),
     });
     writeFileSync(enginePath, JSON.stringify(engine, null, 1));
+    mergeSaved(loadPath, { engine: sampler.stop() });
     phaseSeconds['engine'] = nowSeconds() - started;
     writeFileSync(timesPath, JSON.stringify(phaseSeconds));
   }
   if (options.network) {
     const phaseStart = nowSeconds();
-    const network = await runNetworkSuite({ quick: options.quick, outDir, log });
+    const sampler = startLoadSampler();
+    const network = await runNetworkSuite({
+      quick: options.quick,
+      outDir,
+      log,
+      ...(options.networkPhases === undefined ? {} : { phases: options.networkPhases }),
+    });
     writeFileSync(networkPath, JSON.stringify(network, null, 1));
-    const saved = existsSync(timesPath)
-      ? (JSON.parse(readFileSync(timesPath, 'utf8')) as Record<string, number>)
-      : {};
-    writeFileSync(timesPath, JSON.stringify({ ...saved, network: nowSeconds() - phaseStart }));
+    mergeSaved(loadPath, { network: sampler.stop() });
+    mergeSaved(timesPath, { network: nowSeconds() - phaseStart });
   }
   if (!options.report) return;
-  const readSaved = (path: string): unknown =>
-    existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as unknown) : undefined;
   const engine = readSaved(enginePath) as EngineResults | undefined;
   const network = readSaved(networkPath) as NetworkResults | undefined;
   const times = (readSaved(timesPath) as Record<string, number> | undefined) ?? {};
+  const loads = (readSaved(loadPath) as Partial<Record<'engine' | 'network', LoadSummary>> | undefined) ?? {};
+  const loadRow = (['engine', 'network'] as const)
+    .flatMap((phase) => {
+      const load = loads[phase];
+      if (load === undefined) return [];
+      const note = phase === 'network' ? ' (mostly the network and load generator themselves)' : '';
+      return [`${phase} phases${note}: ${formatLoad(load)}`];
+    })
+    .join('; ');
+  // the engine phases measure one process at a time, so a load above the cores there is other
+  // work; the network phases load the machine themselves (23 processes and the load generator)
+  const shared = loads.engine !== undefined && wasShared(loads.engine);
   const elapsed = (times['engine'] ?? 0) + (times['network'] ?? 0) || nowSeconds() - started;
 
   const command =
@@ -123,7 +154,7 @@ async function main(): Promise<void> {
             'the network phase was skipped or failed before saving results (see the run log)',
           ),
         ))
-      : renderNetworkReport(network);
+      : renderNetworkReport(network, previous);
   const doc = [
     '# carbontrace benchmarks',
     '',
@@ -135,12 +166,21 @@ async function main(): Promise<void> {
     '',
     '| machine | |',
     '| :--- | :--- |',
-    `| CPU | ${machine.cpuModel}, nproc = ${machine.nproc} (shared with other work during the run) |`,
+    `| CPU | ${machine.cpuModel}, nproc = ${machine.nproc}${shared ? ' (shared with other work during the run)' : ''} |`,
+    `| load average (1 min) while measuring | ${loadRow === '' ? 'not recorded' : loadRow} |`,
     `| memory | ${machine.memoryGib.toFixed(1)} GiB |`,
     `| OS | ${machine.kernel} |`,
     `| runtimes | Node ${machine.node}; ${machine.python} (pandapower, lightsim2grid, numpy, scipy, numba pinned in bench/python/requirements*.txt) |`,
     '',
-    engine === undefined ? '' : `${renderAnalysis(engine, network)}\n`,
+    // a network-only run keeps the engine sections of the doc it replaces
+    engine === undefined
+      ? `${(keptEngineReport(previous) ?? '')
+          .split('\n')
+          .map((line) =>
+            line.startsWith('- Network:') ? `${networkSummaryLine(network)} _(This line: this run.)_` : line,
+          )
+          .join('\n')}\n`
+      : `${renderAnalysis(engine, network, loads.engine)}\n`,
     engine === undefined ? '' : `${renderEngineReport(engine, previous)}\n`,
     networkSection,
     '',
@@ -149,16 +189,7 @@ async function main(): Promise<void> {
   writeFileSync(options.out, doc);
   log(`wrote ${options.out} (${elapsed.toFixed(0)} s)`);
 
-  const summary = {
-    pfVsPandapower: engine?.summary.pfVsPandapower ?? null,
-    pfVsLightsim2grid: engine?.summary.pfVsLightsim2grid ?? null,
-    traceFastVsDense: engine?.summary.traceFastVsDense ?? null,
-    clientVsLocal: engine?.summary.clientVsLocal ?? {},
-    ingestTps: network?.summary.ingestTps ?? null,
-    traceLatencyP50Seconds: network?.summary.traceLatencyP50Seconds ?? null,
-    anchorLagP50Seconds: network?.summary.anchorLagP50Seconds ?? null,
-    readingsPerSecond: numberField(network?.summary, 'readingsPerSecond'),
-  };
+  const summary = benchSummary(engine, network);
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else process.stdout.write(`${doc}\n`);
 }

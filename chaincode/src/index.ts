@@ -41,6 +41,7 @@ export type {
 export type { DistributionSystem } from './tracing/distribution-system';
 export { buildDistributionSystem } from './tracing/build-distribution-system';
 export type { BuildDistributionSystemOptions } from './tracing/build-distribution-system';
+export { TracingWorkspace } from './tracing/tracing-workspace';
 export {
   solveSharesByDenseInverse,
   solveSharesByForwardSubstitution,
@@ -93,6 +94,12 @@ export type {
   TopologySubmission,
 } from './contracts/slave/topology-record';
 export type { SealedSlotPackage } from './contracts/slave/slot-package';
+export type {
+  BatchEntrySummary,
+  MeasurementBatch,
+  MeasurementBatchResult,
+} from './contracts/slave/measurement-batch';
+export { MAX_BATCH_MEASUREMENTS } from './contracts/slave/measurement-batch';
 
 // --- wire types: trace tasks, results and carbon-flow records (master channel) ---
 export type {

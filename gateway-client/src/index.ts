@@ -119,6 +119,12 @@ export type { JobProvider, MainJobOptions, MainJobResult } from './job/main-job'
 export { summarize, writeReports } from './job/job-report';
 export type { JobSummary } from './job/job-report';
 export { splitCase33bw } from './job/feeder-split';
+// one slot of one region at a time (the bench's trace phase drives the job this way)
+export { regionSlot } from './job/slot-data';
+export type { RegionSlot } from './job/slot-data';
+export { traceRegionSlot } from './job/slot-trace';
+export { startAnswerTracker } from './job/answer-tracker';
+export type { AnswerTracker } from './job/answer-tracker';
 export type { SplitFeeder } from './job/feeder-split';
 
 // --- measured data, wall-clock intervals, statements, dashboard ---

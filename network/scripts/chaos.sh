@@ -7,7 +7,10 @@
 # the job's exit, duration, traces accepted and anchors verified, the retries/reconnects the job
 # logged, and the audit result. Results per case in .run/chaos/<case>/.
 # Usage: chaos.sh [--slots N] [--fault-at-slot K] [CASE ...]
-#   cases: orderer leader leader-restart two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode partition
+#   cases: orderer leader leader-restart two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode relay worker partition
+#   relay / worker: Hv1's anchor relay / CloudA's worker runs as its own process (carbontrace relay /
+#   worker, the job started with --external-relays Hv1 / --external-workers CloudA); SIGKILL, restarted
+#   after 10 s from its checkpoint file.
 #   (default: all). CARBONTRACE_TOPOLOGY: the single-host topology (basePort!);
 #   CARBONTRACE_MULTIHOST_TOPOLOGY: the partition case's (default test-network-config/topology.multihost.json).
 set -euo pipefail
@@ -24,7 +27,7 @@ while [ $# -gt 0 ]; do
     *) cases+=("$1"); shift ;;
   esac
 done
-[ ${#cases[@]} -gt 0 ] || cases=(orderer leader leader-restart two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode partition)
+[ ${#cases[@]} -gt 0 ] || cases=(orderer leader leader-restart two-orderers two-orderers-down peer-hv peer-lv peer-gridco peer-regulator chaincode relay worker partition)
 single_topology="${CARBONTRACE_TOPOLOGY:-$root/test-network-config/topology.json}"
 multi_topology="${CARBONTRACE_MULTIHOST_TOPOLOGY:-$root/test-network-config/topology.multihost.json}"
 driver="$root/gateway-client/dist/job/run-main-job.js"
@@ -43,6 +46,38 @@ kill_and_restart() {
   fault_time="$(kill_node "$1")"
   ( sleep "$3"; restart_node "$1" "$2" ) &
   restarter=$!
+}
+
+# start_external <case>: for relay / worker, starts that process on its own (pid in $dir/external.pid,
+# output appended to $dir/external.log) and sets job_extra to the job's flag that leaves it out.
+external_cmd=()
+start_external() {
+  job_extra=()
+  external_cmd=()
+  case "$1" in
+    relay)
+      external_cmd=(node "$cli" relay --hv Hv1 --checkpoint "$dir/relay-Hv1.json")
+      job_extra=(--external-relays Hv1) ;;
+    worker)
+      external_cmd=(node "$cli" worker --provider CloudA --fee 1 --checkpoint "$dir/worker-CloudA.json")
+      job_extra=(--external-workers CloudA) ;;
+    *) return 0 ;;
+  esac
+  "${external_cmd[@]}" >>"$dir/external.log" 2>&1 &
+  echo $! >"$dir/external.pid"
+  local waited=0
+  until grep -qE 'resumed|running' "$dir/external.log" 2>/dev/null; do
+    alive "$(cat "$dir/external.pid")" || die "chaos: $1 process exited at start: $(tail -n 3 "$dir/external.log")"
+    [ "$waited" -lt 600 ] || die "chaos: $1 process did not start within 60 s: $(tail -n 3 "$dir/external.log")"
+    sleep 0.1; waited=$((waited + 1))
+  done
+}
+
+# stop_external: SIGTERM to the external process of this case, if any.
+stop_external() {
+  [ -f "$dir/external.pid" ] || return 0
+  kill -TERM "$(cat "$dir/external.pid")" 2>/dev/null || true
+  rm -f "$dir/external.pid"
 }
 
 # inject <case>: sets fault_time (epoch s), fault_desc, and starts any restart in the background.
@@ -90,6 +125,14 @@ inject() {
       server="$(nj '.orgs[] | select(.name == "Hv1") | .chaincodeServers[] | select(.chaincode == "carbon-master") | .name')"
       fault_desc="SIGKILL chaincode server $server, restarted after 10 s"
       kill_and_restart "$server" "$(nj '.orgs[].chaincodeServers[] | select(.name == $n) | .log' --arg n "$server")" 10 ;;
+    relay | worker)
+      fault_desc="SIGKILL of ${external_cmd[2]} ${external_cmd[4]} (its own process), restarted after 10 s from its checkpoint"
+      kill -KILL "$(cat "$dir/external.pid")"
+      fault_time="$(date +%s.%3N)"
+      ( sleep 10; echo "--- restarted after SIGKILL ---" >>"$dir/external.log"
+        "${external_cmd[@]}" >>"$dir/external.log" 2>&1 &
+        echo $! >"$dir/external.pid" ) &
+      restarter=$! ;;
     partition)
       local host
       host="$(nj '.orgs[] | select(.name == "Hv1") | .peer.host')"
@@ -109,8 +152,9 @@ for name in "${cases[@]}"; do
   log "case $name: network up ($(basename "$topology"))"
   bash "$root/network/scripts/up.sh" --topology "$topology" 2>"$dir/up.log" || { tail -n 5 "$dir/up.log" >&2; die "up failed ($name)"; }
   bash "$root/network/scripts/deploy.sh" 2>"$dir/deploy.log" || { bash "$root/network/scripts/down.sh" 2>/dev/null; die "deploy failed ($name)"; }
+  start_external "$name"
   t0=$(date +%s.%3N)
-  timeout "$job_deadline_s" node "$driver" --slots "$slots" --json --out "$dir/out" >"$dir/job.json" 2>"$dir/job.log" &
+  timeout "$job_deadline_s" node "$driver" --slots "$slots" --json --out "$dir/out" "${job_extra[@]}" >"$dir/job.json" 2>"$dir/job.log" &
   job=$!
   until grep -q "\[slot $fault_at/" "$dir/job.log" 2>/dev/null || ! alive "$job"; do sleep 0.2; done
   inject "$name"
@@ -119,6 +163,7 @@ for name in "${cases[@]}"; do
   wait "$job" || job_status=$?
   t1=$(date +%s.%3N)
   [ -z "$restarter" ] || wait "$restarter" 2>/dev/null || true
+  stop_external
   observer=GridCo
   [ "$name" = peer-gridco ] && observer=Hv1
   stall="$(stall_after "$fault_time" "$(peer_log_of "$observer")" master)"

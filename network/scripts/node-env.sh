@@ -4,6 +4,11 @@
 # test-network-config/generate.sh), so both start nodes identically.
 #   orderer_env <index>        sets the array node_env for orderer <index>
 #   peer_env <org> <builder>   sets node_env for the org's peer (<builder>: ccaas builder directory)
+# CARBONTRACE_PPROF=1 also serves Go's net/http/pprof on every node, on its operations port + 2
+# (a port of the node's own block that nothing else uses), for heap and CPU profiles; off by default.
+
+# pprof_address <operations address>: host:(port + 2).
+pprof_address() { echo "${1%:*}:$((${1##*:} + 2))"; }
 
 orderer_env() {
   local i="$1" address tls data orderer_tlsca
@@ -18,11 +23,15 @@ orderer_env() {
     ORDERER_GENERAL_BOOTSTRAPMETHOD=none ORDERER_CHANNELPARTICIPATION_ENABLED=true \
     ORDERER_FILELEDGER_LOCATION="$data/ledger" \
     ORDERER_CONSENSUS_WALDIR="$data/consensus/wal" ORDERER_CONSENSUS_SNAPDIR="$data/consensus/snap" \
-    ORDERER_OPERATIONS_LISTENADDRESS="$(nj ".orderers[$i].operationsAddress")" ORDERER_METRICS_PROVIDER=disabled \
+    ORDERER_OPERATIONS_LISTENADDRESS="$(nj ".orderers[$i].operationsAddress")" ORDERER_METRICS_PROVIDER="${CARBONTRACE_METRICS_PROVIDER:-disabled}" \
     ORDERER_ADMIN_LISTENADDRESS="$(nj ".orderers[$i].adminAddress")" ORDERER_ADMIN_TLS_ENABLED=true \
     ORDERER_ADMIN_TLS_CERTIFICATE="$tls/server.crt" ORDERER_ADMIN_TLS_PRIVATEKEY="$tls/server.key" \
     ORDERER_ADMIN_TLS_ROOTCAS="[$tls/ca.crt]" ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
     ORDERER_ADMIN_TLS_CLIENTROOTCAS="[$orderer_tlsca]")
+  if [ "${CARBONTRACE_PPROF:-0}" = 1 ]; then
+    node_env+=(ORDERER_GENERAL_PROFILE_ENABLED=true \
+      ORDERER_GENERAL_PROFILE_ADDRESS="$(pprof_address "$(nj ".orderers[$i].operationsAddress")")")
+  fi
 }
 
 peer_env() {
@@ -39,7 +48,11 @@ peer_env() {
     CORE_PEER_TLS_ENABLED=true CORE_PEER_TLS_CERT_FILE="$tls/server.crt" CORE_PEER_TLS_KEY_FILE="$tls/server.key" \
     CORE_PEER_TLS_ROOTCERT_FILE="$tls/ca.crt" \
     CORE_PEER_FILESYSTEMPATH="$data/production" CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
-    CORE_OPERATIONS_LISTENADDRESS="$(p operationsAddress)" CORE_METRICS_PROVIDER=disabled \
+    CORE_OPERATIONS_LISTENADDRESS="$(p operationsAddress)" CORE_METRICS_PROVIDER="${CARBONTRACE_METRICS_PROVIDER:-disabled}" \
     CORE_VM_ENDPOINT= CORE_CHAINCODE_KEEPALIVE=0 \
+    CORE_PEER_DELIVERYCLIENT_BLOCKCENSORSHIPTIMEOUTKEY="${CARBONTRACE_PEER_CENSORSHIP_TIMEOUT:-5s}" \
     CORE_CHAINCODE_EXTERNALBUILDERS="[{name: carbontrace-ccaas, path: $builder_dir}]")
+  if [ "${CARBONTRACE_PPROF:-0}" = 1 ]; then
+    node_env+=(CORE_PEER_PROFILE_ENABLED=true CORE_PEER_PROFILE_LISTENADDRESS="$(pprof_address "$(p operationsAddress)")")
+  fi
 }

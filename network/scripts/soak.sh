@@ -7,8 +7,11 @@
 # Options: --slots N (default 500), --from TS (first interval, ISO 8601 with offset), --data DIR
 # (default data/case33bw-week), --faults LIST (comma-separated case@slot, cases: peer-lv,
 # peer-regulator, peer-gridco, orderer, leader; "none" for none; default five spread evenly),
-# --sample-s S (memory sampling period, default 5), --out DIR (default .run/soak).
+# --sample-s S (memory sampling period, default 5), --out DIR (default .run/soak), --ingest LIST
+# (slave channels whose LV substations submit readings beside the job, default slave-hv2; "all":
+# every slave channel, so that every channel's ledger grows).
 # Writes DIR/memory.tsv (t, process, pid, rss kB), DIR/job.{json,log}, DIR/ingest.json,
+# DIR/heap.tsv (t, node, Go heap in use bytes, goroutines; when the nodes serve /metrics),
 # DIR/audit.json, DIR/faults.tsv and DIR/soak.md (the tables), prints soak.md and one JSON summary
 # line last. Exit 0 when every interval was traced, the audit is clean and no measurement failed.
 set -euo pipefail
@@ -20,6 +23,7 @@ data="$root/data/case33bw-week"
 faults="default"
 sample_s=5
 out="$state_dir/soak"
+ingest_channels="slave-hv2"
 while [ $# -gt 0 ]; do
   case "$1" in
     --slots) slots="$2"; shift 2 ;;
@@ -28,6 +32,7 @@ while [ $# -gt 0 ]; do
     --faults) faults="$2"; shift 2 ;;
     --sample-s) sample_s="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
+    --ingest) ingest_channels="$2"; shift 2 ;;
     *) die "soak: unknown option $1 (see the header of network/scripts/soak.sh)" ;;
   esac
 done
@@ -42,11 +47,17 @@ if [ "$faults" = default ]; then
 fi
 [ "$faults" = none ] && faults=""
 rm -rf "$out" && mkdir -p "$out"
+: >"$out/memory.tsv"
+: >"$out/heap.tsv"
+: >"$out/faults.tsv"
 
 peer_of() { nj '.orgs[] | select(.name == $o) | .peer.name' --arg o "$1"; }
 peer_log_of() { nj '.orgs[] | select(.name == $o) | .peer.log' --arg o "$1"; }
 orderer_log_of() { nj '.orderers[] | select(.name == $n) | .log' --arg n "$1"; }
-ledger_bytes() { du -sb "$run_dir/nodes" | cut -f1; }
+# du reports files that LevelDB compacts away while it counts, and exits 1: count what it saw
+ledger_bytes() { { du -sb "$run_dir/nodes" 2>/dev/null || true; } | cut -f1; }
+# whole <value>: the value when it is a whole number, else 0 (a job or tool that died early)
+whole() { if [[ "${1:-}" =~ ^-?[0-9]+$ ]]; then echo "$1"; else echo 0; fi; }
 
 # fault <case>: kills one node and restarts it 10 s later the same way (in the background).
 fault() {
@@ -80,15 +91,32 @@ sample_memory() {
       rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" || continue
       [ -n "$rss" ] && printf '%s\t%s\t%s\t%s\n' "$t" "$name" "$pid" "$rss" >>"$out/memory.tsv"
     done
+    # Go heap and goroutines of every orderer and peer, when their operations endpoints serve
+    # Prometheus metrics (npm run soak starts the network with CARBONTRACE_METRICS_PROVIDER=prometheus)
+    while IFS=$'\t' read -r name ops; do
+      curl -fsS --max-time 2 "http://$ops/metrics" 2>/dev/null \
+        | awk -v t="$t" -v n="$name" '$1 == "go_memstats_heap_inuse_bytes" { h = $2 } $1 == "go_goroutines" { g = $2 }
+            END { if (h != "") printf "%s\t%s\t%.0f\t%.0f\n", t, n, h, g }' >>"$out/heap.tsv" || true
+    done < <(nj '(.orderers[] | [.name, .operationsAddress]), (.orgs[] | select(.peer != null) | .peer | [.name, .operationsAddress]) | @tsv')
     sleep "$sample_s"
   done
 }
 
-ledger_before="$(ledger_bytes)"
+ledger_before="$(whole "$(ledger_bytes)")"
 t0="$(date +%s)"
-node "$ingest" --channel slave-hv2 --lv Lv2a,Lv2b >"$out/ingest.json" 2>"$out/ingest.log" &
-ingest_pid=$!
-echo "$ingest_pid node" >"$out/ingest.pid"
+[ "$ingest_channels" = all ] && ingest_channels="$(nj '[.channels[] | select(.kind == "slave") | .name] | join(",")')"
+ingest_pids=()
+IFS=',' read -r -a ingest_list <<<"$ingest_channels"
+for channel in "${ingest_list[@]}"; do
+  lvs="$(nj '[.channels[] | select(.name == $c) | .peerOrgs[]] as $members
+    | [.orgs[] | select(.role == "lvSubstation" and ([.name] | inside($members))) | .name] | join(",")' --arg c "$channel")"
+  [ -n "$lvs" ] || die "soak: --ingest names $channel, which is not a slave channel with LV substations"
+  # one JSON result per channel; the first keeps the name ingest.json (the summary reads them all)
+  suffix="${channel#slave-}"; [ "$channel" = "${ingest_list[0]}" ] && suffix=""
+  node "$ingest" --channel "$channel" --lv "$lvs" >"$out/ingest${suffix:+-$suffix}.json" 2>"$out/ingest${suffix:+-$suffix}.log" &
+  ingest_pids+=($!)
+  echo "$! node" >"$out/ingest${suffix:+-$suffix}.pid"
+done
 job_args=(--data "$data" --slots "$slots" --json --out "$out/job" --slot-seconds 0)
 [ -z "$from" ] || job_args+=(--from "$from")
 node "$driver" "${job_args[@]}" >"$out/job.json" 2>"$out/job.log" &
@@ -96,8 +124,8 @@ job_pid=$!
 echo "$job_pid node" >"$out/main-job.pid"
 sample_memory &
 sampler=$!
-trap 'kill "$sampler" "$ingest_pid" "$job_pid" 2>/dev/null || true' EXIT
-log "soak: $slots interval(s) from ${from:-the first interval of the data}, ingestion beside it, faults: ${faults:-none}"
+trap 'kill "$sampler" "${ingest_pids[@]}" "$job_pid" 2>/dev/null || true' EXIT
+log "soak: $slots interval(s) from ${from:-the first interval of the data}, ingestion beside it on $ingest_channels, faults: ${faults:-none}"
 
 IFS=',' read -r -a schedule <<<"$faults"
 for entry in "${schedule[@]}"; do
@@ -110,17 +138,19 @@ for entry in "${schedule[@]}"; do
 done
 job_status=0
 wait "$job_pid" || job_status=$?
-kill -TERM "$ingest_pid" 2>/dev/null || true
-wait "$ingest_pid" 2>/dev/null || true
+kill -TERM "${ingest_pids[@]}" 2>/dev/null || true
+wait "${ingest_pids[@]}" 2>/dev/null || true
 kill "$sampler" 2>/dev/null || true
 wait "$sampler" 2>/dev/null || true
 trap - EXIT
 t1="$(date +%s)"
-ledger_after="$(ledger_bytes)"
+# keep the nodes' logs with the soak's output (npm run soak removes the run directory afterwards)
+mkdir -p "$out/logs" && cp "$log_dir"/*.log "$out/logs/" 2>/dev/null || true
+ledger_after="$(whole "$(ledger_bytes)")"
 
 summary="$(tail -n 1 "$out/job.json" 2>/dev/null || echo '{}')"
-traces="$(jq -r '.traces // 0' <<<"$summary" 2>/dev/null || echo 0)"
-accepted="$(jq -r '.tracesAccepted // 0' <<<"$summary" 2>/dev/null || echo 0)"
+traces="$(whole "$(jq -r '.traces // 0' <<<"$summary" 2>/dev/null || true)")"
+accepted="$(whole "$(jq -r '.tracesAccepted // 0' <<<"$summary" 2>/dev/null || true)")"
 audit="not run"
 audit_clean=false
 if [ -f "$out/job/report.json" ]; then
@@ -135,23 +165,38 @@ if [ -f "$out/job/report.json" ]; then
     audit="$(jq -r '"\(.findings | length) finding(s), first: \(.findings[0].kind) \(.findings[0].detail)"' "$out/audit.json" 2>/dev/null || tail -n 1 "$out/audit.log")"
   fi
 fi
-ingest_committed="$(jq -r '.committed // 0' "$out/ingest.json" 2>/dev/null || echo 0)"
-ingest_failed="$(jq -r '.failed // 0' "$out/ingest.json" 2>/dev/null || echo 0)"
+ingest_committed="$(whole "$(jq -s '[.[].committed // 0] | add // 0' "$out"/ingest*.json 2>/dev/null || true)")"
+ingest_failed="$(whole "$(jq -s '[.[].failed // 0] | add // 0' "$out"/ingest*.json 2>/dev/null || true)")"
 growth_per_slot=$(( (ledger_after - ledger_before) / slots ))
 
-# memory: per process life (name, pid), samples after the first 10 % of the run; least-squares
-# slope in MiB per hour, and the rise it implies over the sampled span relative to the mean
-awk -F'\t' -v t0="$t0" -v t1="$t1" '
-  { if ($1 < t0 + 0.1 * (t1 - t0)) next
-    k = $2 "\t" $3; n[k]++; x = $1 - t0; y = $4 / 1024
-    sx[k] += x; sy[k] += y; sxx[k] += x * x; sxy[k] += x * y
-    if (!(k in lo) || x < lo[k]) lo[k] = x; if (!(k in hi) || x > hi[k]) hi[k] = x
-    if (!(k in mx) || y > mx[k]) mx[k] = y }
-  END { for (k in n) { if (n[k] < 5) continue
-      d = n[k] * sxx[k] - sx[k] * sx[k]; slope = d == 0 ? 0 : (n[k] * sxy[k] - sx[k] * sy[k]) / d
-      mean = sy[k] / n[k]; rise = slope * (hi[k] - lo[k])
-      printf "%s\t%d\t%.1f\t%.1f\t%.2f\t%.1f\n", k, n[k], mean, mx[k], slope * 3600, (mean > 0 ? 100 * rise / mean : 0) } }' \
-  "$out/memory.tsv" | sort >"$out/slopes.tsv"
+# fit_slopes <key columns> <value column> <value units per MiB> [<first/last column>] < samples.tsv
+# Per key (column 2, or columns 2 and 3), samples after the first 10 % of the run: count, mean and
+# max of the value in MiB, the least-squares slope in MiB per hour, the rise it implies over the
+# sampled span relative to the mean, [the first and last value of a further column,] and the slope
+# over the second half of the run alone (caches that fill and then stay full, such as Fabric's
+# 50 MiB block cache per channel ledger, rise early and level off: docs/reliability.md).
+fit_slopes() {
+  awk -F'\t' -v t0="$t0" -v t1="$t1" -v keys="$1" -v col="$2" -v per_mib="$3" -v edge="${4:-0}" '
+    function fit(n, sx, sy, sxx, sxy,   d) { d = n * sxx - sx * sx; return (n < 5 || d == 0) ? "-" : 3600 * (n * sxy - sx * sy) / d }
+    { if ($1 < t0 + 0.1 * (t1 - t0)) next
+      k = keys == 2 ? $2 "\t" $3 : $2; n[k]++; x = $1 - t0; y = $col / per_mib
+      sx[k] += x; sy[k] += y; sxx[k] += x * x; sxy[k] += x * y
+      if ($1 >= t0 + 0.5 * (t1 - t0)) { n2[k]++; sx2[k] += x; sy2[k] += y; sxx2[k] += x * x; sxy2[k] += x * y }
+      if (!(k in lo) || x < lo[k]) lo[k] = x; if (!(k in hi) || x > hi[k]) hi[k] = x
+      if (!(k in mx) || y > mx[k]) mx[k] = y
+      if (edge) { if (!(k in g0)) g0[k] = $edge; g1[k] = $edge } }
+    END { for (k in n) { if (n[k] < 5) continue
+        slope = fit(n[k], sx[k], sy[k], sxx[k], sxy[k]); if (slope == "-") slope = 0
+        half = fit(n2[k], sx2[k], sy2[k], sxx2[k], sxy2[k]); if (half != "-") half = sprintf("%.2f", half)
+        mean = sy[k] / n[k]; rise = slope / 3600 * (hi[k] - lo[k])
+        printf "%s\t%d\t%.1f\t%.1f\t%.2f\t%.1f", k, n[k], mean, mx[k], slope, (mean > 0 ? 100 * rise / mean : 0)
+        if (edge) printf "\t%s\t%s", g0[k], g1[k]
+        printf "\t%s\n", half } }'
+}
+# memory: per process life (name, pid; RSS in kB)
+fit_slopes 2 4 1024 <"$out/memory.tsv" | sort >"$out/slopes.tsv"
+# Go heap in use (bytes) and goroutines per node (all lives of a node together: a restart starts low)
+fit_slopes 1 3 1048576 4 <"$out/heap.tsv" | sort >"$out/heap-slopes.tsv"
 
 {
   echo "## Soak: $slots intervals of $(basename "$data")${from:+ from $from}, $(( t1 - t0 )) s"
@@ -162,9 +207,28 @@ awk -F'\t' -v t0="$t0" -v t1="$t1" '
   echo
   echo "Memory per process life (samples after the first 10 % of the run; slope by least squares):"
   echo
-  echo "| process | pid | samples | mean MiB | max MiB | slope MiB/h | rise over the span |"
-  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
-  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s %% |\n", $1, $2, $3, $4, $5, $6, $7 }' "$out/slopes.tsv"
+  echo "| process | pid | samples | mean MiB | max MiB | slope MiB/h | rise over the span | slope, 2nd half, MiB/h |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s | %s %% | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8 }' "$out/slopes.tsv"
+  if [ -s "$out/heap-slopes.tsv" ]; then
+    echo
+    echo "Go heap in use per Fabric node (go_memstats_heap_inuse_bytes from /metrics; all lives of a node):"
+    echo
+    echo "| node | samples | mean MiB | max MiB | slope MiB/h | rise over the span | goroutines first → last | slope, 2nd half, MiB/h |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    awk -F'\t' '{ printf "| %s | %s | %s | %s | %s | %s %% | %s → %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$out/heap-slopes.tsv"
+  fi
+  echo
+  echo "Block files per channel at the end (orderer0; Fabric keeps the newest blocks of each channel"
+  echo "ledger in memory up to 50 MiB of block bytes, so a node's heap grows with its ledgers until then):"
+  echo
+  echo "| channel | block files, MiB | in the block cache (≤ 50 MiB), MiB |"
+  echo "| --- | ---: | ---: |"
+  for dir in "$run_dir"/nodes/orderer0/ledger/chains/*/; do
+    [ -d "$dir" ] || continue
+    bytes="$(whole "$({ du -sb "$dir" 2>/dev/null || true; } | cut -f1)")"
+    awk -v c="$(basename "$dir")" -v b="$bytes" 'BEGIN { m = b / 1048576; printf "| %s | %.1f | %.1f |\n", c, m, (m < 50 ? m : 50) }'
+  done
 } >"$out/soak.md"
 cat "$out/soak.md"
 ok=true

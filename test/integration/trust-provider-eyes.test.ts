@@ -21,7 +21,11 @@ const driver = path.join(root, 'gateway-client', 'dist', 'job', 'run-main-job.js
 const utf8 = new TextDecoder();
 const PROVIDERS = ['CloudA', 'CloudB', 'CloudC'];
 
-/** Parameter names of the slot's plaintext, as the chaincode and engine spell them. */
+/**
+ * Parameter names of the slot's plaintext, as the chaincode and engine spell them, searched as JSON
+ * keys (quoted): a short bare name such as `xPu` turns up by chance in the base64 text of the
+ * blocks' certificates, which are new on every fresh network.
+ */
 const NAMES = [
   'pecc',
   'carbonContentRate',
@@ -35,12 +39,21 @@ const NAMES = [
   'emissionTco2PerH',
   'throughFlowMw',
   'sendingTco2PerH',
-  '"proposal"',
-  '"loads"',
-  '"branches"',
+  'proposal',
+  'loads',
+  'branches',
   'rPu',
   'xPu',
-];
+].map((name) => `"${name}"`);
+
+/** Up to three places where `needle` occurs in `text`, with 40 characters either side, for the failure message. */
+function contexts(text: string, needle: string): string[] {
+  const found: string[] = [];
+  for (let at = text.indexOf(needle); at >= 0 && found.length < 3; at = text.indexOf(needle, at + 1)) {
+    found.push(JSON.stringify(text.slice(Math.max(0, at - 40), at + needle.length + 40)));
+  }
+  return found;
+}
 
 /** Every number in a JSON value, as full-precision text (integers and short decimals are too common to test). */
 function significantNumbers(value: unknown, out: Set<string>): Set<string> {
@@ -160,6 +173,11 @@ describe("the provider's eyes: no plaintext of a day reaches a cloud provider", 
       console.log(
         `${provider}: ${blocks.length} blocks, ${events.split('\n').length} events, ${plaintext.size} plaintext values checked: ${leakedValues.length} readable, names ${JSON.stringify(leakedNames)}`,
       );
+      for (const leak of [...leakedValues, ...leakedNames]) {
+        console.log(
+          `${provider} sees ${leak} at ${[...contexts(text, leak), ...contexts(events, leak)].join(' ')}`,
+        );
+      }
       expect(leakedValues).toEqual([]);
       expect(leakedNames).toEqual([]);
     },

@@ -8,6 +8,7 @@ import {
   solvePowerFlow,
   traceCarbon,
   PowerFlowWorkspace,
+  TracingWorkspace,
   type CarbonSidecar,
   type PowerCase,
 } from '@carbontrace/chaincode';
@@ -51,11 +52,13 @@ export interface DayTiming {
 }
 
 /**
- * Runs the day: per slot the power flow (with one workspace across slots when `reuse`), then the
- * carbon trace (extended network, generator shares, components, carbon flow rates, conservation).
+ * Runs the day: per slot the power flow, then the carbon trace (extended network, generator shares,
+ * components, carbon flow rates, conservation), with one PowerFlowWorkspace and one
+ * TracingWorkspace across the slots when `reuse`.
  */
 export function runDay(slots: readonly PowerCase[], sidecar: CarbonSidecar, reuse: boolean): DayTiming {
   const workspace = reuse ? new PowerFlowWorkspace() : undefined;
+  const tracing = reuse ? new TracingWorkspace() : undefined;
   const slotSeconds: number[] = [];
   let powerFlowSeconds = 0;
   let traceSeconds = 0;
@@ -69,7 +72,7 @@ export function runDay(slots: readonly PowerCase[], sidecar: CarbonSidecar, reus
       workspace === undefined ? { tolerancePu: 1e-10 } : { tolerancePu: 1e-10, workspace },
     );
     const t1 = nowSeconds();
-    const trace = traceCarbon(slot, flow, sidecar);
+    const trace = traceCarbon(slot, flow, sidecar, tracing === undefined ? {} : { workspace: tracing });
     const t2 = nowSeconds();
     powerFlowSeconds += t1 - t0;
     traceSeconds += t2 - t1;

@@ -5,8 +5,10 @@
  */
 import { num, type ChildResult } from '../child-runner';
 import { DENSE_REFERENCE_BUSES, type EngineResults } from '../engine/engine-suite';
-import type { NetworkResults } from '../network/network-suite';
+import type { NetworkResults } from '../network/network-results';
+import { ingestionGoalSummary } from '../network/report/ingestion-report';
 import { formatRatio, formatSeconds } from './markdown-table';
+import { formatLoad, wasShared, type LoadSummary } from '../load-sampler';
 
 const best = (r: ChildResult | undefined): number => num(r, 'minSeconds');
 
@@ -32,13 +34,13 @@ function powerFlowNotes(engine: EngineResults): string[] {
     notes.push(
       `- **Power flow, where we lose to pandapower** (${slowerNr.map((r) => r.label).join(', ')}; worst ${worst.label}:` +
         ` ${formatSeconds(best(worst.oursNr))} vs ${formatSeconds(best(worst.pandapowerNr))}, ${ratioText(best(worst.oursNr) / best(worst.pandapowerNr))}).` +
-        ' The Jacobian is now filled in place into a fixed pattern and the ordering and symbolic LU are' +
-        ' computed once per solve (once per topology with a workspace); what remains of a fresh solve is the' +
-        ' per-call network preparation and result tables (objects per bus and branch, which the API returns),' +
-        ' the minimum-degree ordering and symbolic analysis, and the fill of the meshed feeders, where the' +
-        ' ties join subtrees and minimum degree (no supernodes, no approximate degrees) leaves more fill than' +
-        " SuperLU's COLAMD. What would close it: an approximate-minimum-degree ordering, a typed-array result" +
-        ' layout for large cases, and preparing the network once per topology like the symbolic LU.',
+        ' The network is prepared into typed arrays, Ybus is built straight into CSR, and the Jacobian is' +
+        ' factored as 2×2 blocks on the bus graph in a leaves-first, postordered block order (zero fill on' +
+        ' the radial parts; minimum degree only on the loops), with the pattern, order and symbolic LU' +
+        ' kept per topology in a workspace. What remains of a fresh solve is the JavaScript constant factor' +
+        ' of the symbolic and numeric block LU and the result tables (one object per bus and branch, which' +
+        ' the API returns), and the garbage collection they cause; an approximate-minimum-degree ordering' +
+        ' of the loops and a typed-array result layout for large cases are the next levers.',
     );
   }
   const slowerLs = engine.powerFlow.filter((row) => best(row.oursNr) > best(row.lightsim2gridCold));
@@ -112,8 +114,8 @@ function tracingNotes(engine: EngineResults): string[] {
         (above.length === 0
           ? ''
           : ` Above the goal in this run: ${above.map((r) => `${r.label} (${ratioText(best(r.paths.fast) / best(r.paths.minimal))})`).join(', ')};` +
-            ' not explained yet: the same loop over the same cached rows, and on a less loaded machine it measured' +
-            ' at or below the kernel at these sizes, so contention during the run is the suspect, not proven.'),
+            ' the two are timed alternately in one process over the same cached rows, so this is the fast' +
+            " path's own per-call cost (unit lists, validation, the row cache lookup), largest on the smallest cases."),
     );
   }
   return notes;
@@ -137,21 +139,36 @@ function outsourcingNotes(engine: EngineResults): string[] {
 
 function networkNotes(network: NetworkResults | undefined): string[] {
   if (network?.ran !== true) return [];
-  return [
-    '- **Network**: every trace is a chain of dependent transactions (Request, condition a, two answers,' +
-      ' condition b, RecordCarbonFlow, plus the LV submissions, the seal and the anchor before it), and each waits' +
-      ' for a BFT block: the orderers cut a block after BatchTimeout = 500 ms or 100 messages and SmartBFT' +
-      ' proposes batches every 100 ms, then four orderers run a consensus round and every peer validates and' +
-      ' commits. Latency is therefore a multiple of the block interval, and ingestion throughput on this 2-core' +
-      ' machine is bounded by endorsement plus validation CPU of all peers and orderers on the same cores. What' +
-      " would lower it: a shorter BatchTimeout for the master channel, folding GridCo's request into condition a," +
-      " and submitting the two providers' answers without waiting for each other's commit (they already run in" +
-      ' parallel); on real hardware the nodes do not share two cores.',
-  ];
+  const notes: string[] = [];
+  const matrix = network.ingestionMatrix;
+  if (matrix !== null) {
+    notes.push(
+      `- **Network ingestion** (${ingestionGoalSummary(matrix)}): every transaction pays endorsement on two` +
+        ' peers, BFT ordering on four orderers and validation on every peer of the channel, all on the same' +
+        ' cores as the chaincode servers and the load generator; the ingestion-matrix section below breaks the' +
+        ' CPU down per kind of process and says what would lower it.',
+    );
+  }
+  if (network.traces.length > 0) {
+    notes.push(
+      '- **Network traces**: every trace is a chain of dependent transactions (Request, condition a, two answers,' +
+        ' condition b, RecordCarbonFlow, plus the LV submissions, the seal and the anchor before it), and each waits' +
+        " for a BFT block: under BFT ordering blocks are cut by SmartBFT's RequestBatchMaxInterval (100 ms by" +
+        ' default) or RequestBatchMaxCount, then four orderers run a consensus round and every peer validates and' +
+        ' commits. Latency is therefore a multiple of the block interval. What would lower it: folding' +
+        " GridCo's request into condition a, and submitting the two providers' answers without waiting for each" +
+        " other's commit (they already run in parallel); on real hardware the nodes do not share two cores.",
+    );
+  }
+  return notes;
 }
 
 /** Renders the summary section. */
-export function renderAnalysis(engine: EngineResults, network: NetworkResults | undefined): string {
+export function renderAnalysis(
+  engine: EngineResults,
+  network: NetworkResults | undefined,
+  engineLoad?: LoadSummary,
+): string {
   const s = engine.summary;
   const lines = [
     '## Summary',
@@ -169,14 +186,7 @@ export function renderAnalysis(engine: EngineResults, network: NetworkResults | 
           .map(([p, v]) => `${p} **${ratioText(v)}**`)
           .join(', ')}.`,
   ];
-  if (network?.ran === true) {
-    const f = (v: number | null, digits: number): string => (v === null ? '–' : v.toFixed(digits));
-    lines.push(
-      `- Network: ingestion **${f(network.summary.ingestTps, 1)} tx/s** (best level), trace latency p50 **${f(network.summary.traceLatencyP50Seconds, 2)} s** (request → accepted result recorded), anchoring lag p50 **${f(network.summary.anchorLagP50Seconds, 2)} s**.`,
-    );
-  } else {
-    lines.push(`- Network: not measured in this run (${network?.reason ?? 'skipped'}).`);
-  }
+  lines.push(networkSummaryLine(network));
   lines.push(
     '',
     '### Where we are worse than the alternative, why, and what would close it',
@@ -186,11 +196,24 @@ export function renderAnalysis(engine: EngineResults, network: NetworkResults | 
     ...outsourcingNotes(engine),
     ...networkNotes(network),
     '',
-    "Timing notes: the machine has 2 cores shared with other work (four other engineers' builds, tests and test",
-    'networks were running during this run: the load average was far above 2, so absolute times are inflated),',
-    'so every engine time is the fastest of several runs after a warm-up run; numpy runs with one BLAS thread',
+    `Timing notes: ${timingContext(engineLoad)} Every engine time is the fastest of several runs after a warm-up run; numpy runs with one BLAS thread`,
     '(OPENBLAS_NUM_THREADS=1), like our single-threaded JavaScript. Peak memory is per measurement process (`process.resourceUsage().maxRSS`, `ru_maxrss`), which',
     'includes the runtime itself: compare with the baseline process at the end of the engine sections.',
   );
   return lines.join('\n');
+}
+
+/** What the load average says about the engine timings. */
+function timingContext(load: LoadSummary | undefined): string {
+  if (load === undefined) return 'the load on the machine during the engine phases was not recorded.';
+  return wasShared(load)
+    ? `the engine phases shared the machine's ${load.cores} cores with other work (1-minute load average ${formatLoad(load)}), so absolute times are inflated and ratios between columns measured minutes apart carry that noise.`
+    : `the engine phases had the machine's ${load.cores} cores mostly to themselves (1-minute load average ${formatLoad(load)}).`;
+}
+
+/** The summary's network bullet: the headline figures of a network run, or why there are none. */
+export function networkSummaryLine(network: NetworkResults | undefined): string {
+  if (network?.ran !== true) return `- Network: not measured in this run (${network?.reason ?? 'skipped'}).`;
+  const f = (v: number | null, digits: number): string => (v === null ? '–' : v.toFixed(digits));
+  return `- Network: ingestion **${f(network.summary.ingestTps, 1)} tx/s** (best single \`Submit\`), **${f(network.summary.readingsPerSecond, 0)} readings/s** (best \`SubmitBatch\`${network.ingestionMatrix === null ? '' : `; ${ingestionGoalSummary(network.ingestionMatrix)}`}), trace latency p50 **${f(network.summary.traceLatencyP50Seconds, 2)} s** (request → accepted result recorded), anchoring lag p50 **${f(network.summary.anchorLagP50Seconds, 2)} s**.`;
 }

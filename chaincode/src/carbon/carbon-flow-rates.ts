@@ -10,9 +10,9 @@
  * (D6) branch carbon density R_B,k/P_B,k = e_N of the sending bus (reported via e_N of v_k)
  */
 import { CarbonTraceError } from '../common/errors';
-import { at } from '../sparse/checked-access';
 import type { DistributionSystem } from '../tracing/distribution-system';
 import type { TraceComponents } from '../tracing/trace-components';
+import type { TraceMatrixName, TracingWorkspace } from '../tracing/tracing-workspace';
 
 /** Carbon flow rates; per-unit matrices are row-major with K columns. */
 export interface CarbonFlowRates {
@@ -38,21 +38,24 @@ export interface CarbonFlowRates {
   readonly nodeIntensityTco2PerMwh: Float64Array;
 }
 
-/** (D1–D3) Multiplies a components matrix by e_G column-wise and sums each row. */
+/**
+ * (D1–D3) Multiplies a components matrix by e_G column-wise into `byGenerator` and sums each row.
+ * @throws CarbonTraceError DIMENSION_MISMATCH when the components do not have K columns.
+ */
 function price(
   components: Float64Array,
   intensities: Float64Array,
   rows: number,
+  byGenerator: Float64Array,
 ): { byGenerator: Float64Array; total: Float64Array } {
   const k = intensities.length;
-  if (components.length !== rows * k) {
+  if (components.length !== rows * k || byGenerator.length !== rows * k) {
     throw new CarbonTraceError('DIMENSION_MISMATCH', 'components do not have K columns', {
       length: components.length,
       rows,
       k,
     });
   }
-  const byGenerator = new Float64Array(components.length);
   const total = new Float64Array(rows);
   for (let r = 0; r < rows; r += 1) {
     let sum = 0;
@@ -67,21 +70,41 @@ function price(
   return { byGenerator, total };
 }
 
-/** Computes D1–D5. `intensities` is e_G in the system's generator order. */
+/**
+ * Computes D1–D5. `intensities` is e_G in the system's generator order.
+ * @param workspace lends the per-unit matrices (overwritten by its next trace); new arrays when absent.
+ * @throws CarbonTraceError DIMENSION_MISMATCH when X or a components matrix does not fit the system.
+ */
 export function carbonFlowRates(
   system: DistributionSystem,
   sharesMw: Float64Array,
   components: TraceComponents,
   intensities: Float64Array,
+  workspace?: TracingWorkspace,
 ): CarbonFlowRates {
-  const load = price(components.loadMw, intensities, system.busCount);
-  const sending = price(components.sendingMw, intensities, system.branchCount);
-  const receiving = price(components.receivingMw, intensities, system.branchCount);
-  const loss = price(components.lossMw, intensities, system.branchCount);
-  const node = price(sharesMw, intensities, system.size);
-  const nodeIntensityTco2PerMwh = new Float64Array(system.size);
-  for (let x = 0; x < system.size; x += 1) {
-    nodeIntensityTco2PerMwh[x] = at(node.total, x) / at(system.throughFlowMw, x);
+  const n = system.busCount;
+  const m = system.branchCount;
+  const size = system.size;
+  const k = intensities.length;
+  const matrix = (name: TraceMatrixName, length: number): Float64Array =>
+    workspace?.matrix(name, length) ?? new Float64Array(length);
+  const load = price(components.loadMw, intensities, n, matrix('loadRate', n * k));
+  const sending = price(components.sendingMw, intensities, m, matrix('sendingRate', m * k));
+  const receiving = price(components.receivingMw, intensities, m, matrix('receivingRate', m * k));
+  const loss = price(components.lossMw, intensities, m, matrix('lossRate', m * k));
+  if (sharesMw.length !== size * k) {
+    throw new CarbonTraceError('DIMENSION_MISMATCH', 'X is not N×K', { length: sharesMw.length, size, k });
+  }
+  // (D4) R_x = Σ_g X[x,g]·e_Gg, summed as `price` sums a row; (D5) e_N,x = R_x / P_x.
+  const nodeTco2PerH = new Float64Array(size);
+  const nodeIntensityTco2PerMwh = new Float64Array(size);
+  const throughFlowMw = system.throughFlowMw;
+  for (let x = 0; x < size; x += 1) {
+    let sum = 0;
+    const base = x * k;
+    for (let g = 0; g < k; g += 1) sum += (sharesMw[base + g] as number) * (intensities[g] as number);
+    nodeTco2PerH[x] = sum;
+    nodeIntensityTco2PerMwh[x] = sum / (throughFlowMw[x] as number);
   }
   return {
     loadByGeneratorTco2PerH: load.byGenerator,
@@ -92,7 +115,7 @@ export function carbonFlowRates(
     receivingTco2PerH: receiving.total,
     lossByGeneratorTco2PerH: loss.byGenerator,
     lossTco2PerH: loss.total,
-    nodeTco2PerH: node.total,
+    nodeTco2PerH,
     nodeIntensityTco2PerMwh,
   };
 }

@@ -13,8 +13,10 @@ import {
 } from '../tracing/build-distribution-system';
 import type { DistributionSystem } from '../tracing/distribution-system';
 import { type GeneratorShares, type ShareMethod, traceGeneratorShares } from '../tracing/generator-shares';
-import { traceComponents, type TraceComponents } from '../tracing/trace-components';
-import { carbonFlowRates, type CarbonFlowRates } from './carbon-flow-rates';
+import type { TraceComponents } from '../tracing/trace-components';
+import type { TracingWorkspace } from '../tracing/tracing-workspace';
+import type { CarbonFlowRates } from './carbon-flow-rates';
+import { carbonFlowsOnePass } from './carbon-flows-one-pass';
 import {
   assertCarbonConservation,
   type ConservationReport,
@@ -33,6 +35,14 @@ export interface CarbonTraceOptions {
   readonly build?: Readonly<BuildDistributionSystemOptions>;
   /** Conservation tolerances. */
   readonly tolerance?: Readonly<ConservationTolerance>;
+  /**
+   * Per-feeder cache for tracing the same feeder again (the slots of a day): the extended
+   * network's pattern is reused while flows keep their directions, and the N×K matrices of the
+   * trace are the workspace's buffers, overwritten by its next trace (copy what you keep). Answers
+   * are the same with or without it.
+   * @default none: everything is built and allocated afresh
+   */
+  readonly workspace?: TracingWorkspace;
 }
 
 /** System totals. */
@@ -76,15 +86,33 @@ export function traceCarbon(
   sidecar: CarbonSidecar,
   options: Readonly<CarbonTraceOptions> = {},
 ): CarbonTrace {
-  const system = buildDistributionSystem(powerCase, flow, options.build);
+  const workspace = options.workspace;
+  const system = buildDistributionSystem(
+    powerCase,
+    flow,
+    workspace === undefined ? options.build : { ...options.build, workspace },
+  );
   const generators = generatorCarbon(system, sidecar, flow);
-  const shares = traceGeneratorShares(system, options.shareMethod ?? 'auto');
-  const components = traceComponents(system, shares.sharesMw);
+  const sharesInto = workspace?.matrix('shares', system.size * system.generators.length);
+  const shares = traceGeneratorShares(system, options.shareMethod ?? 'auto', sharesInto);
   const intensities = Float64Array.from(generators, (g) => g.intensityTco2PerMwh);
   const emissions = Float64Array.from(generators, (g) => g.emissionTco2PerH);
-  const rates = carbonFlowRates(system, shares.sharesMw, components, intensities);
-  const conservation = assertCarbonConservation(system, rates, emissions, intensities, options.tolerance);
-  const sum = (values: Float64Array): number => values.reduce((a, b) => a + b, 0);
+  // B6–B8 and D1–D5 in one pass over X (the same numbers as traceComponents, then carbonFlowRates).
+  const flows = carbonFlowsOnePass(system, shares.sharesMw, intensities, workspace);
+  const { components, rates } = flows;
+  const conservation = assertCarbonConservation(
+    system,
+    rates,
+    emissions,
+    intensities,
+    options.tolerance,
+    flows.endedByUnitTco2PerH,
+  );
+  const sum = (values: Float64Array): number => {
+    let total = 0;
+    for (let i = 0; i < values.length; i += 1) total += values[i] as number;
+    return total;
+  };
   const emissionTco2PerH = sum(emissions);
   const loadCarbonTco2PerH = sum(rates.loadTco2PerH);
   const lossCarbonTco2PerH = sum(rates.lossTco2PerH);

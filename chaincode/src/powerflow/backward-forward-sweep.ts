@@ -15,7 +15,7 @@
  * A loop, a PV bus or a second slack in an island is reported, not approximated.
  */
 import { at, item } from '../sparse/checked-access';
-import { type BranchAdmittance, type Complex, complex } from './branch-admittance';
+import { type BranchAdmittance, branchAdmittance, type Complex, complex } from './branch-admittance';
 import { SweepNotApplicableError } from './power-flow-errors';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
 import {
@@ -38,7 +38,11 @@ interface Tree {
 function buildTree(network: PowerFlowNetwork): Tree {
   const n = network.busCount;
   const adjacent: BranchAdmittance[][] = Array.from({ length: n }, () => []);
-  for (const br of network.branches) {
+  const table = network.branchTable;
+  for (let k = 0; k < table.count; k += 1) {
+    const from = table.from[k] as number;
+    const to = table.to[k] as number;
+    const br = branchAdmittance(item(network.powerCase.branches, table.caseIndex[k] as number), from, to);
     item(adjacent, br.from).push(br);
     item(adjacent, br.to).push(br);
   }

@@ -72,3 +72,91 @@ export function branchAdmittance(branch: Branch, from: number, to: number): Bran
     tap,
   };
 }
+
+/**
+ * The two-port admittances of every in-service branch, one typed array per quantity (the solver's
+ * layout: no object per branch). Entry k belongs to `powerCase.branches[caseIndex[k]]`.
+ */
+export interface BranchTable {
+  /** Number of in-service branches. */
+  readonly count: number;
+  /** Index of entry k in `powerCase.branches`. */
+  readonly caseIndex: Int32Array;
+  /** Internal bus index of the from end. */
+  readonly from: Int32Array;
+  /** Internal bus index of the to end. */
+  readonly to: Int32Array;
+  readonly yffRe: Float64Array;
+  readonly yffIm: Float64Array;
+  readonly yftRe: Float64Array;
+  readonly yftIm: Float64Array;
+  readonly ytfRe: Float64Array;
+  readonly ytfIm: Float64Array;
+  readonly yttRe: Float64Array;
+  readonly yttIm: Float64Array;
+}
+
+/** An empty table for `count` branches, filled by {@link writeBranchAdmittance}. */
+export function allocateBranchTable(count: number): BranchTable {
+  return {
+    count,
+    caseIndex: new Int32Array(count),
+    from: new Int32Array(count),
+    to: new Int32Array(count),
+    yffRe: new Float64Array(count),
+    yffIm: new Float64Array(count),
+    yftRe: new Float64Array(count),
+    yftIm: new Float64Array(count),
+    ytfRe: new Float64Array(count),
+    ytfIm: new Float64Array(count),
+    yttRe: new Float64Array(count),
+    yttIm: new Float64Array(count),
+  };
+}
+
+/**
+ * Writes the admittances of `branch` (`powerCase.branches[caseIndex]`, between internal buses from
+ * and to) as entry k of `table`.
+ */
+export function writeBranchAdmittance(
+  table: BranchTable,
+  k: number,
+  caseIndex: number,
+  branch: Branch,
+  from: number,
+  to: number,
+): void {
+  table.caseIndex[k] = caseIndex;
+  table.from[k] = from;
+  table.to[k] = to;
+  if (branch.shiftDeg !== 0) {
+    const y = branchAdmittance(branch, from, to);
+    table.yffRe[k] = y.yff.re;
+    table.yffIm[k] = y.yff.im;
+    table.yftRe[k] = y.yft.re;
+    table.yftIm[k] = y.yft.im;
+    table.ytfRe[k] = y.ytf.re;
+    table.ytfIm[k] = y.ytf.im;
+    table.yttRe[k] = y.ytt.re;
+    table.yttIm[k] = y.ytt.im;
+    return;
+  }
+  // Real tap t = τ: the same formulas without the complex helpers' temporaries.
+  const { rPu: r, xPu: x, tapRatio: tau } = branch;
+  const d = r * r + x * x;
+  const ysRe = r / d;
+  const ysIm = -x / d;
+  const yttIm = ysIm + branch.bPu / 2;
+  const scale = 1 / (tau * tau);
+  const tauSquared = tau * tau;
+  const yMutualRe = (-ysRe * tau) / tauSquared;
+  const yMutualIm = (-ysIm * tau) / tauSquared;
+  table.yffRe[k] = ysRe * scale;
+  table.yffIm[k] = yttIm * scale;
+  table.yftRe[k] = yMutualRe;
+  table.yftIm[k] = yMutualIm;
+  table.ytfRe[k] = yMutualRe;
+  table.ytfIm[k] = yMutualIm;
+  table.yttRe[k] = ysRe;
+  table.yttIm[k] = yttIm;
+}

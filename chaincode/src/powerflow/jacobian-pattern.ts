@@ -1,5 +1,6 @@
 /**
- * The rectangular Newton–Raphson Jacobian as a fixed CSR pattern, filled in place each iteration.
+ * The rectangular Newton–Raphson Jacobian as a fixed 2×2-block pattern, filled in place each
+ * iteration.
  *
  * Unknowns per non-slack, non-isolated bus i (the k-th such bus): f_i → 2k, e_i → 2k+1; equation
  * rows 2k (ΔP_i) and 2k+1 (ΔQ_i at PQ buses, Δ|V_i|² at PV buses). Every Ybus entry (i, j) between
@@ -8,9 +9,11 @@
  * depends only on the topology (the Ybus pattern and which buses are slack or isolated), not on
  * PV/PQ roles or values: it can be kept across iterations, solves and slots.
  *
- * The column order for the LU is minimum degree on the bus graph (one node per bus with unknowns),
- * each bus expanded to its (f, e) pair: the Jacobian's 2×2 block structure, at a quarter of the
- * ordering work of the scalar graph.
+ * The Jacobian is kept as 2×2 blocks on the bus graph (4 values per block, row-major: ∂P/∂f,
+ * ∂P/∂e, then ∂Q/∂f, ∂Q/∂e or ∂|V|²/∂f, ∂|V|²/∂e) and factored by the block LU of `block-lu.ts`
+ * in a leaves-first block order (`leaves-first-ordering.ts`: zero fill on the tree parts of a
+ * feeder), put in elimination-tree postorder (`elimination-pattern.ts`) for locality. {@link jacobianAsCsr} gives the same matrix as scalar CSR for the partial-pivoting
+ * fallback.
  *
  * Formulas (with I = Y·V):
  *   ∂P_i/∂e_j = e_i G_ij + f_i B_ij (+ I_re,i if j = i)    ∂P_i/∂f_j = f_i G_ij − e_i B_ij (+ I_im,i)
@@ -18,7 +21,9 @@
  *   ∂|V_i|²/∂e_i = 2 e_i                                   ∂|V_i|²/∂f_i = 2 f_i
  */
 import { CsrMatrix } from '../sparse/csr-matrix';
-import { minimumDegreeOrdering } from '../sparse/minimum-degree-ordering';
+import { postorderElimination } from '../sparse/elimination-pattern';
+import { leavesFirstOrdering } from '../sparse/leaves-first-ordering';
+import type { BlockPattern } from '../sparse/block-lu';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
 import type { BusInjections, Ybus } from './ybus';
 
@@ -28,14 +33,14 @@ export interface JacobianPattern {
   readonly unknownCount: number;
   /** variable[i]: first unknown (f) of bus i, or −1 (slack, isolated). */
   readonly variable: Int32Array;
-  /** The Jacobian; its `values` are overwritten by {@link fillJacobian}. */
-  readonly matrix: CsrMatrix;
-  /** For Ybus position p: CSR position of ∂P/∂f (∂P/∂e follows), or −1 when column j has no unknowns. */
-  readonly pPosition: Int32Array;
-  /** For Ybus position p: CSR position of the second row's ∂/∂f entry (∂/∂e follows). */
-  readonly qPosition: Int32Array;
-  /** Fill-reducing column order (bus-level minimum degree, expanded to (f, e)). */
-  readonly columnOrder: Int32Array;
+  /** Block pattern: block row/column t = the t-th bus with unknowns (unknowns 2t, 2t+1). */
+  readonly blocks: BlockPattern;
+  /** Block values, 4 per block (row-major); overwritten by {@link fillJacobian}. */
+  readonly values: Float64Array;
+  /** For Ybus position p: its block, or −1 when row or column has no unknowns. */
+  readonly blockPosition: Int32Array;
+  /** Fill-reducing block order (leaves first, then minimum degree on the loops; etree postorder). */
+  readonly blockOrder: Int32Array;
 }
 
 /** Numbers the unknowns: bus i → 2k for the k-th PQ or PV bus, −1 otherwise. */
@@ -60,72 +65,71 @@ export function buildJacobianPattern(ybus: Ybus, variable: Int32Array): Jacobian
   const n = variable.length;
   let unknownCount = 0;
   for (let i = 0; i < n; i += 1) if ((variable[i] as number) >= 0) unknownCount += 2;
-  const pPosition = new Int32Array(columnIndices.length).fill(-1);
-  const qPosition = new Int32Array(columnIndices.length).fill(-1);
-  const pointers = new Int32Array(unknownCount + 1);
-  let nnz = 0;
+  const blockCount = unknownCount / 2;
+  const blockPosition = new Int32Array(columnIndices.length).fill(-1);
+  const pointers = new Int32Array(blockCount + 1);
+  let entries = 0;
   for (let i = 0; i < n; i += 1) {
     const row = variable[i] as number;
     if (row < 0) continue;
     const end = rowPointers[i + 1] as number;
-    let count = 0;
-    for (let p = rowPointers[i] as number; p < end; p += 1) {
-      if ((variable[columnIndices[p] as number] as number) >= 0) count += 1;
-    }
-    let t = 0;
     for (let p = rowPointers[i] as number; p < end; p += 1) {
       if ((variable[columnIndices[p] as number] as number) < 0) continue;
-      pPosition[p] = nnz + 2 * t;
-      qPosition[p] = nnz + 2 * count + 2 * t;
-      t += 1;
+      blockPosition[p] = entries;
+      entries += 1;
     }
-    pointers[row] = nnz;
-    pointers[row + 1] = nnz + 2 * count;
-    nnz += 4 * count;
-    pointers[row + 2] = nnz;
+    pointers[row / 2 + 1] = entries;
   }
-  const columns = new Int32Array(nnz);
-  const busGraphPointers = new Int32Array(unknownCount / 2 + 1);
-  const busGraphColumns = new Int32Array(nnz / 4);
-  let busEntries = 0;
+  const columns = new Int32Array(entries);
   for (let i = 0; i < n; i += 1) {
-    const row = variable[i] as number;
-    if (row < 0) continue;
+    if ((variable[i] as number) < 0) continue;
     const end = rowPointers[i + 1] as number;
     for (let p = rowPointers[i] as number; p < end; p += 1) {
-      const col = variable[columnIndices[p] as number] as number;
-      if (col < 0) continue;
-      const pp = pPosition[p] as number;
-      const qp = qPosition[p] as number;
-      columns[pp] = col;
-      columns[pp + 1] = col + 1;
-      columns[qp] = col;
-      columns[qp + 1] = col + 1;
-      busGraphColumns[busEntries] = col / 2;
-      busEntries += 1;
+      const b = blockPosition[p] as number;
+      if (b >= 0) columns[b] = (variable[columnIndices[p] as number] as number) / 2;
     }
-    busGraphPointers[row / 2 + 1] = busEntries;
   }
-  const matrix = new CsrMatrix(unknownCount, unknownCount, pointers, columns, new Float64Array(nnz));
-  const busGraph = new CsrMatrix(
-    unknownCount / 2,
-    unknownCount / 2,
-    busGraphPointers,
-    busGraphColumns,
-    new Float64Array(busEntries),
-  );
-  const busOrder = minimumDegreeOrdering(busGraph);
-  const columnOrder = new Int32Array(unknownCount);
-  for (let t = 0; t < busOrder.length; t += 1) {
-    const bus = busOrder[t] as number;
-    columnOrder[2 * t] = 2 * bus;
-    columnOrder[2 * t + 1] = 2 * bus + 1;
+  const busGraph = new CsrMatrix(blockCount, blockCount, pointers, columns, new Float64Array(entries));
+  return {
+    unknownCount,
+    variable,
+    blocks: { blockCount, rowPointers: pointers, columnIndices: columns },
+    values: new Float64Array(4 * entries),
+    blockPosition,
+    blockOrder: postorderElimination(blockCount, pointers, columns, leavesFirstOrdering(busGraph)),
+  };
+}
+
+/** The Jacobian now in `pattern.values` as a scalar CSR matrix (unknown numbering). */
+export function jacobianAsCsr(pattern: JacobianPattern): CsrMatrix {
+  const { blockCount, rowPointers, columnIndices } = pattern.blocks;
+  const values = pattern.values;
+  const nnz = 4 * columnIndices.length;
+  const pointers = new Int32Array(2 * blockCount + 1);
+  const columns = new Int32Array(nnz);
+  const scalars = new Float64Array(nnz);
+  let out = 0;
+  for (let t = 0; t < blockCount; t += 1) {
+    const start = rowPointers[t] as number;
+    const end = rowPointers[t + 1] as number;
+    for (let half = 0; half < 2; half += 1) {
+      pointers[2 * t + half] = out;
+      for (let b = start; b < end; b += 1) {
+        const c = 2 * (columnIndices[b] as number);
+        columns[out] = c;
+        columns[out + 1] = c + 1;
+        scalars[out] = values[4 * b + 2 * half] as number;
+        scalars[out + 1] = values[4 * b + 2 * half + 1] as number;
+        out += 2;
+      }
+    }
   }
-  return { unknownCount, variable, matrix, pPosition, qPosition, columnOrder };
+  pointers[2 * blockCount] = out;
+  return new CsrMatrix(2 * blockCount, 2 * blockCount, pointers, columns, scalars);
 }
 
 /**
- * Writes the Jacobian at (e, f) into `pattern.matrix.values` and the mismatch (specified −
+ * Writes the Jacobian at (e, f) into `pattern.values` and the mismatch (specified −
  * computed) into `mismatch` (length `unknownCount`).
  */
 export function fillJacobian(
@@ -140,8 +144,8 @@ export function fillJacobian(
   const { currentRe, currentIm, pPu, qPu } = injections;
   const { rowPointers, columnIndices, values: gValues } = ybus.conductance;
   const bValues = ybus.susceptance.values;
-  const { variable, pPosition, qPosition } = pattern;
-  const jac = pattern.matrix.values;
+  const { variable, blockPosition } = pattern;
+  const jac = pattern.values;
   const { roles, pSpecifiedPu, qSpecifiedPu, vmSetPu } = network;
   const n = network.busCount;
   for (let i = 0; i < n; i += 1) {
@@ -159,9 +163,10 @@ export function fillJacobian(
     }
     const end = rowPointers[i + 1] as number;
     for (let p = rowPointers[i] as number; p < end; p += 1) {
-      const pp = pPosition[p] as number;
-      if (pp < 0) continue;
-      const qp = qPosition[p] as number;
+      const block = blockPosition[p] as number;
+      if (block < 0) continue;
+      const pp = 4 * block;
+      const qp = pp + 2;
       const j = columnIndices[p] as number;
       const gij = gValues[p] as number;
       const bij = bValues[p] as number;

@@ -1,9 +1,10 @@
 /**
  * Newton–Raphson AC power flow in rectangular coordinates on sparse matrices.
  *
- * The Jacobian's pattern, fill-reducing order and symbolic LU belong to the topology and are
- * kept in a {@link PowerFlowWorkspace} (`jacobian-pattern.ts`, `power-flow-workspace.ts`); each
- * iteration fills the values in place, refactors numerically and solves. Ordering the unknowns
+ * The Jacobian's 2×2-block pattern, fill-reducing block order and symbolic block LU belong to the
+ * topology and are kept in a {@link PowerFlowWorkspace} (`jacobian-pattern.ts`, `block-lu.ts`,
+ * `power-flow-workspace.ts`); each iteration fills the values in place, refactors numerically and
+ * solves. Ordering the unknowns
  * (f, e) against the equations (P, Q or |V|²) puts the dominant ∂P/∂f ≈ −B_ii and ∂Q/∂e ≈ −B_ii on
  * the diagonal. Only + − × ÷ are used; the residual is the rectangular one of
  * `rectangular-residual.ts`. Works for meshed and radial networks and for several islands, each

@@ -5,7 +5,7 @@
  */
 import type { PowerCase } from '../grid/power-case';
 import { at, item } from '../sparse/checked-access';
-import { type Complex, complex } from './branch-admittance';
+import { CarbonTraceError } from '../common/errors';
 import { BusRole, type PowerFlowNetwork } from './power-flow-network';
 import type { VoltageSolution } from './solver-iteration';
 import type { BusInjections } from './ybus';
@@ -83,51 +83,86 @@ export function assemblePowerFlowResult(
   const powerCase: PowerCase = network.powerCase;
   const base = network.baseMva;
   const { ePu: e, fPu: f } = solution;
-  const voltage = (i: number): Complex => ({ re: at(e, i), im: at(f, i) });
+  const { roles } = network;
+  const n = network.busCount;
+  if (e.length !== n || f.length !== n || injections.pPu.length !== n || injections.qPu.length !== n) {
+    throw new CarbonTraceError('DIMENSION_MISMATCH', 'solution does not fit the network', {
+      buses: n,
+      e: e.length,
+      f: f.length,
+    });
+  }
+  const { pPu, qPu } = injections;
 
-  const buses = powerCase.buses.map((bus, i): BusResult => {
-    const isolated = at(network.roles, i) === BusRole.Isolated;
-    const ei = at(e, i);
-    const fi = at(f, i);
-    return {
-      id: bus.id,
+  const buses = new Array<BusResult>(n);
+  for (let i = 0; i < n; i += 1) {
+    const isolated = roles[i] === BusRole.Isolated;
+    const ei = e[i] as number;
+    const fi = f[i] as number;
+    buses[i] = {
+      id: item(powerCase.buses, i).id,
       vmPu: Math.sqrt(ei * ei + fi * fi),
       vaDeg: fi === 0 ? 0 : (Math.atan2(fi, ei) * 180) / Math.PI,
       ePu: ei,
       fPu: fi,
-      pInjectionMw: isolated ? 0 : at(injections.pPu, i) * base,
-      qInjectionMvar: isolated ? 0 : at(injections.qPu, i) * base,
+      pInjectionMw: isolated ? 0 : (pPu[i] as number) * base,
+      qInjectionMvar: isolated ? 0 : (qPu[i] as number) * base,
       isolated,
     };
-  });
+  }
 
-  const flows = new Map<number, BranchFlow>();
+  // Branch flows S = V·conj(I) at both ends, rectangular, from the typed branch table.
+  const table = network.branchTable;
+  const caseBranches = powerCase.branches;
+  const branches = new Array<BranchFlow | undefined>(caseBranches.length).fill(undefined);
   let totalLossMw = 0;
   let totalLossMvar = 0;
-  for (const br of network.branches) {
-    const vf = voltage(br.from);
-    const vt = voltage(br.to);
-    const sf = complex.mul(vf, complex.conj(complex.add(complex.mul(br.yff, vf), complex.mul(br.yft, vt))));
-    const st = complex.mul(vt, complex.conj(complex.add(complex.mul(br.ytf, vf), complex.mul(br.ytt, vt))));
-    const flow: BranchFlow = {
-      row: br.branch.row,
-      fromBusId: br.branch.fromBusId,
-      toBusId: br.branch.toBusId,
+  for (let k = 0; k < table.count; k += 1) {
+    const from = table.from[k] as number;
+    const to = table.to[k] as number;
+    const vfRe = e[from] as number;
+    const vfIm = f[from] as number;
+    const vtRe = e[to] as number;
+    const vtIm = f[to] as number;
+    const yffRe = table.yffRe[k] as number;
+    const yffIm = table.yffIm[k] as number;
+    const yftRe = table.yftRe[k] as number;
+    const yftIm = table.yftIm[k] as number;
+    const ytfRe = table.ytfRe[k] as number;
+    const ytfIm = table.ytfIm[k] as number;
+    const yttRe = table.yttRe[k] as number;
+    const yttIm = table.yttIm[k] as number;
+    const ifRe = yffRe * vfRe - yffIm * vfIm + (yftRe * vtRe - yftIm * vtIm);
+    const ifIm = yffRe * vfIm + yffIm * vfRe + (yftRe * vtIm + yftIm * vtRe);
+    const itRe = ytfRe * vfRe - ytfIm * vfIm + (yttRe * vtRe - yttIm * vtIm);
+    const itIm = ytfRe * vfIm + ytfIm * vfRe + (yttRe * vtIm + yttIm * vtRe);
+    // V·conj(I) = (vRe·iRe + vIm·iIm) + j(vIm·iRe − vRe·iIm)
+    const sfRe = vfRe * ifRe - vfIm * -ifIm;
+    const sfIm = vfRe * -ifIm + vfIm * ifRe;
+    const stRe = vtRe * itRe - vtIm * -itIm;
+    const stIm = vtRe * -itIm + vtIm * itRe;
+    const index = table.caseIndex[k] as number;
+    const branch = item(caseBranches, index);
+    const lossMw = (sfRe + stRe) * base;
+    const lossMvar = (sfIm + stIm) * base;
+    totalLossMw += lossMw;
+    totalLossMvar += lossMvar;
+    branches[index] = {
+      row: branch.row,
+      fromBusId: branch.fromBusId,
+      toBusId: branch.toBusId,
       inService: true,
-      pFromMw: sf.re * base,
-      qFromMvar: sf.im * base,
-      pToMw: st.re * base,
-      qToMvar: st.im * base,
-      lossMw: (sf.re + st.re) * base,
-      lossMvar: (sf.im + st.im) * base,
+      pFromMw: sfRe * base,
+      qFromMvar: sfIm * base,
+      pToMw: stRe * base,
+      qToMvar: stIm * base,
+      lossMw,
+      lossMvar,
     };
-    totalLossMw += flow.lossMw;
-    totalLossMvar += flow.lossMvar;
-    flows.set(br.branch.row, flow);
   }
-  const branches = powerCase.branches.map(
-    (b): BranchFlow =>
-      flows.get(b.row) ?? {
+  const branchFlows = caseBranches.map(
+    (b, r): BranchFlow =>
+      branches[r] ?? {
         row: b.row,
         fromBusId: b.fromBusId,
         toBusId: b.toBusId,
@@ -141,21 +176,24 @@ export function assemblePowerFlowResult(
       },
   );
 
+  const { generatorPointers, generatorRows } = network;
   const generators = powerCase.generators.map((gen): GeneratorOutput => {
     if (!gen.inService) return { row: gen.row, busId: gen.busId, inService: false, pMw: 0, qMvar: 0 };
-    const i = network.busIndex.get(gen.busId) ?? -1;
-    const role = at(network.roles, i);
+    const i = network.busIndex.indexOf(gen.busId);
+    const role = at(roles, i);
     const bus = item(powerCase.buses, i);
-    const rows = item(network.generatorsAtBus, i);
+    const first = at(generatorPointers, i);
+    const last = at(generatorPointers, i + 1);
     let pMw = gen.pgMw;
     let qMvar = gen.qgMvar;
-    if (role === BusRole.Slack && rows[0] === gen.row) {
+    if (role === BusRole.Slack && generatorRows[first] === gen.row) {
       let others = 0;
-      for (const row of rows) if (row !== gen.row) others += item(powerCase.generators, row).pgMw;
-      pMw = at(injections.pPu, i) * base + bus.pdMw - others;
+      for (let p = first + 1; p < last; p += 1)
+        others += item(powerCase.generators, at(generatorRows, p)).pgMw;
+      pMw = at(pPu, i) * base + bus.pdMw - others;
     }
     if (role === BusRole.Slack || role === BusRole.Pv) {
-      qMvar = (at(injections.qPu, i) * base + bus.qdMvar) / rows.length;
+      qMvar = (at(qPu, i) * base + bus.qdMvar) / (last - first);
     }
     return { row: gen.row, busId: gen.busId, inService: true, pMw, qMvar };
   });
@@ -168,7 +206,7 @@ export function assemblePowerFlowResult(
     maxMismatchPu: solution.maxMismatchPu,
     baseMva: base,
     buses,
-    branches,
+    branches: branchFlows,
     generators,
     totalLossMw,
     totalLossMvar,

@@ -243,3 +243,68 @@ describe('PowerFlowWorkspace (ordering and symbolic LU kept per topology)', () =
     expect(r.totalLossMw).toBeCloseTo(solvePowerFlow(opened).totalLossMw, 12);
   });
 });
+
+describe('block LU path vs the scalar LU path it replaced', () => {
+  /**
+   * A 2,000-bus feeder, radial or meshed by ties between buses 1 + 97t and 1 + (53t + 1000) mod
+   * 2000 (impedance 3× branch t). Expected values: the same solves at 1e-10 pu with the scalar
+   * minimum-degree LU path (commit b394967, before the 2×2 block LU), printed to full precision.
+   */
+  function regressionFeeder(ties: number): PowerCase {
+    const n = 2000;
+    const c = generateRadialFeeder({ busCount: n, dgCount: n / 100, seed: 'pf-regression' }).powerCase;
+    const branches = [...c.branches];
+    for (let t = 0; t < ties; t += 1) {
+      const model = c.branches[t]!;
+      branches.push({
+        ...model,
+        row: branches.length,
+        fromBusId: 1 + ((97 * t) % n),
+        toBusId: 1 + ((53 * t + n / 2) % n),
+        rPu: 3 * model.rPu,
+        xPu: 3 * model.xPu,
+      });
+    }
+    return { ...c, branches };
+  }
+  const scalarPath = {
+    0: { lossMw: 0.06445575152952235, sumE: 1995.0226703210699, sumF: -1.0106608837098987, iterations: 3 },
+    20: { lossMw: 0.04906503669495127, sumE: 1996.216169559385, sumF: -0.7769153901910849, iterations: 3 },
+  } as const;
+
+  it.each([0, 20] as const)('%i ties: losses, Σe, Σf and iterations agree to 1e-10', (ties) => {
+    const r = solvePowerFlow(regressionFeeder(ties), { tolerancePu: 1e-10 });
+    const expected = scalarPath[ties];
+    expect(r.iterations).toBe(expected.iterations);
+    expect(Math.abs(r.totalLossMw - expected.lossMw)).toBeLessThan(1e-10);
+    expect(Math.abs(r.buses.reduce((s, b) => s + b.ePu, 0) - expected.sumE)).toBeLessThan(1e-10);
+    expect(Math.abs(r.buses.reduce((s, b) => s + b.fPu, 0) - expected.sumF)).toBeLessThan(1e-10);
+    // Power balance: slack output = load − DG output + losses.
+    const load = r.buses.reduce((s, b) => s - Math.min(b.pInjectionMw, 0), 0);
+    const injected = r.buses.reduce((s, b) => s + b.pInjectionMw, 0);
+    expect(injected).toBeCloseTo(r.totalLossMw, 9);
+    expect(load).toBeGreaterThan(0);
+  });
+
+  it('a day of slots with one workspace: network, Ybus and LU reused, answers bit-identical to fresh solves', () => {
+    const base = regressionFeeder(20);
+    const workspace = new PowerFlowWorkspace();
+    let topology: PowerFlowWorkspace['cached'];
+    for (const factor of [0.6, 0.8, 1.0]) {
+      const slot = { ...base, buses: base.buses.map((b) => ({ ...b, pdMw: b.pdMw * factor })) };
+      const reused = solvePowerFlow(slot, { tolerancePu: 1e-10, workspace });
+      const fresh = solvePowerFlow(slot, { tolerancePu: 1e-10 });
+      expect(reused.buses.map((b) => [b.ePu, b.fPu])).toEqual(fresh.buses.map((b) => [b.ePu, b.fPu]));
+      expect(reused.totalLossMw).toBe(fresh.totalLossMw);
+      if (factor === 0.6) topology = workspace.cached;
+      else expect(workspace.cached).toBe(topology);
+    }
+    // A shunt added at one bus changes Ybus but not its pattern: same LU state, new answer.
+    const shunted = { ...base, buses: base.buses.map((b, i) => (i === 10 ? { ...b, bsMvar: 0.5 } : b)) };
+    const r = solvePowerFlow(shunted, { tolerancePu: 1e-10, workspace });
+    expect(workspace.cached).toBe(topology);
+    expect(r.buses.map((b) => b.ePu)).toEqual(
+      solvePowerFlow(shunted, { tolerancePu: 1e-10 }).buses.map((b) => b.ePu),
+    );
+  });
+});

@@ -32,33 +32,52 @@ export function powerFlowResidual(
   f: Float64Array,
 ): PowerFlowResidual {
   const injections = computeBusInjections(ybus, e, f);
-  // Largest |mismatch| and where it occurs; a NaN counts as +∞.
+  const worst = new Float64Array(2);
+  largestMismatch(network, injections, e, f, worst);
+  return { maxMismatchPu: worst[0] as number, worstBus: worst[1] as number, injections };
+}
+
+/**
+ * Largest |mismatch| (into worst[0]) and the bus where it occurs (worst[1], −1 when none); a NaN
+ * counts as +∞. Alone in its function so that the engine optimizes the loop as a whole.
+ */
+function largestMismatch(
+  network: PowerFlowNetwork,
+  injections: BusInjections,
+  e: Float64Array,
+  f: Float64Array,
+  worst: Float64Array,
+): void {
+  // The results are stored inside the loop: no code after it, so an on-stack-replaced loop never
+  // reaches code without type feedback.
   let maxMismatchPu = 0;
-  let worstBus = -1;
+  worst[0] = 0;
+  worst[1] = -1;
   const { roles, pSpecifiedPu, qSpecifiedPu, vmSetPu, slackEPu, slackFPu } = network;
   const { pPu, qPu } = injections;
-  for (let i = 0; i < network.busCount; i += 1) {
+  const n = network.busCount;
+  for (let i = 0; i < n; i += 1) {
+    // Every array is read for every bus and the role only selects among the results, so the
+    // loop has type feedback for all its reads after the first bus (no rare-branch deoptimization).
     const role = roles[i];
     const ei = e[i] as number;
     const fi = f[i] as number;
-    let first = 0;
-    let second = 0;
-    if (role === BusRole.Pq) {
-      first = (pSpecifiedPu[i] as number) - (pPu[i] as number);
-      second = (qSpecifiedPu[i] as number) - (qPu[i] as number);
-    } else if (role === BusRole.Pv) {
-      const v = vmSetPu[i] as number;
-      first = (pSpecifiedPu[i] as number) - (pPu[i] as number);
-      second = v * v - (ei * ei + fi * fi);
-    } else if (role === BusRole.Slack) {
-      first = ei - (slackEPu[i] as number);
-      second = fi - (slackFPu[i] as number);
-    }
-    const worst = larger(larger(maxMismatchPu, first), second);
-    if (worst !== maxMismatchPu) {
-      maxMismatchPu = worst;
-      worstBus = i;
+    const v = vmSetPu[i] as number;
+    const pMismatch = (pSpecifiedPu[i] as number) - (pPu[i] as number);
+    const qMismatch = (qSpecifiedPu[i] as number) - (qPu[i] as number);
+    const vMismatch = v * v - (ei * ei + fi * fi);
+    const eMismatch = ei - (slackEPu[i] as number);
+    const fMismatch = fi - (slackFPu[i] as number);
+    const isPq = role === BusRole.Pq;
+    const isPv = role === BusRole.Pv;
+    const isSlack = role === BusRole.Slack;
+    const first = isSlack ? eMismatch : isPq || isPv ? pMismatch : 0;
+    const second = isSlack ? fMismatch : isPq ? qMismatch : isPv ? vMismatch : 0;
+    const largest = larger(larger(maxMismatchPu, first), second);
+    if (largest !== maxMismatchPu) {
+      maxMismatchPu = largest;
+      worst[0] = largest;
+      worst[1] = i;
     }
   }
-  return { maxMismatchPu, worstBus, injections };
 }

@@ -30,8 +30,9 @@ export function solvePowerFlow(
   options: Readonly<PowerFlowOptions> = {},
 ): PowerFlowResult {
   const method = options.method ?? 'nr';
-  const network = preparePowerFlowNetwork(powerCase);
-  const ybus = buildYbus(network);
+  const workspace = options.workspace;
+  const network = workspace?.prepareNetwork(powerCase) ?? preparePowerFlowNetwork(powerCase);
+  const ybus = workspace?.ybusOf(network) ?? buildYbus(network);
   const solution =
     method === 'bfs'
       ? solveBackwardForwardSweep(network, ybus, options)

@@ -17,6 +17,7 @@
  */
 import { CarbonTraceError } from '../common/errors';
 import type { CsrMatrix } from './csr-matrix';
+import { eliminationPattern } from './elimination-pattern';
 import { checkPermutation, DEFAULT_PIVOT_TOLERANCE } from './sparse-lu';
 
 /** The symbolic factorization of one sparsity pattern, with the numeric factors of the last refactor. */
@@ -93,8 +94,7 @@ export class SparseLuSymbolic {
 
   /**
    * Symbolic analysis of a square matrix for the symmetric order Q (pivot k = row and column
-   * Q[k]): the elimination tree of the pattern of A + Aᵀ, then each row of L (= column of U) as its
-   * row subtree, as in CSparse's `cs_etree` and `cs_ereach`. Linear in the entries of L and U.
+   * Q[k]); see `elimination-pattern.ts`. Linear in the entries of L and U.
    * @throws CarbonTraceError DIMENSION_MISMATCH for a non-square matrix or an order of the wrong
    * length; INVALID_ARGUMENT when the order is not a permutation.
    */
@@ -112,122 +112,18 @@ export class SparseLuSymbolic {
       });
     }
     checkPermutation(columnOrder);
-    const position = new Int32Array(n);
-    for (let k = 0; k < n; k += 1) position[columnOrder[k] as number] = k;
-    // Lower neighbours of each ordered node in the pattern of A + Aᵀ (duplicates allowed).
-    const { rowPointers, columnIndices } = matrix;
-    const lowerPointers = new Int32Array(n + 1);
-    for (let r = 0; r < n; r += 1) {
-      const end = rowPointers[r + 1] as number;
-      for (let p = rowPointers[r] as number; p < end; p += 1) {
-        const i = position[r] as number;
-        const j = position[columnIndices[p] as number] as number;
-        if (i === j) continue;
-        const hi = i > j ? i : j;
-        lowerPointers[hi + 1] = (lowerPointers[hi + 1] as number) + 1;
-      }
-    }
-    for (let k = 0; k < n; k += 1)
-      lowerPointers[k + 1] = (lowerPointers[k + 1] as number) + (lowerPointers[k] as number);
-    const lowerNext = lowerPointers.slice(0, n);
-    const lower = new Int32Array(lowerPointers[n] as number);
-    for (let r = 0; r < n; r += 1) {
-      const end = rowPointers[r + 1] as number;
-      for (let p = rowPointers[r] as number; p < end; p += 1) {
-        const i = position[r] as number;
-        const j = position[columnIndices[p] as number] as number;
-        if (i === j) continue;
-        const hi = i > j ? i : j;
-        const slot = lowerNext[hi] as number;
-        lowerNext[hi] = slot + 1;
-        lower[slot] = i > j ? j : i;
-      }
-    }
-    // Elimination tree (with path compression through `ancestor`).
-    const parent = new Int32Array(n).fill(-1);
-    const ancestor = new Int32Array(n).fill(-1);
-    for (let k = 0; k < n; k += 1) {
-      const end = lowerPointers[k + 1] as number;
-      for (let p = lowerPointers[k] as number; p < end; p += 1) {
-        let r = lower[p] as number;
-        while (r !== -1 && r < k) {
-          const up = ancestor[r] as number;
-          ancestor[r] = k;
-          if (up === -1) parent[r] = k;
-          r = up;
-        }
-      }
-    }
-    // Row k of L = the row subtree of k; stored as column k of U, ascending, diagonal last.
-    const mark = new Int32Array(n).fill(-1);
-    const uPointers = new Int32Array(n + 1);
-    let uIndices = new Int32Array(Math.max(2 * (lower.length + n), 16));
-    let uCount = 0;
-    const lCounts = new Int32Array(n + 1);
-    for (let k = 0; k < n; k += 1) {
-      uPointers[k] = uCount;
-      mark[k] = k;
-      const end = lowerPointers[k + 1] as number;
-      for (let p = lowerPointers[k] as number; p < end; p += 1) {
-        for (let r = lower[p] as number; mark[r] !== k; r = parent[r] as number) {
-          mark[r] = k;
-          if (uCount === uIndices.length) {
-            const grown = new Int32Array(2 * uIndices.length);
-            grown.set(uIndices);
-            uIndices = grown;
-          }
-          uIndices[uCount] = r;
-          uCount += 1;
-          lCounts[r + 1] = (lCounts[r + 1] as number) + 1;
-        }
-      }
-      const start = uPointers[k] as number;
-      if (uCount - start > 32) uIndices.subarray(start, uCount).sort();
-      else
-        for (let p = start + 1; p < uCount; p += 1) {
-          const value = uIndices[p] as number;
-          let q = p - 1;
-          while (q >= start && (uIndices[q] as number) > value) {
-            uIndices[q + 1] = uIndices[q] as number;
-            q -= 1;
-          }
-          uIndices[q + 1] = value;
-        }
-      if (uCount === uIndices.length) {
-        const grown = new Int32Array(2 * uIndices.length);
-        grown.set(uIndices);
-        uIndices = grown;
-      }
-      uIndices[uCount] = k;
-      uCount += 1;
-    }
-    uPointers[n] = uCount;
-    // L by columns: the diagonal first, then rows k > j with U(j, k) stored, ascending.
-    const lPointers = new Int32Array(n + 1);
-    for (let j = 0; j < n; j += 1)
-      lPointers[j + 1] = (lPointers[j] as number) + 1 + (lCounts[j + 1] as number);
-    const lNext = new Int32Array(n);
-    const lIndices = new Int32Array(lPointers[n] as number);
-    for (let j = 0; j < n; j += 1) {
-      const start = lPointers[j] as number;
-      lIndices[start] = j;
-      lNext[j] = start + 1;
-    }
-    for (let k = 0; k < n; k += 1) {
-      const end = (uPointers[k + 1] as number) - 1;
-      for (let p = uPointers[k] as number; p < end; p += 1) {
-        const j = uIndices[p] as number;
-        const slot = lNext[j] as number;
-        lNext[j] = slot + 1;
-        lIndices[slot] = k;
-      }
-    }
+    const { lPointers, lIndices, uPointers, uIndices } = eliminationPattern(
+      n,
+      matrix.rowPointers,
+      matrix.columnIndices,
+      columnOrder,
+    );
     return new SparseLuSymbolic(
       matrix,
       columnOrder,
       pivotTolerance,
       { pointers: lPointers, indices: lIndices },
-      { pointers: uPointers, indices: uIndices.slice(0, uCount) },
+      { pointers: uPointers, indices: uIndices },
     );
   }
 

@@ -3,10 +3,10 @@
  * rows, and the generator power parameter matrix G (N×K, G[bus(g), g] = P_Gg, B4) as a row-major
  * `Float64Array`.
  */
-import { CarbonTraceError } from '../common/errors';
 import { at } from '../sparse/checked-access';
 import { type CsrMatrix, TripletBuilder } from '../sparse/csr-matrix';
 import type { DistributionSystem } from './distribution-system';
+import { fillOrderedRows, layOutOrderedRows, type OrderedRows } from './ordered-rows';
 
 /**
  * A of each system, built once: a DistributionSystem is immutable, so its CSR matrix is kept
@@ -23,56 +23,30 @@ export function distributionMatrix(system: DistributionSystem): CsrMatrix {
   return matrix;
 }
 
-/**
- * The off-diagonal rows of A regrouped in a topological order (row t of this table is row
- * order[t] of A, entries in A's column order), so that forward substitution reads its entries
- * sequentially. Built once per system and order, cached like the matrix.
- */
-export interface OrderedRows {
-  readonly order: Int32Array;
-  /** Entries of the t-th row in the order are at pointers[t] .. pointers[t+1]−1. */
-  readonly pointers: Int32Array;
-  readonly columns: Int32Array;
-  readonly values: Float64Array;
-}
+export type { OrderedRows } from './ordered-rows';
 
 const orderedCache = new WeakMap<DistributionSystem, OrderedRows>();
 
 /**
- * A's off-diagonal rows in `order`, cached with the system.
+ * A's off-diagonal rows in `order` (see {@link OrderedRows}), built on first use and cached with
+ * the system.
  * @throws CarbonTraceError DIMENSION_MISMATCH when `order` is not a list of N node indices.
  */
 export function orderedOffDiagonalRows(system: DistributionSystem, order: Int32Array): OrderedRows {
   const known = orderedCache.get(system);
   if (known?.order === order) return known;
-  const n = system.size;
-  if (order.length !== n || !order.every((x) => x >= 0 && x < n)) {
-    throw new CarbonTraceError('DIMENSION_MISMATCH', 'the order does not list the nodes of the system', {
-      size: n,
-      order: order.length,
-    });
-  }
-  const { rowPointers, columnIndices, values } = distributionMatrix(system);
-  const pointers = new Int32Array(n + 1);
-  const count = values.length - n;
-  const columns = new Int32Array(Math.max(count, 0));
-  const ordered = new Float64Array(Math.max(count, 0));
-  let out = 0;
-  for (let t = 0; t < n; t += 1) {
-    const x = order[t] as number;
-    const end = rowPointers[x + 1] as number;
-    for (let p = rowPointers[x] as number; p < end; p += 1) {
-      const y = columnIndices[p] as number;
-      if (y === x) continue;
-      columns[out] = y;
-      ordered[out] = values[p] as number;
-      out += 1;
-    }
-    pointers[t + 1] = out;
-  }
-  const rows = { order, pointers, columns, values: ordered };
+  const { rows, cols, values } = system.offDiagonal;
+  const ordered = fillOrderedRows(layOutOrderedRows(system.size, rows, cols, order), values);
+  orderedCache.set(system, ordered);
+  return ordered;
+}
+
+/**
+ * Keeps rows already ordered for `system` (by a tracing workspace that reuses the layout of a
+ * previous system with the same pattern), so that {@link orderedOffDiagonalRows} returns them.
+ */
+export function rememberOrderedRows(system: DistributionSystem, rows: OrderedRows): void {
   orderedCache.set(system, rows);
-  return rows;
 }
 
 function buildDistributionMatrix(system: DistributionSystem): CsrMatrix {

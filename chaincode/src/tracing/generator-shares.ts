@@ -36,18 +36,86 @@ export interface GeneratorShares {
 }
 
 /**
- * Forward substitution in topological order (O(nnz·K)).
- * @throws CarbonTraceError FLOW_CYCLE when the flow graph has no topological order.
+ * Forward substitution in topological order (O(nnz·K)): row x of X is set to G's row x, then
+ * A[x,y]·X[y,:] is subtracted for each supplier y, rows in topological order. A's rows in that
+ * order are built once per system (or per pattern, with a tracing workspace) and cached.
+ * @param into N×K buffer to write X into (every entry is written); a new array when absent.
+ * @throws CarbonTraceError FLOW_CYCLE when the flow graph has no topological order;
+ * DIMENSION_MISMATCH when `into` is not N×K.
  */
-export function solveSharesByForwardSubstitution(system: DistributionSystem): Float64Array {
+export function solveSharesByForwardSubstitution(
+  system: DistributionSystem,
+  into?: Float64Array,
+): Float64Array {
   const order = system.topologicalOrder;
   if (order === undefined) {
     throw new CarbonTraceError('FLOW_CYCLE', 'the flow graph has a directed cycle: no topological order', {});
   }
+  const size = system.size;
   const k = system.generators.length;
+  if (into !== undefined && into.length !== size * k) {
+    throw new CarbonTraceError('DIMENSION_MISMATCH', 'the buffer for X is not N×K', {
+      expected: size * k,
+      actual: into.length,
+    });
+  }
   const { pointers, columns, values } = orderedOffDiagonalRows(system, order);
-  const shares = generatorMatrix(system);
-  // Indices were validated when the rows were built; raw reads from here on.
+  const generators = system.generators;
+  for (let g = 0; g < k; g += 1) {
+    const node = (generators[g] as (typeof generators)[number]).node;
+    if (!(node >= 0 && node < size)) {
+      throw new CarbonTraceError('DIMENSION_MISMATCH', 'a unit is not at a node of the system', { unit: g });
+    }
+  }
+  if (into === undefined) {
+    // A new (zeroed) array: G in place, then the rows in order.
+    const shares = new Float64Array(size * k);
+    for (let g = 0; g < k; g += 1) {
+      const unit = generators[g] as (typeof generators)[number];
+      const p = unit.node * k + g;
+      shares[p] = (shares[p] as number) + unit.pMw;
+    }
+    substituteRows(shares, order, pointers, columns, values, k);
+    return shares;
+  }
+  // A lent buffer holds the previous trace: each row is cleared and given its G entries (the units
+  // of node x are firstUnit[x], nextUnit[...], ..., −1 ends the list) just before it is computed.
+  const firstUnit = new Int32Array(size).fill(-1);
+  const nextUnit = new Int32Array(k);
+  for (let g = k - 1; g >= 0; g -= 1) {
+    const node = (generators[g] as (typeof generators)[number]).node;
+    nextUnit[g] = firstUnit[node] as number;
+    firstUnit[node] = g;
+  }
+  for (let t = 0; t < size; t += 1) {
+    const base = (order[t] as number) * k;
+    into.fill(0, base, base + k);
+    for (let g = firstUnit[order[t] as number] as number; g >= 0; g = nextUnit[g] as number) {
+      into[base + g] = (into[base + g] as number) + (generators[g] as (typeof generators)[number]).pMw;
+    }
+    const end = pointers[t + 1] as number;
+    for (let p = pointers[t] as number; p < end; p += 1) {
+      const axy = values[p] as number;
+      const from = (columns[p] as number) * k;
+      for (let c = 0; c < k; c += 1)
+        into[base + c] = (into[base + c] as number) - axy * (into[from + c] as number);
+    }
+  }
+  return into;
+}
+
+/**
+ * X[x,:] −= A[x,y]·X[y,:] over A's off-diagonal rows in topological order (indices validated when
+ * the rows were built; raw reads).
+ */
+function substituteRows(
+  shares: Float64Array,
+  order: Int32Array,
+  pointers: Int32Array,
+  columns: Int32Array,
+  values: Float64Array,
+  k: number,
+): void {
   for (let t = 0; t < order.length; t += 1) {
     const base = (order[t] as number) * k;
     const end = pointers[t + 1] as number;
@@ -58,7 +126,6 @@ export function solveSharesByForwardSubstitution(system: DistributionSystem): Fl
         shares[base + c] = (shares[base + c] as number) - axy * (shares[from + c] as number);
     }
   }
-  return shares;
 }
 
 /**
@@ -136,14 +203,18 @@ function validateShares(system: DistributionSystem, shares: Float64Array): void 
   }
 }
 
-/** Computes X by the chosen path (`auto`: fast if acyclic, else sparse). */
+/**
+ * Computes X by the chosen path (`auto`: fast if acyclic, else sparse).
+ * @param into N×K buffer the fast path writes X into (the other paths return their own array).
+ */
 export function traceGeneratorShares(
   system: DistributionSystem,
   method: ShareMethod = 'auto',
+  into?: Float64Array,
 ): GeneratorShares {
   switch (method) {
     case 'fast':
-      return { sharesMw: solveSharesByForwardSubstitution(system), method };
+      return { sharesMw: solveSharesByForwardSubstitution(system, into), method };
     case 'sparse':
       return { sharesMw: solveSharesBySparseLu(system), method };
     case 'dense':
@@ -151,6 +222,6 @@ export function traceGeneratorShares(
     case 'auto':
       return system.topologicalOrder === undefined
         ? { sharesMw: solveSharesBySparseLu(system), method: 'sparse' }
-        : { sharesMw: solveSharesByForwardSubstitution(system), method: 'fast' };
+        : { sharesMw: solveSharesByForwardSubstitution(system, into), method: 'fast' };
   }
 }

@@ -9,6 +9,7 @@
  */
 import { CarbonTraceError } from '../common/errors';
 import type { DistributionSystem } from './distribution-system';
+import type { TraceMatrixName, TracingWorkspace } from './tracing-workspace';
 
 /** Per-unit components, MW. */
 export interface TraceComponents {
@@ -22,8 +23,17 @@ export interface TraceComponents {
   readonly receivingMw: Float64Array;
 }
 
-/** Splits X into load, loss and branch components (B6–B8). */
-export function traceComponents(system: DistributionSystem, sharesMw: Float64Array): TraceComponents {
+/**
+ * Splits X into load, loss and branch components (B6–B8). The sending-end components are X's rows
+ * of the virtual nodes themselves (a view of `sharesMw`, not a copy).
+ * @param workspace lends the n×K and m×K matrices (overwritten by its next trace); new arrays when absent.
+ * @throws CarbonTraceError DIMENSION_MISMATCH when X is not N×K.
+ */
+export function traceComponents(
+  system: DistributionSystem,
+  sharesMw: Float64Array,
+  workspace?: TracingWorkspace,
+): TraceComponents {
   const k = system.generators.length;
   const n = system.busCount;
   const m = system.branchCount;
@@ -34,25 +44,33 @@ export function traceComponents(system: DistributionSystem, sharesMw: Float64Arr
       k,
     });
   }
-  const loadMw = new Float64Array(n * k);
+  const matrix = (name: TraceMatrixName, length: number): Float64Array =>
+    workspace?.matrix(name, length) ?? new Float64Array(length);
+  const loadMw = matrix('loadComponent', n * k);
+  const throughFlowMw = system.throughFlowMw;
+  const nodeLoadMw = system.loadMw;
   for (let i = 0; i < n; i += 1) {
-    const rho = (system.loadMw[i] as number) / (system.throughFlowMw[i] as number);
-    for (let g = 0; g < k; g += 1) loadMw[i * k + g] = rho * (sharesMw[i * k + g] as number);
+    const rho = (nodeLoadMw[i] as number) / (throughFlowMw[i] as number);
+    const base = i * k;
+    for (let g = 0; g < k; g += 1) loadMw[base + g] = rho * (sharesMw[base + g] as number);
   }
-  const lossMw = new Float64Array(m * k);
-  const sendingMw = new Float64Array(m * k);
-  const receivingMw = new Float64Array(m * k);
+  const lossMw = matrix('lossComponent', m * k);
+  const receivingMw = matrix('receivingComponent', m * k);
+  const branchLossMw = system.lossMw;
+  const branchReceivingMw = system.receivingMw;
   for (let b = 0; b < m; b += 1) {
     const v = n + b;
-    const sending = system.throughFlowMw[v] as number;
-    const rhoLoss = (system.lossMw[v] as number) / sending;
-    const rhoReceiving = (system.receivingMw[v] as number) / sending;
+    const sending = throughFlowMw[v] as number;
+    const rhoLoss = (branchLossMw[v] as number) / sending;
+    const rhoReceiving = (branchReceivingMw[v] as number) / sending;
+    const from = v * k;
+    const base = b * k;
     for (let g = 0; g < k; g += 1) {
-      const xv = sharesMw[v * k + g] as number;
-      sendingMw[b * k + g] = xv;
-      lossMw[b * k + g] = rhoLoss * xv;
-      receivingMw[b * k + g] = rhoReceiving * xv;
+      const xv = sharesMw[from + g] as number;
+      lossMw[base + g] = rhoLoss * xv;
+      receivingMw[base + g] = rhoReceiving * xv;
     }
   }
+  const sendingMw = sharesMw.subarray(n * k, (n + m) * k);
   return { loadMw, lossMw, sendingMw, receivingMw };
 }

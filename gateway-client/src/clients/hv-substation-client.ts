@@ -18,6 +18,9 @@ import { isContractError } from '../sdk/client-errors';
 import type { AnchorEntry } from '../sdk/anchor-entry';
 import { arrayField, asObject, booleanField, numberField, recordWith, stringField } from './result-decoders';
 
+/** How long a seal refused with NOT_FOUND is asked again (verifier lag), ms. */
+const SEAL_VERIFIER_LAG_MS = 60_000;
+
 /** The verification-block schedule at the time of the query (`Governance:GetSchedule`). */
 export interface VerificationSchedule {
   /** `open` before an active epoch (any HV node), `consensus` (any consensus node), `slots` (timed). */
@@ -181,12 +184,17 @@ class HvSubstationClientImpl implements HvSubstationClient {
   }
 
   sealSlot(slot: number): Promise<Submitted<SealedSlotPackage>> {
-    // the verifier's peer may not hold the LV submissions the HV's peer holds yet (NOT_FOUND)
-    return allowingVerifierLag(() =>
-      this.#index.submit('Seal', recordWith<SealedSlotPackage>('sealed package', 'slot', 'sha256'), {
-        arguments: [String(slot)],
-        endorsingOrganizations: this.#endorsers,
-      }),
+    // the verifier's peer may not hold the LV submissions the HV's peer holds yet (NOT_FOUND); after
+    // an orderer failure a peer can stay that far behind until it changes its block source (the
+    // soak's leader fault: the regulator's peer was more than 8 s behind on slave-hv1), so the
+    // budget here is a minute, not the default 8 s
+    return allowingVerifierLag(
+      () =>
+        this.#index.submit('Seal', recordWith<SealedSlotPackage>('sealed package', 'slot', 'sha256'), {
+          arguments: [String(slot)],
+          endorsingOrganizations: this.#endorsers,
+        }),
+      SEAL_VERIFIER_LAG_MS,
     );
   }
 

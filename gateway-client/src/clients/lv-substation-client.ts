@@ -3,12 +3,14 @@
  * per-slot measurements to its HV substation's slave channel (carbon-slave `Measurement`).
  */
 import type {
+  MeasurementBatchResult,
   MeasurementRecord,
   MeasurementSubmission,
   TopologyReference,
   TopologySubmission,
 } from '@carbontrace/chaincode';
 import type { ContractClient, Submitted } from '../sdk/contract-client';
+import { isContractError } from '../sdk/client-errors';
 import { asObject, recordWith, stringField } from './result-decoders';
 import { allowingVerifierLag } from './verifier-lag';
 
@@ -24,11 +26,28 @@ export interface LvSubstationClient {
   /** A registered topology's reference. @throws {@link ContractError} NOT_FOUND. */
   topology(id: string): Promise<TopologyReference>;
   /**
+   * {@link registerTopology}, or, when the id is already registered (a rerun, a retried job), the
+   * registered reference; a different topology under that id then shows as HASH_MISMATCH when a
+   * measurement refers to it. @throws {@link ContractError} INVALID_ARGUMENT naming field and bus.
+   */
+  ensureTopology(topology: Readonly<TopologySubmission>): Promise<TopologyReference>;
+  /**
    * Submits the first measurement of a slot.
    * @throws {@link ContractError} ALREADY_EXISTS for a second submission (use {@link amendMeasurement});
-   * INVALID_STATE when the slot is sealed; INVALID_ARGUMENT naming field, bus and value.
+   * INVALID_STATE when the slot is sealed; INVALID_ARGUMENT naming field, bus and value; NOT_FOUND
+   * for a topology id no peer has registered (after about 8 s of asking again, for verifier lag).
    */
   submitMeasurement(measurement: Readonly<MeasurementSubmission>): Promise<Submitted<MeasurementRecord>>;
+  /**
+   * Submits the first measurements of several slots in one transaction (carbon-slave
+   * `Measurement:SubmitBatch`, at most 512 slots). Safe to retry and to overlap an earlier batch:
+   * slots already holding the identical submission come back in `unchanged` and are not written again.
+   * @throws {@link ContractError} INVALID_ARGUMENT naming `measurements[i]`, field, bus and value (nothing
+   * written); ALREADY_EXISTS when a slot holds a different submission; INVALID_STATE when a slot is sealed.
+   */
+  submitMeasurements(
+    measurements: readonly Readonly<MeasurementSubmission>[],
+  ): Promise<Submitted<MeasurementBatchResult>>;
   /**
    * Stores a new version of a slot's measurement (until the slot is sealed), replacing version
    * `expectedVersion` (default: the version current when called). A retry of the same amendment
@@ -65,6 +84,13 @@ export function newLvSubstationClient(options: Readonly<LvSubstationClientOption
 }
 
 const decodeMeasurement = recordWith<MeasurementRecord>('measurement', 'slot', 'substation', 'version');
+const decodeBatch = recordWith<MeasurementBatchResult>(
+  'measurement batch result',
+  'substation',
+  'stored',
+  'unchanged',
+  'readings',
+);
 
 class LvSubstationClientImpl implements LvSubstationClient {
   readonly substation: string;
@@ -89,6 +115,15 @@ class LvSubstationClientImpl implements LvSubstationClient {
     return result;
   }
 
+  async ensureTopology(topology: Readonly<TopologySubmission>): Promise<TopologyReference> {
+    try {
+      return await this.registerTopology(topology);
+    } catch (error: unknown) {
+      if (isContractError(error, 'ALREADY_EXISTS')) return this.topology(topology.id);
+      throw error;
+    }
+  }
+
   topology(id: string): Promise<TopologyReference> {
     return this.#measurement.evaluate(
       'GetTopology',
@@ -105,6 +140,17 @@ class LvSubstationClientImpl implements LvSubstationClient {
     return allowingVerifierLag(() =>
       this.#measurement.submit('Submit', decodeMeasurement, {
         arguments: [JSON.stringify(measurement)],
+        ...this.#endorsers,
+      }),
+    );
+  }
+
+  submitMeasurements(
+    measurements: readonly Readonly<MeasurementSubmission>[],
+  ): Promise<Submitted<MeasurementBatchResult>> {
+    return allowingVerifierLag(() =>
+      this.#measurement.submit('SubmitBatch', decodeBatch, {
+        arguments: [JSON.stringify({ measurements })],
         ...this.#endorsers,
       }),
     );

@@ -14,7 +14,6 @@ import { openGridCompany, openHvSubstation, openLvSubstation, openRegulator } fr
 import type { AnchorVerification, ProviderView } from '../clients/regulator-client';
 import { newQsccBlockReader } from '../clients/regulator-client';
 import { anchorEntryOf } from '../relay/anchor-relay';
-import { isContractError } from '../sdk/client-errors';
 import { MASTER_CHAINCODE, MASTER_CHANNEL } from '../sdk/network-names';
 import type { RunningProcess } from '../process/running-process';
 import { startAnchorRelay } from '../process/start-anchor-relay';
@@ -23,7 +22,6 @@ import type { ProviderConduct } from '../worker/provider-computation';
 import type { AnswerTracker } from './answer-tracker';
 import { startAnswerTracker } from './answer-tracker';
 import { newLedgerWaiter } from '../sdk/ledger-height';
-import type { HvRegion } from './feeder-split';
 import { splitCase33bw } from './feeder-split';
 import { ensureActiveEpoch } from './governance-epoch';
 import { regionSlot } from './slot-data';
@@ -70,8 +68,10 @@ export interface MainJobOptions {
   readonly configDir?: string;
   /** Providers. @default {@link DEFAULT_PROVIDERS} */
   readonly providers?: readonly JobProvider[];
-  /** Providers whose workers run outside this process (restart tests). @default none */
+  /** Providers whose workers run outside this process (`carbontrace worker`). @default none */
   readonly externalWorkers?: readonly string[];
+  /** HV substations whose anchor relays run outside this process (`carbontrace relay`). @default none */
+  readonly externalRelays?: readonly string[];
   /** Providers I and II to request for every task. @default the cheapest eligible (contract's choice) */
   readonly requestedProviders?: readonly [string, string];
   /** Length of a verification-block slot when governance is initialized here, s. @default 2 */
@@ -154,7 +154,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
           });
           opened.push(lv);
           lvs.set(feeder.lv, lv.client);
-          topologies.set(feeder.lv, await registerTopology(lv.client, feeder.topology));
+          topologies.set(feeder.lv, await lv.client.ensureTopology(feeder.topology));
         }
         const hvLedger = newLedgerWaiter(
           (channel) => hv.connection.network(channel),
@@ -187,6 +187,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     const workDir = path.join(options.workDir, `network-${anchorEntryOf(genesis).headerHash.slice(0, 12)}`);
     await fs.mkdir(workDir, { recursive: true });
     for (const region of split.regions) {
+      if (options.externalRelays?.includes(region.hv) === true) continue;
       processes.push(
         await startAnchorRelay({
           hv: region.hv,
@@ -304,18 +305,6 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
     for (const o of opened) o.close();
-  }
-}
-
-async function registerTopology(
-  lv: LvSubstationClient,
-  topology: HvRegion['feeders'][number]['topology'],
-): Promise<TopologyReference> {
-  try {
-    return await lv.registerTopology(topology);
-  } catch (error: unknown) {
-    if (isContractError(error, 'ALREADY_EXISTS')) return lv.topology(topology.id);
-    throw error;
   }
 }
 

@@ -36,6 +36,10 @@ split between two HV substations, writes out/report.json and out/report.md, and 
   --case FILE       the case33bw file (default the committed copy)
   --slot-seconds S  EA-DPoS verification-block slot length when this run opens the epoch (default 2)
   --slot-deadline-s S  longest time one slot may take before the job stops and says why (default 180)
+  --external-relays HV[,HV]  these HV substations' anchor relays run as their own processes
+                    (carbontrace relay --hv HV); the job does not start them
+  --external-workers CLOUD[,CLOUD]  these providers' workers run as their own processes
+                    (carbontrace worker --provider CLOUD); the job does not start them
   --help            this text
 Exit codes: 0 all traces accepted and verified, 1 otherwise, 2 bad arguments or bad data (nothing submitted).`;
 
@@ -53,6 +57,8 @@ interface JobArguments {
   readonly casePath: string | undefined;
   readonly slotSeconds: number;
   readonly slotDeadlineS: number | undefined;
+  readonly externalRelays: readonly string[];
+  readonly externalWorkers: readonly string[];
 }
 
 function parseArguments(argv: readonly string[]): JobArguments | string {
@@ -66,6 +72,8 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
   let casePath: string | undefined;
   let slotSeconds = 2;
   let slotDeadlineS: number | undefined;
+  let externalRelays: string[] = [];
+  let externalWorkers: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = argv[i + 1];
@@ -120,6 +128,20 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
         slotDeadlineS = Number(value);
         i++;
         break;
+      case '--external-relays':
+        if (value === undefined || !/^Hv[A-Za-z0-9]+(,Hv[A-Za-z0-9]+)*$/.test(value)) {
+          return `--external-relays needs HV substations separated by commas, e.g. Hv1,Hv2 (got ${value ?? 'nothing'})`;
+        }
+        externalRelays = value.split(',');
+        i++;
+        break;
+      case '--external-workers':
+        if (value === undefined || !/^Cloud[A-Za-z0-9]+(,Cloud[A-Za-z0-9]+)*$/.test(value)) {
+          return `--external-workers needs cloud providers separated by commas, e.g. CloudA (got ${value ?? 'nothing'})`;
+        }
+        externalWorkers = value.split(',');
+        i++;
+        break;
       case '--case':
         if (value === undefined) return '--case needs a file';
         casePath = path.resolve(value);
@@ -133,7 +155,20 @@ function parseArguments(argv: readonly string[]): JobArguments | string {
     return `--slots needs a whole number from 1 to 24 for the built-in day (got ${slots})`;
   }
   if (from !== undefined && dataDir === undefined) return '--from needs --data';
-  return { slots, dataDir, from, check, help, json, outDir, casePath, slotSeconds, slotDeadlineS };
+  return {
+    slots,
+    dataDir,
+    from,
+    check,
+    help,
+    json,
+    outDir,
+    casePath,
+    slotSeconds,
+    slotDeadlineS,
+    externalRelays,
+    externalWorkers,
+  };
 }
 
 async function main(): Promise<number> {
@@ -202,6 +237,8 @@ async function main(): Promise<number> {
     workDir: path.join(repoRoot, '.run', 'main-job'),
     slotSeconds: args.slotSeconds,
     ...(args.slotDeadlineS === undefined ? {} : { slotDeadlineMs: args.slotDeadlineS * 1000 }),
+    externalRelays: args.externalRelays,
+    externalWorkers: args.externalWorkers,
     progress: say,
   });
   const summary = summarize(result, slots);

@@ -166,8 +166,19 @@ export class TransportError extends GatewayClientError {
       this.endorsersDiverged ||
       this.chaincodeUnreachable ||
       this.endorserUnreachable ||
-      this.privateDataUndelivered
+      this.privateDataUndelivered ||
+      this.commitStatusInterrupted
     );
+  }
+
+  /**
+   * The peer ended the wait for a commit status with CANCELLED ("Call cancelled": its block
+   * delivery was cut, e.g. while the orderers changed their BFT leader). The transaction was
+   * handed to the orderers already, so it is only ever polled again or re-sent with the same id
+   * (contract-client.ts), never proposed afresh.
+   */
+  get commitStatusInterrupted(): boolean {
+    return this.status === 'CANCELLED' && this.step === 'commit-status';
   }
 
   /**

@@ -17,8 +17,14 @@ type Outcome =
     }
   | { readonly kind: 'throw'; readonly error: Error };
 
-/** Outcome options: `submitFailures` transport failures when handing the transaction to the orderer. */
-type CommitOutcome = Extract<Outcome, { kind: 'commit' }> & { readonly submitFailures?: number };
+/**
+ * Outcome options: `submitFailures` transport failures when handing the transaction to the orderer;
+ * `lostSends` sends the orderers accept but never order (their commit status never comes).
+ */
+type CommitOutcome = Extract<Outcome, { kind: 'commit' }> & {
+  readonly submitFailures?: number;
+  readonly lostSends?: number;
+};
 
 const encoder = new TextEncoder();
 
@@ -54,8 +60,8 @@ function fakeContract(outcomes: Outcome[]): {
     if (o === undefined) throw new Error('no scripted outcome left');
     return o;
   };
-  const submittedOf = (o: CommitOutcome, id: string): SubmittedTransaction => {
-    let failures = o.statusFailures ?? 0;
+  const submittedOf = (o: CommitOutcome, id: string, lost = false): SubmittedTransaction => {
+    let failures = lost ? Number.POSITIVE_INFINITY : (o.statusFailures ?? 0);
     const submitted = {
       getTransactionId: () => id,
       getResult: () => encoder.encode(JSON.stringify(o.result)),
@@ -103,15 +109,19 @@ function fakeContract(outcomes: Outcome[]): {
         if (o.kind === 'throw') return Promise.reject(o.error);
         const id = `tx${++tx}`;
         let submitFailures = (o as CommitOutcome).submitFailures ?? 0;
+        let lostSends = (o as CommitOutcome).lostSends ?? 0;
         return Promise.resolve({
           getTransactionId: () => id,
+          getResult: () => encoder.encode(JSON.stringify(o.result)),
           submit: (): Promise<SubmittedTransaction> => {
             sends++;
             if (submitFailures > 0) {
               submitFailures--;
               return Promise.reject(submitError(id));
             }
-            return Promise.resolve(submittedOf(o, id));
+            const lost = lostSends > 0;
+            if (lost) lostSends--;
+            return Promise.resolve(submittedOf(o, id, lost));
           },
         });
       },
@@ -199,6 +209,113 @@ describe('ContractClient.submit', () => {
     const submitted = await client(fake.contract).submit('Submit', asObject);
     expect(fake.calls).toHaveLength(1);
     expect(fake.sends()).toBe(3);
+    expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 } });
+  });
+
+  it('hands a transaction whose commit status never came to the orderers again, same id, after a ledger look-up', async () => {
+    // the ordering service took the first send but never ordered it (its leader restarted)
+    const fake = fakeContract([
+      { kind: 'commit', code: StatusCode.VALID, result: { ok: 1 }, lostSends: 1 } as CommitOutcome,
+    ]);
+    const looked: string[] = [];
+    const submitted = await newContractClient({
+      contract: fake.contract,
+      channel: 'master',
+      contractName: 'Trace',
+      retry: fast,
+      commitStatusRetry: fast,
+      lookupCommitted: (id) => {
+        looked.push(id);
+        return Promise.resolve(undefined);
+      },
+      retryHooks: { sleep: () => Promise.resolve() },
+    }).submit('ConditionB', asObject);
+    expect(fake.calls).toHaveLength(1); // never a fresh proposal
+    expect(fake.sends()).toBe(2);
+    expect(looked).toEqual(['tx1']);
+    expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 }, blockNumber: 42n });
+  });
+
+  it('takes a lost-looking transaction found on the ledger as committed, without sending it again', async () => {
+    const fake = fakeContract([
+      { kind: 'commit', code: StatusCode.VALID, result: { ok: 1 }, lostSends: 5 } as CommitOutcome,
+    ]);
+    const submitted = await newContractClient({
+      contract: fake.contract,
+      channel: 'master',
+      contractName: 'Trace',
+      retry: fast,
+      commitStatusRetry: fast,
+      lookupCommitted: () => Promise.resolve({ code: 0, blockNumber: 7n }),
+    }).submit('ConditionB', asObject);
+    expect(fake.sends()).toBe(1);
+    expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 }, blockNumber: 7n });
+  });
+
+  it('gives up after a bounded number of re-sends when the status never comes', async () => {
+    const fake = fakeContract([
+      { kind: 'commit', code: StatusCode.VALID, result: {}, lostSends: 100 } as CommitOutcome,
+    ]);
+    const error = await newContractClient({
+      contract: fake.contract,
+      channel: 'master',
+      contractName: 'Trace',
+      retry: fast,
+      commitStatusRetry: fast,
+      lookupCommitted: () => Promise.resolve(undefined),
+    })
+      .submit('ConditionB', asObject)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toMatchObject({ step: 'commit-status', transactionId: 'tx1' });
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.sends()).toBe(4); // the first send and three re-sends
+  });
+
+  it('polls again after a commit-status wait the peer cancelled, without a fresh proposal', async () => {
+    const fake = fakeContract([{ kind: 'commit', code: StatusCode.VALID, result: { ok: 1 } }]);
+    let cancelled = false;
+    const contract = {
+      ...fake.contract,
+      newProposal: (name: string, options?: { arguments?: string[] }) => {
+        const proposal = fake.contract.newProposal(name, options);
+        return {
+          endorse: async () => {
+            const endorsed = await proposal.endorse();
+            return {
+              getTransactionId: () => endorsed.getTransactionId(),
+              getResult: () => endorsed.getResult(),
+              submit: async () => {
+                const submitted = await endorsed.submit();
+                return {
+                  getTransactionId: () => submitted.getTransactionId(),
+                  getResult: () => submitted.getResult(),
+                  getStatus: () => {
+                    if (!cancelled) {
+                      cancelled = true;
+                      const cause = serviceError(status.CANCELLED, 'Call cancelled');
+                      return Promise.reject(
+                        new CommitStatusError({
+                          code: status.CANCELLED,
+                          details: [],
+                          cause,
+                          transactionId: submitted.getTransactionId(),
+                        }),
+                      );
+                    }
+                    return submitted.getStatus();
+                  },
+                };
+              },
+            };
+          },
+        };
+      },
+    } as unknown as Contract;
+    const submitted = await client(contract).submit('Submit', asObject);
+    expect(cancelled).toBe(true);
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.sends()).toBe(1);
     expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 } });
   });
 

@@ -9,7 +9,7 @@ import { CommitRejectedError, ConflictError, GatewayClientError, TransportError 
 import { parseGatewayError, validationCodeName } from './error-parser';
 import type { RetryHooks, RetryPolicy } from './retry-policy';
 import { isRetryable, withRetry } from './retry-policy';
-import type { CommittedLookup, CommittedTransaction } from './submit-recovery';
+import type { CommittedLookup, CommittedTransaction, RecoverOptions } from './submit-recovery';
 import { recoverSubmit } from './submit-recovery';
 
 /** Options of one call. */
@@ -30,6 +30,25 @@ export interface Submitted<T> {
   readonly transactionId: string;
   /** Block that committed it. */
   readonly blockNumber: bigint;
+}
+
+/**
+ * How often a transaction whose commit status never came is handed to the orderers again (after
+ * its status polls ran out; each round also looks it up on the ledger first).
+ */
+const COMMIT_RESEND_ROUNDS = 3;
+
+/** The commit status of a transaction found on the ledger by id (code -1 when not found). */
+function statusOf(committed: CommittedTransaction | undefined): {
+  successful: boolean;
+  code: number;
+  blockNumber: bigint;
+} {
+  return {
+    successful: committed?.code === 0,
+    code: committed?.code ?? -1,
+    blockNumber: committed?.blockNumber ?? 0n,
+  };
 }
 
 /** Decodes a JSON value into a domain type, throwing on a shape it does not accept. */
@@ -160,25 +179,16 @@ class ContractClientImpl implements ContractClient {
           // else send the same transaction again (submit-recovery.ts); never a new proposal
           const lookup = this.#lookupCommitted;
           if (lookup === undefined || !(error instanceof GatewayClientError)) throw error;
-          const recovered = await recoverSubmit(endorsed, error, { lookup });
+          const recovered = await recoverSubmit(endorsed, error, this.#recoverOptions(lookup));
           if (recovered === undefined) throw error;
           if (recovered.kind === 'submitted') submitted = recovered.submitted;
           else committed = recovered.committed;
         }
-        const pending = submitted;
         const status =
-          pending === undefined
-            ? {
-                successful: committed?.code === 0,
-                code: committed?.code ?? -1,
-                blockNumber: committed?.blockNumber ?? 0n,
-              }
-            : await this.#sameTransaction(() => pending.getStatus(), {
-                site,
-                step: 'commit-status',
-                transactionId,
-              });
-        const result = (): Uint8Array => (pending === undefined ? endorsed.getResult() : pending.getResult());
+          submitted === undefined
+            ? statusOf(committed)
+            : await this.#awaitCommit(endorsed, submitted, { site, step: 'commit-status', transactionId });
+        const result = (): Uint8Array => endorsed.getResult();
         if (!status.successful) {
           const name = validationCodeName(status.code);
           const errorOptions = {
@@ -197,6 +207,41 @@ class ContractClientImpl implements ContractClient {
       this.#retry,
       { ...this.#hooks, isRetryable: reproposable },
     );
+  }
+
+  #recoverOptions(lookup: CommittedLookup): RecoverOptions {
+    return { lookup, ...(this.#hooks.sleep === undefined ? {} : { sleep: this.#hooks.sleep }) };
+  }
+
+  /**
+   * Waits for the commit status of `submitted`. When the status does not come (its polls run out
+   * on a transient failure, e.g. the ordering service dropped the transaction while its leader
+   * restarted), the same transaction is looked up on the ledger and, when it is not there, handed
+   * to the orderers again (same id, so it commits at most once; see submit-recovery.ts), up to
+   * {@link COMMIT_RESEND_ROUNDS} times. Without a ledger lookup the status error is final.
+   */
+  async #awaitCommit(
+    endorsed: Transaction,
+    submitted: SubmittedTransaction,
+    context: { site: CallSite; step: TransactionStep; transactionId: string },
+  ): Promise<{ successful: boolean; code: number; blockNumber: bigint }> {
+    let pending = submitted;
+    for (let round = 0; ; round++) {
+      try {
+        const current = pending;
+        return await this.#sameTransaction(() => current.getStatus(), context);
+      } catch (error: unknown) {
+        const lookup = this.#lookupCommitted;
+        if (lookup === undefined || !(error instanceof GatewayClientError) || round >= COMMIT_RESEND_ROUNDS) {
+          throw error;
+        }
+        const recovered = await recoverSubmit(endorsed, error, this.#recoverOptions(lookup));
+        if (recovered === undefined) throw error;
+        if (recovered.kind === 'committed') return statusOf(recovered.committed);
+        this.#hooks.onRetry?.(round + 1, error, 0);
+        pending = recovered.submitted;
+      }
+    }
   }
 
   /**

@@ -23,7 +23,7 @@ export const DEFAULT_DEADLINES: CallDeadlines = Object.freeze({
   evaluateMs: 30_000,
   endorseMs: 60_000,
   submitMs: 15_000,
-  commitStatusMs: 60_000,
+  commitStatusMs: 30_000,
 });
 
 /** Overrides on top of {@link DEFAULT_DEADLINES}. @throws RangeError on a non-positive value. */

@@ -171,7 +171,7 @@ class OrgConnectionImpl implements OrgConnection {
     this.evaluateOrganizations = options.evaluateOrganizations;
     this.#client = options.client;
     this.#retry = options.retry;
-    this.#commitStatusRetry = resolveRetryPolicy({ maxAttempts: 3, initialDelayMs: 500, maxDelayMs: 2000 });
+    this.#commitStatusRetry = resolveRetryPolicy({ maxAttempts: 2, initialDelayMs: 500, maxDelayMs: 2000 });
     this.#retryHooks = options.retryHooks;
     this.#submitOrganizations = options.submitOrganizations;
   }

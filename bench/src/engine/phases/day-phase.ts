@@ -1,7 +1,7 @@
 /**
  * "A day at scale": 24 hourly slots of a 10,000-bus feeder with 100 DGs (power flow + carbon
- * trace, engine only, one process), with one PowerFlowWorkspace across the slots and, for
- * comparison in the same process, without.
+ * trace, engine only, one process), with one PowerFlowWorkspace and one TracingWorkspace across
+ * the slots and, for comparison in the same process, without.
  */
 import type { ChildResult } from '../../child-runner';
 import { caseLabel } from '../bench-cases';

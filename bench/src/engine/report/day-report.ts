@@ -22,8 +22,10 @@ export function daySection(results: EngineResults): string {
     'outputs by a solar curve (zero before 06:00 and after 18:00, when the DGs drop out of the trace). Per',
     'slot: `solvePowerFlow` (NR, 1e-10 pu) and `traceCarbon` (extended network, shares, components,',
     'carbon flow rates, conservation checks C-i..C-v); engine only, one process. With a workspace, one',
-    '`PowerFlowWorkspace` serves all 24 slots (ordering and symbolic LU once, in the first slot); without,',
-    'every slot analyses afresh. Fastest of the days run in the process; the first day of the process',
+    '`PowerFlowWorkspace` serves all 24 slots (network topology, Ybus, ordering and symbolic LU once, in the first',
+    "slot) and one `TracingWorkspace` keeps the extended network's pattern while the flows keep their directions",
+    'and lends the N×K matrices to each trace; without, every slot analyses and allocates afresh. Fastest of the',
+    'days run in the process; the first day of the process',
     `(JIT warm-up included) took ${typeof first === 'number' ? formatSeconds(first) : 'n/a'}.`,
     '',
     renderTable({

@@ -49,7 +49,7 @@ export function powerFlowSection(results: EngineResults): string {
     '',
     '- **ours NR** = `solvePowerFlow` end to end (network preparation, Ybus, Jacobian pattern, ordering,',
     '  symbolic LU, iterations, result tables); **ours NR (workspace)** = the same with one `PowerFlowWorkspace`',
-    '  kept across the repeated solves, so ordering and symbolic factorization are reused (the slots of a day).',
+    '  kept across the repeated solves, so the network topology, Ybus, ordering and symbolic factorization are reused (the slots of a day).',
     '- **pandapower runpp** = `pandapower.runpp` end to end (numba NR, SuperLU); **pp core** = its own timing',
     '  of the iteration loop (`net._ppc["et"]`).',
     '- **lightsim2grid cold** = a new `NR_KLU` solver per solve (KLU analysis every time); **warm** = one solver',

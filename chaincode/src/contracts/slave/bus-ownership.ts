@@ -42,6 +42,26 @@ export async function busOwnerOf(ctx: Context, grid: string, busId: number): Pro
   return getJson<BusOwner>(ctx, busOwnerKey(ctx, grid, busId));
 }
 
+/** Reads the owner of a bus of a grid (the ledger, or a transaction's memo of it). */
+export type BusOwnerLookup = (grid: string, busId: number) => Promise<BusOwner | undefined>;
+
+/**
+ * A lookup that reads each bus owner once per transaction (a batch of slots names the same buses
+ * again and again; the read set is the same, the peer is asked once per key).
+ */
+export function memoizedBusOwners(ctx: Context): BusOwnerLookup {
+  const seen = new Map<string, Promise<BusOwner | undefined>>();
+  return (grid, busId) => {
+    const key = `${grid}\u0000${busId}`;
+    let owner = seen.get(key);
+    if (owner === undefined) {
+      owner = busOwnerOf(ctx, grid, busId);
+      seen.set(key, owner);
+    }
+    return owner;
+  };
+}
+
 /** The channel's base values, or undefined before the first topology. */
 export async function channelBaseOf(ctx: Context, grid: string): Promise<ChannelBase | undefined> {
   return getJson<ChannelBase>(ctx, channelBaseKey(ctx, grid));
@@ -103,13 +123,13 @@ export async function claimTopology(ctx: Context, topology: TopologySubmission):
 }
 
 async function requireOwnBus(
-  ctx: Context,
+  owners: BusOwnerLookup,
   grid: string,
   busId: number,
   substation: string,
   field: string,
 ): Promise<void> {
-  const owner = await busOwnerOf(ctx, grid, busId);
+  const owner = await owners(grid, busId);
   if (owner === undefined)
     invalid(field, `is not a bus of any registered topology of grid ${grid}`, busId, busId);
   if (owner.substation !== substation) {
@@ -123,7 +143,8 @@ async function requireOwnBus(
 
 /**
  * Checks a measurement against the channel's bus ownership and base values (`topology` is the
- * registered topology it refers to, if any).
+ * registered topology it refers to, if any, its buses already checked against the measurement's
+ * loads and generators; `owners` reads bus owners, once per key in a batch).
  * @throws CarbonTraceError INVALID_ARGUMENT for an unregistered bus or a topology at another
  * baseMva; ACCESS_DENIED for a bus of another substation.
  */
@@ -131,6 +152,7 @@ export async function checkSubmissionBuses(
   ctx: Context,
   submission: MeasurementSubmission,
   topology: TopologyRecord | undefined,
+  owners: BusOwnerLookup = (grid, busId) => busOwnerOf(ctx, grid, busId),
 ): Promise<void> {
   const { substation } = submission;
   const grid = gridOf(submission, topology);
@@ -139,16 +161,21 @@ export async function checkSubmissionBuses(
     if (base !== undefined && base.baseMva !== topology.baseMva) {
       refuseBaseMva(base, topology.baseMva, 'topology.baseMva');
     }
+    // Every bus of a registered topology is its substation's: claimTopology refused buses of any
+    // other owner and recorded the rest, and ownership never changes. The caller has checked
+    // that each load and generator is at a bus of the topology (a reference excludes inline
+    // branches), so no bus owner needs to be read: that was one read per metered bus.
+    if (topology.substation === substation) return;
   }
   for (const [i, l] of submission.loads.entries()) {
-    await requireOwnBus(ctx, grid, l.busId, substation, `loads[${i}].busId`);
+    await requireOwnBus(owners, grid, l.busId, substation, `loads[${i}].busId`);
   }
   for (const [i, g] of submission.generators.entries()) {
-    await requireOwnBus(ctx, grid, g.busId, substation, `generators[${i}].busId`);
+    await requireOwnBus(owners, grid, g.busId, substation, `generators[${i}].busId`);
   }
   for (const [i, b] of (submission.branches ?? []).entries()) {
-    const from = await busOwnerOf(ctx, grid, b.fromBusId);
-    const to = await busOwnerOf(ctx, grid, b.toBusId);
+    const from = await owners(grid, b.fromBusId);
+    const to = await owners(grid, b.toBusId);
     if (from === undefined) {
       invalid(
         `branches[${i}].fromBusId`,

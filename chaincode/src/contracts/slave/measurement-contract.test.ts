@@ -187,6 +187,14 @@ describe('Measurement contract', () => {
       measurement({ slot: 8, branches: undefined, topology: { id: reg.id, sha256: '0'.repeat(64) } }),
     ]);
     expect(badHash.error).toMatch(/^HASH_MISMATCH: topology lv1a-feeder/);
+    // NOT_FOUND (which the client asks again on, for a verifier peer a block behind), naming the id
+    const unknown = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [
+      measurement({ slot: 10, branches: undefined, topology: { id: 'nowhere', sha256: reg.sha256 } }),
+    ]);
+    expect(unknown.error).toMatch(
+      /^NOT_FOUND: topology\.id refers to no registered topology \(got "nowhere"\)/,
+    );
+    expect(unknown.writeSet.state).toHaveLength(0);
     const badBus = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [
       measurement({ slot: 9, branches: undefined, topology: reg, loads: [{ busId: 4, pMw: 1, qMvar: 0 }] }),
     ]);

@@ -2,6 +2,7 @@
  * carbon-slave `Measurement`: LV substations submit per-slot data and register their topologies.
  * Only the owning LV organization writes its records; a second submission for a slot is refused
  * (`Submit`) or stored as a new version (`Amend`, only until the slot is sealed by `Index`).
+ * `SubmitBatch` submits many slots in one transaction, each entry handled as `Submit` handles it.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
@@ -18,9 +19,12 @@ import { lvOwnedPolicy } from '../shared/trust-policies';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import type { Caller } from '../shared/roles';
 import { checkSubmissionBuses, claimTopology, MAX_SUBMISSION_BYTES } from './bus-ownership';
+import { inEntryAsync, MAX_BATCH_BYTES, parseMeasurementBatch, readingsOf } from './measurement-batch';
+import type { BatchEntrySummary, MeasurementBatchResult } from './measurement-batch';
 import { branchKey, MAX_SLOT, parseMeasurement } from './measurement-record';
 import type { MeasurementRecord, MeasurementSubmission } from './measurement-record';
-import { measurementKey, measurementVersionKey, SLAVE_KEY, slotPackageKey, topologyKey } from './slave-keys';
+import { measurementKey, measurementVersionKey, SLAVE_KEY, topologyKey } from './slave-keys';
+import { SubmissionReads } from './submission-reads';
 import { parseTopology } from './topology-record';
 import type { TopologyRecord } from './topology-record';
 
@@ -28,6 +32,7 @@ import type { TopologyRecord } from './topology-record';
 export const MEASUREMENT_EVENTS = {
   submitted: 'MeasurementSubmitted',
   amended: 'MeasurementAmended',
+  batchSubmitted: 'MeasurementBatchSubmitted',
   topologyRegistered: 'TopologyRegistered',
 } as const;
 
@@ -86,23 +91,55 @@ export class MeasurementContract extends CarbonContract {
   async Submit(ctx: Context, measurementJson: string): Promise<string> {
     const caller = requireRole(ctx, 'Measurement:Submit', 'lv');
     const submission = await this.#validate(ctx, caller, measurementJson);
-    const key = measurementKey(ctx, submission.slot, submission.substation);
-    const current = await getJson<MeasurementRecord>(ctx, key);
-    if (current !== undefined) {
-      const first = await getJson<MeasurementRecord>(
-        ctx,
-        measurementVersionKey(ctx, submission.slot, submission.substation, 1),
-      );
-      if (first !== undefined && sameSubmission(first, submission)) return canonicalJson(first);
-      throw new CarbonTraceError(
-        'ALREADY_EXISTS',
-        `slot ${submission.slot} of ${submission.substation} already has version ${current.version}; use Amend`,
-        { slot: submission.slot, substation: submission.substation, version: current.version },
-      );
-    }
-    const record = await this.#store(ctx, caller, submission, 1);
+    const first = await storedFirstVersion(ctx, submission);
+    if (first !== undefined) return canonicalJson(first);
+    const record = await this.#store(ctx, caller, submission, 1, await lvPolicy(ctx, caller));
     emitEvent(ctx, MEASUREMENT_EVENTS.submitted, summary(record));
     return canonicalJson(record);
+  }
+
+  /**
+   * Submits the first measurements of several slots of the caller's substation in one
+   * transaction (`{"measurements": [...]}`, each entry a `Submit` argument, at most
+   * 512 entries and 4 MiB). Every entry is validated before anything is written, and a refusal
+   * names the entry (`measurements[i]…`), field, bus and value: nothing of the batch is written.
+   * Safe to retry and to overlap: an entry whose slot already holds the identical submission is
+   * reported `unchanged` and not written again; a slot holding a different one refuses the
+   * batch (ALREADY_EXISTS, as `Submit`). Returns a {@link MeasurementBatchResult}; emits one
+   * `MeasurementBatchSubmitted` event when it stored anything.
+   */
+  @Transaction()
+  @Returns('string')
+  async SubmitBatch(ctx: Context, batchJson: string): Promise<string> {
+    const caller = requireRole(ctx, 'Measurement:SubmitBatch', 'lv');
+    const batch = parseMeasurementBatch(
+      parseJsonArgument(limitBytes(batchJson, 'batch', MAX_BATCH_BYTES), 'batch'),
+    );
+    const reads = new SubmissionReads(ctx);
+    const fresh: MeasurementSubmission[] = [];
+    const unchanged: BatchEntrySummary[] = [];
+    for (const [i, submission] of batch.measurements.entries()) {
+      await inEntryAsync(i, async () => {
+        await this.#check(ctx, caller, submission, reads);
+        const first = await storedFirstVersion(ctx, submission);
+        if (first === undefined) fresh.push(submission);
+        else unchanged.push(entrySummary(first));
+      });
+    }
+    const stored: BatchEntrySummary[] = [];
+    let readings = 0;
+    if (fresh.length > 0) {
+      const policy = await lvPolicy(ctx, caller);
+      for (const submission of fresh) {
+        stored.push(entrySummary(await this.#store(ctx, caller, submission, 1, policy)));
+        readings += readingsOf(submission);
+      }
+    }
+    const result: MeasurementBatchResult = { substation: caller.orgId, stored, unchanged, readings };
+    if (stored.length > 0) {
+      emitEvent(ctx, MEASUREMENT_EVENTS.batchSubmitted, { substation: caller.orgId, stored, readings });
+    }
+    return canonicalJson(result);
   }
 
   /**
@@ -134,7 +171,13 @@ export class MeasurementContract extends CarbonContract {
         { field: 'expectedVersion', value: expected, current: current.version, reason: 'stale' },
       );
     }
-    const record = await this.#store(ctx, caller, submission, current.version + 1);
+    const record = await this.#store(
+      ctx,
+      caller,
+      submission,
+      current.version + 1,
+      await lvPolicy(ctx, caller),
+    );
     emitEvent(ctx, MEASUREMENT_EVENTS.amended, summary(record));
     return canonicalJson(record);
   }
@@ -180,8 +223,19 @@ export class MeasurementContract extends CarbonContract {
     const submission = parseMeasurement(
       parseJsonArgument(limitBytes(measurementJson, 'measurement', MAX_SUBMISSION_BYTES), 'measurement'),
     );
+    await this.#check(ctx, caller, submission, new SubmissionReads(ctx));
+    return submission;
+  }
+
+  /** The ledger checks of a parsed submission: own substation, slot not sealed, topology, buses. */
+  async #check(
+    ctx: Context,
+    caller: Caller,
+    submission: MeasurementSubmission,
+    reads: SubmissionReads,
+  ): Promise<void> {
     assertOwnSubstation(caller, submission.substation);
-    if (await exists(ctx, slotPackageKey(ctx, submission.slot))) {
+    if (await reads.sealed(submission.slot)) {
       throw new CarbonTraceError('INVALID_STATE', `slot ${submission.slot} is already sealed by Index`, {
         slot: submission.slot,
       });
@@ -189,9 +243,20 @@ export class MeasurementContract extends CarbonContract {
     let registered: TopologyRecord | undefined;
     if (submission.topology !== undefined) {
       const ref = submission.topology;
-      const topology = await getJson<TopologyRecord>(ctx, topologyKey(ctx, ref.id));
+      const topology = await reads.topology(ref.id);
       registered = topology;
-      if (topology === undefined) invalid('topology.id', 'refers to no registered topology', ref.id);
+      if (topology === undefined) {
+        // NOT_FOUND, not INVALID_ARGUMENT: a topology registered a block ago may not have reached
+        // the verifier's peer yet, and the client asks again on NOT_FOUND (verifier lag)
+        throw new CarbonTraceError(
+          'NOT_FOUND',
+          `topology.id refers to no registered topology (got ${JSON.stringify(ref.id)})`,
+          {
+            field: 'topology.id',
+            value: ref.id,
+          },
+        );
+      }
       if (topology.substation !== submission.substation) {
         invalid('topology.id', `belongs to ${topology.substation}, not ${submission.substation}`, ref.id);
       }
@@ -222,8 +287,7 @@ export class MeasurementContract extends CarbonContract {
           invalid(`generators[${i}].busId`, `is not a bus of topology ${ref.id}`, g.busId, g.busId);
       });
     }
-    await checkSubmissionBuses(ctx, submission, registered);
-    return submission;
+    await checkSubmissionBuses(ctx, submission, registered, reads.owners);
   }
 
   async #store(
@@ -231,6 +295,7 @@ export class MeasurementContract extends CarbonContract {
     caller: Caller,
     submission: MeasurementSubmission,
     version: number,
+    policy: EndorsementRule,
   ): Promise<MeasurementRecord> {
     const record: MeasurementRecord = {
       ...submission,
@@ -239,7 +304,6 @@ export class MeasurementContract extends CarbonContract {
       submitterMsp: caller.mspId,
     };
     // only this LV amends it, and never without the HV's or the regulator's peer (DESIGN.md §8)
-    const policy = await lvPolicy(ctx, caller);
     const current = measurementKey(ctx, submission.slot, submission.substation);
     await putJson(ctx, current, record);
     if (version === 1) await setKeyPolicy(ctx, current, policy);
@@ -253,6 +317,37 @@ export class MeasurementContract extends CarbonContract {
 /** A slot argument given as a decimal string. */
 export function parseSlot(slot: string): number {
   return parseDecimalInteger(slot, 'slot', 0, MAX_SLOT);
+}
+
+/**
+ * Version 1 of `submission`'s slot when it holds exactly this submission (a retry: nothing to
+ * write), undefined when the slot has no measurement yet.
+ * @throws CarbonTraceError ALREADY_EXISTS when the slot holds a different measurement.
+ */
+async function storedFirstVersion(
+  ctx: Context,
+  submission: MeasurementSubmission,
+): Promise<MeasurementRecord | undefined> {
+  const current = await getJson<MeasurementRecord>(
+    ctx,
+    measurementKey(ctx, submission.slot, submission.substation),
+  );
+  if (current === undefined) return undefined;
+  const first = await getJson<MeasurementRecord>(
+    ctx,
+    measurementVersionKey(ctx, submission.slot, submission.substation, 1),
+  );
+  if (first !== undefined && sameSubmission(first, submission)) return first;
+  throw new CarbonTraceError(
+    'ALREADY_EXISTS',
+    `slot ${submission.slot} of ${submission.substation} already has version ${current.version}; use Amend`,
+    { slot: submission.slot, substation: submission.substation, version: current.version },
+  );
+}
+
+/** A stored record as one entry of a batch result. */
+function entrySummary(record: MeasurementRecord): BatchEntrySummary {
+  return { slot: record.slot, version: record.version, sha256: canonicalSha256(record) };
 }
 
 /** True when a stored record holds exactly `submission` (as parsed, so defaults are filled in). */

@@ -74,6 +74,15 @@ const SPECS: readonly ArgumentSpec[] = [
   },
   {
     contract: 'Measurement',
+    fn: 'SubmitBatch',
+    identity: ORGS.lv1a,
+    // slot 7 is stored with this content (unchanged), 9 and 10 are new
+    ...jsonArgument({
+      measurements: [measurement, { ...measurement, slot: 9 }, { ...measurement, slot: 10 }],
+    }),
+  },
+  {
+    contract: 'Measurement',
     fn: 'Amend',
     identity: ORGS.lv1a,
     args: fc.tuple(

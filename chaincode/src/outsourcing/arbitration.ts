@@ -61,6 +61,19 @@ export interface ProviderStanding {
   readonly blacklistedUntil: number | null;
 }
 
+/**
+ * A provider's standing after `count` more wrong results in `cycle` (MATH.md F.3): at
+ * {@link STRIKES_TO_BLACKLIST} strikes it is excluded until `cycle + BLACKLIST_CYCLES` and its
+ * strikes start again from zero.
+ */
+export function afterStrikes(before: ProviderStanding, count: number, cycle: number): ProviderStanding {
+  if (count <= 0) return before;
+  const strikes = before.strikes + count;
+  return strikes >= STRIKES_TO_BLACKLIST
+    ? { strikes: 0, blacklistedUntil: cycle + BLACKLIST_CYCLES }
+    : { strikes, blacklistedUntil: before.blacklistedUntil };
+}
+
 /** The provider pool: preference order (dispatch picks the first eligible) and standings. */
 export interface ProviderPool {
   readonly order: readonly string[];
@@ -265,12 +278,11 @@ class Machine {
   settleStandings(): void {
     const standing: Record<string, ProviderStanding> = { ...this.d.pool.standing };
     for (const [id, count] of Object.entries(this.d.strikes)) {
-      const before = standing[id] ?? { strikes: 0, blacklistedUntil: null };
-      const strikes = before.strikes + count;
-      standing[id] =
-        strikes >= STRIKES_TO_BLACKLIST
-          ? { strikes: 0, blacklistedUntil: this.#state.cycle + BLACKLIST_CYCLES }
-          : { strikes, blacklistedUntil: before.blacklistedUntil };
+      standing[id] = afterStrikes(
+        standing[id] ?? { strikes: 0, blacklistedUntil: null },
+        count,
+        this.#state.cycle,
+      );
     }
     this.d.pool = { order: this.d.pool.order, standing };
   }

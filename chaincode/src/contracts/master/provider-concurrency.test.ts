@@ -103,6 +103,13 @@ describe('provider registry under concurrency', () => {
   it('a strike changes the standing that condition a reads (a real dependency), and the blacklist holds', async () => {
     const h = await registered();
     const t = h.nowSeconds + 1;
+    // CloudB's first wrong result, in an earlier task
+    const first = transactionOn(h, 'first-strike-tx', t, 'Hv1MSP');
+    await settleProviders(
+      first.ctx,
+      ended('task-first', [], { CloudB: 1 }, { CloudA: CLEAN, CloudB: CLEAN }),
+    );
+    first.stub.commit();
     const settle = transactionOn(h, 'strike-tx', t, 'Hv1MSP');
     await settleProviders(
       settle.ctx,
@@ -110,7 +117,7 @@ describe('provider registry under concurrency', () => {
         'task-cheat',
         [{ from: 'CloudB', to: 'GridCo', amount: 5, reason: 'penalty' }],
         { CloudB: 1 },
-        { CloudA: CLEAN, CloudB: { strikes: 0, blacklistedUntil: 3 } },
+        { CloudA: CLEAN, CloudB: { strikes: 1, blacklistedUntil: null } },
       ),
     );
     expect(settle.stub.keysWritten()).toContain(compositeKey('providerStanding', ['CloudB']));
@@ -124,10 +131,51 @@ describe('provider registry under concurrency', () => {
       blacklistedUntilCycle: 3,
       blacklistings: 1,
       penaltiesPaid: 5,
-      wrongResults: 1,
+      wrongResults: 2,
     });
     const next = transactionOn(h, 'condition-a-2-tx', t + 1, 'Hv2MSP');
     expect((await providerPoolOf(next.ctx, [])).pool.order).toEqual(['CloudA', 'CloudC']);
+  });
+
+  it('defect: a task that started before another task struck a provider neither undoes nor swallows that strike', async () => {
+    const h = await registered();
+    const t = h.nowSeconds + 1;
+    const onC = (state: ArbitrationState): ArbitrationState => ({
+      ...state,
+      assignment: { I: 'CloudC', II: null, III: null },
+    });
+    // tasks 1 and 2 (two regions) both took their pool while CloudC was clean; task 1 strikes it
+    const strike = transactionOn(h, 'strike-1-tx', t, 'Hv1MSP');
+    await settleProviders(strike.ctx, onC(ended('task-1', [], { CloudC: 1 }, { CloudC: CLEAN })));
+    strike.stub.commit();
+    // task 2 settles CloudC honestly: before the fix it wrote its snapshot (strikes 0) back
+    const honest = transactionOn(h, 'honest-2-tx', t, 'Hv2MSP');
+    const paid = ended(
+      'task-2',
+      [{ from: 'GridCo', to: 'CloudC', amount: 3, reason: 'fee' }],
+      {},
+      { CloudC: CLEAN },
+    );
+    await settleProviders(honest.ctx, onC(paid));
+    expect(honest.stub.keysWritten()).not.toContain(compositeKey('providerStanding', ['CloudC']));
+    expect(honest.stub.reads(compositeKey('providerStanding', ['CloudC']))).toBe(false);
+    honest.stub.commit();
+    let c = (await h.evaluate('Providers', 'Get', ORGS.regulator, ['CloudC'])) as Record<string, unknown>;
+    expect(c).toMatchObject({ strikes: 1, blacklisted: false, wrongResults: 1, correctResults: 1 });
+    // task 3, also from the clean snapshot, strikes CloudC too: before the fix its snapshot's
+    // "strikes 1" equalled the stored value and the second strike was lost
+    const second = transactionOn(h, 'strike-3-tx', t, 'Hv2MSP');
+    await settleProviders(second.ctx, onC(ended('task-3', [], { CloudC: 1 }, { CloudC: CLEAN })));
+    expect(second.stub.reads(compositeKey('providerStanding', ['CloudC']))).toBe(true);
+    second.stub.commit();
+    c = (await h.evaluate('Providers', 'Get', ORGS.regulator, ['CloudC'])) as Record<string, unknown>;
+    expect(c).toMatchObject({
+      strikes: 0,
+      blacklisted: true,
+      blacklistedUntilCycle: 3,
+      blacklistings: 1,
+      wrongResults: 2,
+    });
   });
 
   it('reads a record written before the split (standing and totals in the registration) as its starting values', async () => {

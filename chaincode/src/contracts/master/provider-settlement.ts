@@ -1,11 +1,19 @@
 /**
  * Provider settlement at the end of an arbitration (MATH.md F.3): what the task gave and took from
  * each assigned provider (fees earned, penalties paid, wrong and correct results) is written once
- * under the task's own key, and the standing (strikes, blacklist) only when the task changed it,
- * so that settling an honest task writes nothing a concurrent condition a reads (provider-ledger.ts).
+ * under the task's own key, and the standing (strikes, blacklist) only of a provider the task
+ * struck, so that settling an honest task neither reads nor writes anything a concurrent condition
+ * a reads (provider-ledger.ts).
+ *
+ * The strikes are added to the standing stored now, not to the snapshot the task's pool took at
+ * condition a: tasks of two regions overlap, and a snapshot-based write would let one task's
+ * settlement undo (or swallow) a strike another task committed in between. Two tasks that strike
+ * the same provider both read and write its standing, so the later one MVCC-conflicts and its
+ * retry adds its strike to the new value.
  * Key policy: the regulator plus one other organization.
  */
 import type { Context } from 'fabric-contract-api';
+import { afterStrikes } from '../../outsourcing/arbitration';
 import type { ArbitrationState } from '../../outsourcing/arbitration';
 import { readNetworkOrgs } from '../shared/network-orgs';
 import { sharedMasterPolicy } from '../shared/trust-policies';
@@ -38,10 +46,14 @@ export async function settleProviders(ctx: Context, state: ArbitrationState): Pr
       },
       policy,
     );
-    const after = state.pool.standing[id];
-    if (after === undefined) continue;
+    const strikes = state.strikesThisTask[id] ?? 0;
+    if (strikes <= 0) continue;
     const { standing: before, stored } = await readStanding(ctx, await getRegistration(ctx, id));
-    if (after.strikes === before.strikes && after.blacklistedUntil === before.blacklistedUntilCycle) continue;
+    const after = afterStrikes(
+      { strikes: before.strikes, blacklistedUntil: before.blacklistedUntilCycle },
+      strikes,
+      state.cycle,
+    );
     await putStanding(
       ctx,
       id,

@@ -31,6 +31,7 @@ export interface JobSummary {
   /** Retries by reason, and the read conflicts among them (MVCC and phantom reads). */
   readonly retries: Readonly<Record<string, number>>;
   readonly readConflicts: number;
+  readonly readConflictsByTransaction: Readonly<Record<string, number>>;
   readonly seconds: number;
 }
 
@@ -57,6 +58,7 @@ export function summarize(result: MainJobResult, slots: number): JobSummary {
     retries: result.retries,
     readConflicts:
       (result.retries['MVCC_READ_CONFLICT'] ?? 0) + (result.retries['PHANTOM_READ_CONFLICT'] ?? 0),
+    readConflictsByTransaction: result.readConflictsByTransaction,
     seconds: Math.round(result.seconds * 10) / 10,
   };
 }

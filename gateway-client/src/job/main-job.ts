@@ -112,6 +112,8 @@ export interface MainJobResult {
   readonly answerCounts: ReadonlyMap<string, number>;
   /** The clients' retries by reason (`MVCC_READ_CONFLICT`, `PHANTOM_READ_CONFLICT`, `TRANSPORT`, a code). */
   readonly retries: Readonly<Record<string, number>>;
+  /** The read conflicts among them by the transaction that lost the race (`Trace:ConditionA`, …). */
+  readonly readConflictsByTransaction: Readonly<Record<string, number>>;
   readonly seconds: number;
 }
 
@@ -300,6 +302,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
       cheats,
       answerCounts,
       retries: tally.counts(),
+      readConflictsByTransaction: tally.conflictsByTransaction(),
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

@@ -42,8 +42,10 @@ export function renderMarkdown(result: MainJobResult, summary: JobSummary): stri
     '',
   );
   const retries = Object.entries(summary.retries).map(([reason, n]) => `${n} ${reason}`);
+  const lost = Object.entries(summary.readConflictsByTransaction).map(([tx, n]) => `${n} ${tx}`);
   lines.push(
-    `Client retries: ${retries.length === 0 ? 'none' : retries.join(', ')} (read conflicts: ${summary.readConflicts}).`,
+    `Client retries: ${retries.length === 0 ? 'none' : retries.join(', ')} (read conflicts: ${summary.readConflicts}` +
+      `${lost.length === 0 ? '' : `, lost by ${lost.join(', ')}`}).`,
     '',
   );
   lines.push('## Charts', '');

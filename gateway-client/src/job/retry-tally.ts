@@ -13,6 +13,11 @@ export interface RetryTally {
   readonly hooks: RetryHooks;
   /** Retries so far by reason (a null-prototype record, sorted keys). */
   counts(): Record<string, number>;
+  /**
+   * Read conflicts (MVCC and phantom reads) so far by the transaction that lost the race, e.g.
+   * `Trace:ConditionA` (sorted keys): which dependency of the key layout made them collide.
+   */
+  conflictsByTransaction(): Record<string, number>;
   /** The most recent retried failure, or undefined. */
   lastFailure(): { readonly reason: string; readonly message: string } | undefined;
 }
@@ -24,23 +29,32 @@ function reasonOf(error: unknown): string {
   return 'OTHER';
 }
 
+function sortedRecord(counts: ReadonlyMap<string, number>): Record<string, number> {
+  const out = Object.create(null) as Record<string, number>;
+  for (const key of [...counts.keys()].sort()) out[key] = counts.get(key) ?? 0;
+  return out;
+}
+
+function increment(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
 /** A new, empty tally. */
 export function newRetryTally(): RetryTally {
   const counts = new Map<string, number>();
+  const conflicts = new Map<string, number>();
   let last: { reason: string; message: string } | undefined;
   return {
     hooks: {
       onRetry: (_attempt, error) => {
         const reason = reasonOf(error);
-        counts.set(reason, (counts.get(reason) ?? 0) + 1);
+        increment(counts, reason);
+        if (error instanceof ConflictError) increment(conflicts, error.site?.transaction ?? 'unknown');
         last = { reason, message: error instanceof Error ? error.message : String(error) };
       },
     },
     lastFailure: () => last,
-    counts: () => {
-      const out = Object.create(null) as Record<string, number>;
-      for (const key of [...counts.keys()].sort()) out[key] = counts.get(key) ?? 0;
-      return out;
-    },
+    counts: () => sortedRecord(counts),
+    conflictsByTransaction: () => sortedRecord(conflicts),
   };
 }

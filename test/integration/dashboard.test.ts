@@ -116,7 +116,7 @@ describe('dashboard (headless Chromium, real network)', () => {
   it("draws Hv1's intensity chart point of the second interval at the ledger's load-weighted average", async () => {
     const second = run.data.intervals[1]?.interval;
     if (second === undefined) throw new Error('two intervals expected');
-    const entry = run.result.outcomes.find((o) => o.hv === 'Hv1' && o.slot === second.slot);
+    const entry = run.result.slots.find((o) => o.hv === 'Hv1' && o.slot === second.slot);
     if (entry === undefined) throw new Error('Hv1 outcome missing');
     const flow = await regulator.client.carbonFlow(entry.taskId);
     const sum = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0);
@@ -186,7 +186,7 @@ describe('dashboard (headless Chromium, real network)', () => {
       'anchor',
       'block',
     ]);
-    const outcome = run.result.outcomes.find((o) => o.hv === 'Hv1' && o.slot === firstInterval().slot);
+    const outcome = run.result.slots.find((o) => o.hv === 'Hv1' && o.slot === firstInterval().slot);
     if (outcome === undefined) throw new Error('Hv1 outcome missing');
     const packageText = (await page.textContent('#provenance li[data-step="package"]')) ?? '';
     expect(packageText).toContain(outcome.packageSha256);

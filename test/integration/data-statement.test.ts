@@ -14,6 +14,7 @@ import type { ConsumerStatement } from '../../gateway-client/src/job/consumer-st
 import { getChainInfo, withGateway } from './support';
 import type { SampleRun } from './support/sample-job';
 import { runSampleIntervals } from './support/sample-job';
+import { slotRecordsOf } from './support/slot-records';
 
 jest.setTimeout(900_000);
 
@@ -64,8 +65,8 @@ describe('measured data on the network', () => {
     });
 
     it('accepts every trace and labels each slot of report.json with its interval', () => {
-      expect(sample.result.outcomes).toHaveLength(4);
-      expect(sample.result.outcomes.every((o) => o.carbonFlow.acceptedFrom !== '')).toBe(true);
+      expect(sample.result.slots).toHaveLength(4);
+      expect(sample.result.slots.every((o) => o.acceptedFrom !== null && o.acceptedFrom !== '')).toBe(true);
       const report = JSON.parse(readFileSync(path.join(sample.outDir, 'report.json'), 'utf8')) as {
         slots: { slot: number; start: string; end: string }[];
       };
@@ -131,7 +132,7 @@ describe('measured data on the network', () => {
       // Independent: the job's own outcomes (what GridCo recorded), summed here.
       let energyMwh = 0;
       let carbonT = 0;
-      for (const o of sample.result.outcomes.filter((x) => x.hv === 'Hv1')) {
+      for (const o of (await slotRecordsOf(sample.result)).filter((x) => x.hv === 'Hv1')) {
         const i = o.carbonFlow.proposal.busIds.indexOf(18);
         energyMwh += (o.carbonFlow.proposal.loadMw[i] ?? 0) * 0.25;
         carbonT += (o.carbonFlow.proposal.loadTco2PerH[i] ?? 0) * 0.25;
@@ -144,7 +145,7 @@ describe('measured data on the network', () => {
       // PV: at midday its own unit can cover its load, and then there is nothing to share).
       if (carbonT > 0) expect(shares).toBeCloseTo(1, 12);
       else expect(shares).toBe(0);
-      const tasks = sample.result.outcomes.filter((x) => x.hv === 'Hv1');
+      const tasks = sample.result.slots.filter((x) => x.hv === 'Hv1');
       expect(statement.provenance.map((p) => p.taskId).sort()).toEqual(tasks.map((t) => t.taskId).sort());
       for (const p of statement.provenance) {
         expect(p.packageMatchesAnchor).toBe(true);

@@ -13,6 +13,7 @@ import * as path from 'path';
 import { openRegulator } from '../../gateway-client/src/clients/open-clients';
 import { runMainJob } from '../../gateway-client/src/job/main-job';
 import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
+import { slotRecordsOf } from './support/slot-records';
 
 jest.setTimeout(1_200_000);
 
@@ -135,8 +136,10 @@ describe('cloud worker killed and restarted mid-run', () => {
     second.child.kill('SIGTERM');
     await new Promise((resolve) => second.child.once('exit', resolve));
 
-    expect(result.outcomes).toHaveLength(4);
-    for (const outcome of result.outcomes) {
+    const records = await slotRecordsOf(result);
+    expect(result.slots).toHaveLength(4);
+    expect(records.map((r) => r.taskId)).toEqual(result.slots.map((d) => d.taskId));
+    for (const outcome of records) {
       expect(outcome.arbitration.stage).toBe('END');
       expect(outcome.carbonFlow.acceptedFrom).not.toBeNull();
       expect(outcome.comparison.maxRelError).toBeLessThanOrEqual(1e-9);
@@ -152,7 +155,7 @@ describe('cloud worker killed and restarted mid-run', () => {
       `worker ${killed} killed after ${submittedFirst} submission(s); restarted life: ${submittedSecond} submitted, ` +
         `${second.lines.filter((l) => l.includes('skipped')).length} skipped; answers on the ledger: ${result.answerCounts.size}, all once\n`,
     );
-    const cloudAAnswers = [...result.outcomes].flatMap((o) =>
+    const cloudAAnswers = records.flatMap((o) =>
       o.arbitration.verdicts
         .filter((v) => v.provider === 'CloudA')
         .map((v) => `${o.taskId}/${v.role}/${v.kind}`),

@@ -4,13 +4,23 @@
  * charts beside it (`intensity.svg`, `emission.svg`), `consumers.csv` (energy and carbon per
  * consumer per interval), and the one-line summary `npm start -- --json` prints last.
  */
-import { promises as fs } from 'fs';
+import { createWriteStream, promises as fs } from 'fs';
+import type { WriteStream } from 'fs';
+import { once } from 'events';
 import * as path from 'path';
 import type { MainJobResult } from './main-job';
-import { consumerRows, consumerTotals, intervalOf, regionPoints, unitTotals } from './report-accounting';
+import {
+  ConsumerTotalsFold,
+  UnitTotalsFold,
+  consumerRowsOf,
+  intervalOf,
+  regionPointOf,
+} from './report-accounting';
+import type { RegionPoint } from './report-accounting';
 import type { RegionSeries } from './report-charts';
 import { emissionChartOption, intensityChartOption, renderChartSvg } from './report-charts';
-import { CHART_FILES, renderMarkdown } from './report-markdown';
+import { CHART_FILES, intervalRowOf, renderMarkdown, struckLineOf } from './report-markdown';
+import { readSlotRecords } from './slot-log';
 
 /** The summary printed as the last line with `--json`. */
 export interface JobSummary {
@@ -37,21 +47,17 @@ export interface JobSummary {
 
 /** Builds the summary. */
 export function summarize(result: MainJobResult, slots: number): JobSummary {
-  const struck = new Set<string>();
-  for (const o of result.outcomes) {
-    for (const [provider, count] of Object.entries(o.arbitration.strikesThisTask))
-      if (count > 0) struck.add(provider);
-  }
+  const struck = new Set(result.slots.flatMap((d) => d.struck));
   return {
     slots,
-    traces: result.outcomes.length,
-    tracesAccepted: result.outcomes.filter((o) => o.arbitration.acceptedFrom !== null).length,
+    traces: result.slots.length,
+    tracesAccepted: result.slots.filter((d) => d.acceptedFrom !== null).length,
     providersStruck: struck.size,
     struckProviders: [...struck].sort(),
     blacklisted: result.providers.filter((p) => p.blacklisted).map((p) => p.id),
     anchorsVerified: result.anchors.filter((a) => a.valid).length,
     anchorsChecked: result.anchors.length,
-    maxRelErrorVsLocal: Math.max(0, ...result.outcomes.map((o) => o.comparison.maxRelError)),
+    maxRelErrorVsLocal: result.slots.reduce((worst, d) => Math.max(worst, d.maxRelError), 0),
     cheatedAnswers: result.cheats.length,
     answersSubmitted: result.answerCounts.size,
     duplicateAnswers: [...result.answerCounts.values()].filter((n) => n > 1).length,
@@ -64,8 +70,10 @@ export function summarize(result: MainJobResult, slots: number): JobSummary {
 }
 
 /** The charts' series: per region, [start, value] points. */
-export function chartSeries(result: MainJobResult): { intensity: RegionSeries[]; emission: RegionSeries[] } {
-  const points = regionPoints(result);
+export function chartSeries(points: readonly RegionPoint[]): {
+  intensity: RegionSeries[];
+  emission: RegionSeries[];
+} {
   const regions = [...new Set(points.map((p) => p.hv))].sort();
   return {
     intensity: regions.map((hv) => ({
@@ -79,7 +87,28 @@ export function chartSeries(result: MainJobResult): { intensity: RegionSeries[];
   };
 }
 
-/** Writes `report.json`, `report.md`, its SVG charts and `consumers.csv` into `outDir`; returns their paths. */
+/** Writes a chunk, waiting when the stream's buffer is full. */
+async function write(stream: WriteStream, text: string): Promise<void> {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/** Ends a stream and waits until its file is closed. @throws the stream's error. */
+async function close(stream: WriteStream): Promise<void> {
+  stream.end();
+  await once(stream, 'close');
+}
+
+/** Indents a pretty-printed JSON value nested `depth` levels deep (two spaces per level). */
+function nested(value: unknown, depth: number): string {
+  const pad = '  '.repeat(depth);
+  return pad + JSON.stringify(value, null, 2).replace(/\n/g, `\n${pad}`);
+}
+
+/**
+ * Writes `report.json`, `report.md`, its SVG charts and `consumers.csv` into `outDir`; returns their
+ * paths. One pass over the run's slot log: each record is read, written to `report.json` and
+ * `consumers.csv`, and folded into the totals and tables, so memory does not grow with the run.
+ */
 export async function writeReports(
   outDir: string,
   result: MainJobResult,
@@ -88,63 +117,83 @@ export async function writeReports(
   await fs.mkdir(outDir, { recursive: true });
   const json = path.join(outDir, 'report.json');
   const markdown = path.join(outDir, 'report.md');
-  const rows = consumerRows(result);
-  const offset = result.intervals.values().next().value?.offsetMinutes ?? 0;
-  const series = chartSeries(result);
-  const charts = [path.join(outDir, CHART_FILES.intensity), path.join(outDir, CHART_FILES.emission)];
-  await fs.writeFile(charts[0] ?? '', renderChartSvg(intensityChartOption(series.intensity, offset)));
-  await fs.writeFile(charts[1] ?? '', renderChartSvg(emissionChartOption(series.emission, offset)));
-  await fs.writeFile(
-    path.join(outDir, 'consumers.csv'),
-    [
-      'start,end,hv,channel,bus,energy_mwh,carbon_tco2,intensity_tco2_per_mwh,task_id',
-      ...rows.map(
-        (r) =>
-          `${r.start},${r.end},${r.hv},${r.channel},${r.busId},${r.energyMwh},${r.carbonT},${r.intensityTco2PerMwh ?? ''},${r.taskId}`,
-      ),
-      '',
-    ].join('\n'),
-  );
-  const full = {
-    summary,
-    caseFile: result.caseFile,
-    dataDir: result.dataDir,
-    intervalMinutes: result.intervalMinutes,
-    firstSlot: result.firstSlot,
-    slots: result.outcomes.map((o) => ({
-      start: intervalOf(result, o).start,
-      end: intervalOf(result, o).end,
-      hour: o.hour,
-      slot: o.slot,
-      hv: o.hv,
-      channel: o.channel,
-      taskId: o.taskId,
-      packageSha256: o.packageSha256,
-      sealBlock: o.sealBlock,
-      seconds: o.seconds,
-      arbitration: o.arbitration,
-      carbonFlow: o.carbonFlow,
-      localTotals: o.local.totals,
-      comparison: o.comparison,
-      consumers: rows
-        .filter((r) => r.taskId === o.taskId)
-        .map((r) => ({
+  const csv = createWriteStream(path.join(outDir, 'consumers.csv'));
+  const report = createWriteStream(json);
+  csv.on('error', () => undefined);
+  report.on('error', () => undefined);
+  const consumers = new ConsumerTotalsFold();
+  const units = new UnitTotalsFold();
+  const points: RegionPoint[] = [];
+  const intervalRows: string[] = [];
+  const struckLines: string[] = [];
+  try {
+    await write(csv, 'start,end,hv,channel,bus,energy_mwh,carbon_tco2,intensity_tco2_per_mwh,task_id\n');
+    const head = {
+      summary,
+      caseFile: result.caseFile,
+      dataDir: result.dataDir,
+      intervalMinutes: result.intervalMinutes,
+      firstSlot: result.firstSlot,
+    };
+    const headText = JSON.stringify(head, null, 2);
+    await write(report, `${headText.slice(0, -2)},\n  "slots": [`);
+    let count = 0;
+    for await (const record of readSlotRecords(result.slotLogFile)) {
+      const interval = intervalOf(result, record);
+      const rows = consumerRowsOf(record, interval);
+      for (const r of rows) {
+        consumers.add(r);
+        await write(
+          csv,
+          `${r.start},${r.end},${r.hv},${r.channel},${r.busId},${r.energyMwh},${r.carbonT},${r.intensityTco2PerMwh ?? ''},${r.taskId}\n`,
+        );
+      }
+      units.add(record, interval.minutes);
+      points.push(regionPointOf(record, interval));
+      intervalRows.push(intervalRowOf(record, interval));
+      const struck = struckLineOf(record, interval);
+      if (struck !== undefined) struckLines.push(struck);
+      const { attribution, ...rest } = record;
+      const entry = {
+        ...rest,
+        consumers: rows.map((r) => ({
           busId: r.busId,
           energyMwh: r.energyMwh,
           carbonT: r.carbonT,
           intensityTco2PerMwh: r.intensityTco2PerMwh,
           byUnit: r.byUnit.map((u) => ({ unitId: u.unitId, unitBusId: u.unitBusId, carbonT: u.carbonT })),
         })),
-      attribution: [...o.local.attribution.values()],
-    })),
-    consumerTotals: consumerTotals(rows),
-    unitTotals: unitTotals(result),
-    providers: result.providers,
-    blacklist: result.blacklist,
-    anchors: result.anchors,
-    cheats: result.cheats,
-  };
-  await fs.writeFile(json, `${JSON.stringify(full, null, 2)}\n`);
-  await fs.writeFile(markdown, renderMarkdown(result, summary));
+        attribution,
+      };
+      await write(report, `${count === 0 ? '' : ','}\n${nested(entry, 2)}`);
+      count += 1;
+    }
+    const tail = {
+      consumerTotals: consumers.totals(),
+      unitTotals: units.totals(),
+      providers: result.providers,
+      blacklist: result.blacklist,
+      anchors: result.anchors,
+      cheats: result.cheats,
+    };
+    const tailText = JSON.stringify(tail, null, 2);
+    await write(report, `${count === 0 ? '' : '\n  '}],\n${tailText.slice(2)}\n`);
+  } finally {
+    await Promise.all([close(csv), close(report)]);
+  }
+  const offset = result.intervals.values().next().value?.offsetMinutes ?? 0;
+  const series = chartSeries(points);
+  const charts = [path.join(outDir, CHART_FILES.intensity), path.join(outDir, CHART_FILES.emission)];
+  await fs.writeFile(charts[0] ?? '', renderChartSvg(intensityChartOption(series.intensity, offset)));
+  await fs.writeFile(charts[1] ?? '', renderChartSvg(emissionChartOption(series.emission, offset)));
+  await fs.writeFile(
+    markdown,
+    renderMarkdown(result, summary, {
+      intervalRows,
+      consumerTotals: consumers.totals(),
+      unitTotals: units.totals(),
+      struckLines,
+    }),
+  );
   return { json, markdown, charts };
 }

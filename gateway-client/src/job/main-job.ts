@@ -28,7 +28,8 @@ import { regionSlot } from './slot-data';
 import type { MeasuredData, MeasuredInterval } from './data/measured-data';
 import type { SlotInterval } from './data/wall-clock';
 import { intervalAt, localHourOf, shortLabel } from './data/wall-clock';
-import type { SlotTraceOutcome } from './slot-trace';
+import { SlotLog } from './slot-log';
+import type { SlotDigest } from './slot-log';
 import { traceRegionSlot } from './slot-trace';
 import { newRetryTally } from './retry-tally';
 import type { RetryTally } from './retry-tally';
@@ -64,6 +65,8 @@ export interface MainJobOptions {
   readonly casePath: string;
   /** Where checkpoints go. */
   readonly workDir: string;
+  /** Where each traced slot's full record is appended as it is traced. @default `workDir/slots.jsonl` */
+  readonly slotLogFile?: string;
   /** Network configuration directory. @default `.run/network/config` */
   readonly configDir?: string;
   /** Providers. @default {@link DEFAULT_PROVIDERS} */
@@ -103,7 +106,10 @@ export interface MainJobResult {
   readonly intervalMinutes: number;
   /** The data directory, or null for the built-in profiles. */
   readonly dataDir: string | null;
-  readonly outcomes: readonly SlotTraceOutcome[];
+  /** Every region's traced slot, in order: the digest kept in memory (the full records are in `slotLogFile`). */
+  readonly slots: readonly SlotDigest[];
+  /** The JSON-lines file of the full slot records (slot-log.ts), which the report streams. */
+  readonly slotLogFile: string;
   readonly providers: readonly ProviderView[];
   readonly blacklist: unknown;
   readonly anchors: readonly AnchorVerification[];
@@ -238,7 +244,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
         ),
       ),
     );
-    const outcomes: SlotTraceOutcome[] = [];
+    const log = await SlotLog.create(options.slotLogFile ?? path.join(options.workDir, 'slots.jsonl'));
     try {
       for (const [index, step] of plan.entries()) {
         const { slot, hour, interval } = step;
@@ -265,7 +271,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
               ),
             ),
           ]);
-          outcomes.push(...hourOutcomes);
+          for (const outcome of hourOutcomes) await log.append(outcome, interval);
         } catch (error: unknown) {
           throw withQuorumDiagnosis(error, tally);
         } finally {
@@ -286,8 +292,8 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     await regulatorLedger.waitForBlock(MASTER_CHANNEL, (await gridLedger.height(MASTER_CHANNEL)) - 1n);
     say('regulator: verifying the anchored slave blocks of every traced package');
     const anchors: AnchorVerification[] = [];
-    for (const outcome of outcomes) {
-      anchors.push(await regulator.client.verifyAnchor(outcome.channel, outcome.sealBlock));
+    for (const digest of log.digests) {
+      anchors.push(await regulator.client.verifyAnchor(digest.channel, digest.sealBlock));
     }
     return {
       caseFile: options.casePath,
@@ -295,7 +301,8 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
       intervals: new Map(plan.map((p) => [p.slot, p.interval])),
       intervalMinutes: options.data?.intervalMinutes ?? 60,
       dataDir: options.data?.dir ?? null,
-      outcomes,
+      slots: log.digests,
+      slotLogFile: log.file,
       providers: await regulator.client.providers(),
       blacklist: await regulator.client.blacklist(),
       anchors,

@@ -3,13 +3,14 @@
  * (tCO2 = rate × interval) per consumer per interval and over the run, and per unit what it
  * supplied to loads and branch losses (from the local engine's trace, which the job has checked
  * against the ledger to 1e-9: the ledger record has per-unit carbon of loads but no per-unit MW
- * and no per-unit loss yet).
+ * and no per-unit loss yet). The run's totals are folds, fed one slot record at a time, so a report
+ * of any length is written without holding the run in memory.
  */
 import { consumerIntervals, statementTotals } from '@carbontrace/chaincode';
 import type { CarbonProposal, ConsumerInterval, SlotRates, StatementTotals } from '@carbontrace/chaincode';
 import type { SlotInterval } from './data/wall-clock';
 import type { MainJobResult } from './main-job';
-import type { SlotTraceOutcome } from './slot-trace';
+import type { SlotRecord } from './slot-log';
 
 /** The accounting view of a recorded proposal. */
 export function proposalRates(proposal: CarbonProposal): SlotRates {
@@ -32,27 +33,27 @@ export interface ConsumerIntervalRow extends ConsumerInterval {
   readonly taskId: string;
 }
 
-/** The interval of an outcome. @throws Error when the job has none for its slot. */
-export function intervalOf(result: MainJobResult, outcome: SlotTraceOutcome): SlotInterval {
-  const interval = result.intervals.get(outcome.slot);
-  if (interval === undefined) throw new Error(`no interval for slot ${outcome.slot}`);
+/** The interval of a traced slot. @throws Error when the job has none for its slot. */
+export function intervalOf(
+  result: Pick<MainJobResult, 'intervals'>,
+  slot: { readonly slot: number },
+): SlotInterval {
+  const interval = result.intervals.get(slot.slot);
+  if (interval === undefined) throw new Error(`no interval for slot ${slot.slot}`);
   return interval;
 }
 
-/** Every consumer of every traced slot. */
-export function consumerRows(result: MainJobResult): ConsumerIntervalRow[] {
-  return result.outcomes.flatMap((o) => {
-    const interval = intervalOf(result, o);
-    return consumerIntervals(proposalRates(o.carbonFlow.proposal), interval.minutes).map((c) => ({
-      ...c,
-      hv: o.hv,
-      channel: o.channel,
-      slot: o.slot,
-      start: interval.start,
-      end: interval.end,
-      taskId: o.taskId,
-    }));
-  });
+/** Every consumer of one traced slot. */
+export function consumerRowsOf(record: SlotRecord, interval: SlotInterval): ConsumerIntervalRow[] {
+  return consumerIntervals(proposalRates(record.carbonFlow.proposal), interval.minutes).map((c) => ({
+    ...c,
+    hv: record.hv,
+    channel: record.channel,
+    slot: record.slot,
+    start: interval.start,
+    end: interval.end,
+    taskId: record.taskId,
+  }));
 }
 
 /** A consumer's totals over the run. */
@@ -61,18 +62,42 @@ export interface ConsumerTotals extends StatementTotals {
   readonly busId: number;
 }
 
-/** Per consumer over the run, by region then bus id (numerically). */
-export function consumerTotals(rows: readonly ConsumerIntervalRow[]): ConsumerTotals[] {
-  const groups = new Map<string, { hv: string; busId: number; rows: ConsumerIntervalRow[] }>();
-  for (const r of rows) {
-    const key = `${r.hv}/${r.busId}`;
-    const g = groups.get(key) ?? { hv: r.hv, busId: r.busId, rows: [] };
-    g.rows.push(r);
-    groups.set(key, g);
+/** Per consumer over the run, folded row by row (MATH.md interval accounting, `statementTotals`). */
+export class ConsumerTotalsFold {
+  readonly #groups = new Map<string, ConsumerTotals>();
+
+  /** Adds one consumer interval. */
+  add(row: ConsumerIntervalRow): void {
+    const key = `${row.hv}/${row.busId}`;
+    const before = this.#groups.get(key);
+    // the totals so far enter statementTotals as one interval, so the sums run in row order
+    const carried: ConsumerInterval[] =
+      before === undefined
+        ? []
+        : [
+            {
+              busId: row.busId,
+              energyMwh: before.energyMwh,
+              carbonT: before.carbonT,
+              intensityTco2PerMwh: null,
+              byUnit: before.byUnit,
+            },
+          ];
+    const totals = statementTotals([...carried, row]);
+    this.#groups.set(key, {
+      hv: row.hv,
+      busId: row.busId,
+      ...totals,
+      intervals: (before?.intervals ?? 0) + 1,
+    });
   }
-  return [...groups.values()]
-    .map((g) => ({ hv: g.hv, busId: g.busId, ...statementTotals(g.rows) }))
-    .sort((a, b) => (a.hv < b.hv ? -1 : a.hv > b.hv ? 1 : a.busId - b.busId));
+
+  /** By region, then bus id (numerically). */
+  totals(): ConsumerTotals[] {
+    return [...this.#groups.values()].sort((a, b) =>
+      a.hv < b.hv ? -1 : a.hv > b.hv ? 1 : a.busId - b.busId,
+    );
+  }
 }
 
 /** What a unit supplied over the run. */
@@ -86,14 +111,17 @@ export interface UnitTotals {
   readonly lossCarbonT: number;
 }
 
-/** Per unit over the run (local engine's B6–B7/D1/D3 × interval length). */
-export function unitTotals(result: MainJobResult): UnitTotals[] {
-  const totals = new Map<string, UnitTotals>();
-  for (const o of result.outcomes) {
-    const hours = intervalOf(result, o).minutes / 60;
-    for (const [key, a] of o.local.attribution) {
-      const t = totals.get(`${o.hv}/${key}`) ?? {
-        hv: o.hv,
+/** Per unit over the run (local engine's B6–B7/D1/D3 × interval length), folded slot by slot. */
+export class UnitTotalsFold {
+  readonly #totals = new Map<string, UnitTotals>();
+
+  /** Adds one traced slot of `minutes`. */
+  add(record: SlotRecord, minutes: number): void {
+    const hours = minutes / 60;
+    for (const a of record.attribution) {
+      const key = `${record.hv}/${a.busId}/${a.unitId}`;
+      const t = this.#totals.get(key) ?? {
+        hv: record.hv,
         unitId: a.unitId,
         busId: a.busId,
         loadMwh: 0,
@@ -101,7 +129,7 @@ export function unitTotals(result: MainJobResult): UnitTotals[] {
         lossMwh: 0,
         lossCarbonT: 0,
       };
-      totals.set(`${o.hv}/${key}`, {
+      this.#totals.set(key, {
         ...t,
         loadMwh: t.loadMwh + a.loadMw * hours,
         loadCarbonT: t.loadCarbonT + a.loadTco2PerH * hours,
@@ -110,9 +138,13 @@ export function unitTotals(result: MainJobResult): UnitTotals[] {
       });
     }
   }
-  return [...totals.values()].sort((a, b) =>
-    a.hv < b.hv ? -1 : a.hv > b.hv ? 1 : a.busId - b.busId || (a.unitId < b.unitId ? -1 : 1),
-  );
+
+  /** By region, bus id, then unit id. */
+  totals(): UnitTotals[] {
+    return [...this.#totals.values()].sort((a, b) =>
+      a.hv < b.hv ? -1 : a.hv > b.hv ? 1 : a.busId - b.busId || (a.unitId < b.unitId ? -1 : 1),
+    );
+  }
 }
 
 /** A region's values at one interval, for the charts. */
@@ -126,18 +158,16 @@ export interface RegionPoint {
   readonly emissionT: number;
 }
 
-/** Per region and interval: average intensity and emission (the charts' points). */
-export function regionPoints(result: MainJobResult): RegionPoint[] {
-  return result.outcomes.map((o) => {
-    const interval = intervalOf(result, o);
-    const p = o.carbonFlow.proposal;
-    const sum = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0);
-    return {
-      hv: o.hv,
-      startMs: interval.startMs,
-      start: interval.start,
-      intensityTco2PerMwh: sum(p.loadTco2PerH) / sum(p.loadMw),
-      emissionT: (sum(p.emissionTco2PerH) * interval.minutes) / 60,
-    };
-  });
+const sum = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0);
+
+/** A region's average intensity and emission over one traced interval (a chart point). */
+export function regionPointOf(record: SlotRecord, interval: SlotInterval): RegionPoint {
+  const p = record.carbonFlow.proposal;
+  return {
+    hv: record.hv,
+    startMs: interval.startMs,
+    start: interval.start,
+    intensityTco2PerMwh: sum(p.loadTco2PerH) / sum(p.loadMw),
+    emissionT: (sum(p.emissionTco2PerH) * interval.minutes) / 60,
+  };
 }

@@ -4,9 +4,12 @@
  * energy and carbon, per-unit attribution, provider outcomes, blacklist, anchor verification.
  */
 import * as path from 'path';
+import type { SlotInterval } from './data/wall-clock';
 import type { JobSummary } from './job-report';
 import type { MainJobResult } from './main-job';
-import { consumerRows, consumerTotals, intervalOf, unitTotals } from './report-accounting';
+import { intervalOf } from './report-accounting';
+import type { ConsumerTotals, UnitTotals } from './report-accounting';
+import type { SlotRecord } from './slot-log';
 
 /** The chart files written beside `report.md`. */
 export const CHART_FILES = { intensity: 'intensity.svg', emission: 'emission.svg' } as const;
@@ -14,12 +17,43 @@ export const CHART_FILES = { intensity: 'intensity.svg', emission: 'emission.svg
 const f = (value: number, digits = 4): string => value.toFixed(digits);
 const sum = (v: readonly number[]): number => v.reduce((a, b) => a + b, 0);
 
+/** What the report's tables hold, gathered in one pass over the slot log (job-report.ts). */
+export interface ReportTables {
+  /** Per traced slot, its row of the per-interval table ({@link intervalRowOf}). */
+  readonly intervalRows: readonly string[];
+  readonly consumerTotals: readonly ConsumerTotals[];
+  readonly unitTotals: readonly UnitTotals[];
+  /** Per task where a provider was struck, its line ({@link struckLineOf}). */
+  readonly struckLines: readonly string[];
+}
+
+/** A traced slot's row of the per-interval table. */
+export function intervalRowOf(record: SlotRecord, interval: SlotInterval): string {
+  const p = record.carbonFlow.proposal;
+  const hours = interval.minutes / 60;
+  const loadMw = sum(p.loadMw);
+  const nodal = p.nodeIntensityTco2PerMwh.slice(0, p.busIds.length);
+  return (
+    `| ${interval.start} – ${interval.end.slice(11, 16)} | ${record.slot} | ${record.hv} | ${f(loadMw)} | ${f(loadMw * hours)} | ${f(sum(p.emissionTco2PerH))} | ` +
+    `${f(sum(p.emissionTco2PerH) * hours)} | ${f(sum(p.lossTco2PerH))} | ${f(sum(p.loadTco2PerH) / loadMw)} | ` +
+    `${f(Math.min(...nodal))}–${f(Math.max(...nodal))} | ${record.carbonFlow.acceptedFrom} | ${record.arbitration.path.join('→')} |`
+  );
+}
+
+/** The line of a task where a provider was struck, or undefined. */
+export function struckLineOf(record: SlotRecord, interval: SlotInterval): string | undefined {
+  const strikes = record.arbitration.strikesThisTask;
+  if (!Object.values(strikes).some((c) => c > 0)) return undefined;
+  return `- ${record.taskId} (${interval.start}): ${record.arbitration.path.join('→')}, struck ${Object.keys(strikes).join(', ')}, accepted from ${record.carbonFlow.acceptedFrom}`;
+}
+
 /** The readable report. */
-export function renderMarkdown(result: MainJobResult, summary: JobSummary): string {
+export function renderMarkdown(result: MainJobResult, summary: JobSummary, tables: ReportTables): string {
   const lines: string[] = [];
-  const first = result.outcomes[0] === undefined ? undefined : intervalOf(result, result.outcomes[0]);
-  const last = result.outcomes.at(-1);
-  const lastInterval = last === undefined ? undefined : intervalOf(result, last);
+  const firstSlot = result.slots[0];
+  const lastSlot = result.slots.at(-1);
+  const first = firstSlot === undefined ? undefined : intervalOf(result, firstSlot);
+  const lastInterval = lastSlot === undefined ? undefined : intervalOf(result, lastSlot);
   lines.push('# carbontrace: carbon traces', '');
   lines.push(
     `Case \`${path.basename(result.caseFile)}\`, split between Hv1 (slave-hv1: Lv1a, Lv1b) and Hv2 (slave-hv2: Lv2a, Lv2b); ` +
@@ -60,18 +94,7 @@ export function renderMarkdown(result: MainJobResult, summary: JobSummary): stri
     '| interval | slot | HV | load MW | energy MWh | emission tCO2/h | emission tCO2 | loss carbon tCO2/h | avg tCO2/MWh | min–max nodal tCO2/MWh | accepted from | path |',
   );
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const o of result.outcomes) {
-    const p = o.carbonFlow.proposal;
-    const interval = intervalOf(result, o);
-    const hours = interval.minutes / 60;
-    const loadMw = sum(p.loadMw);
-    const nodal = p.nodeIntensityTco2PerMwh.slice(0, p.busIds.length);
-    lines.push(
-      `| ${interval.start} – ${interval.end.slice(11, 16)} | ${o.slot} | ${o.hv} | ${f(loadMw)} | ${f(loadMw * hours)} | ${f(sum(p.emissionTco2PerH))} | ` +
-        `${f(sum(p.emissionTco2PerH) * hours)} | ${f(sum(p.lossTco2PerH))} | ${f(sum(p.loadTco2PerH) / loadMw)} | ` +
-        `${f(Math.min(...nodal))}–${f(Math.max(...nodal))} | ${o.carbonFlow.acceptedFrom} | ${o.arbitration.path.join('→')} |`,
-    );
-  }
+  lines.push(...tables.intervalRows);
   lines.push('', '## Per-consumer energy and carbon', '');
   lines.push(
     'Location-based (GHG Protocol Scope 2): each consumer’s metered energy times the traced intensity of its bus, interval by interval ' +
@@ -82,7 +105,7 @@ export function renderMarkdown(result: MainJobResult, summary: JobSummary): stri
     '| consumer | intervals | energy MWh | carbon tCO2 | kgCO2/kWh | largest carbon shares |',
     '| --- | --- | --- | --- | --- | --- |',
   );
-  for (const t of consumerTotals(consumerRows(result))) {
+  for (const t of tables.consumerTotals) {
     const shares = t.byUnit
       .filter((u) => u.carbonShare > 0)
       .slice(0, 3)
@@ -101,7 +124,7 @@ export function renderMarkdown(result: MainJobResult, summary: JobSummary): stri
     '| HV | unit | bus | to loads MWh | to loads tCO2 | to losses MWh | to losses tCO2 |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   );
-  for (const u of unitTotals(result)) {
+  for (const u of tables.unitTotals) {
     lines.push(
       `| ${u.hv} | ${u.unitId} | ${u.busId} | ${f(u.loadMwh)} | ${f(u.loadCarbonT)} | ${f(u.lossMwh)} | ${f(u.lossCarbonT)} |`,
     );
@@ -118,15 +141,8 @@ export function renderMarkdown(result: MainJobResult, summary: JobSummary): stri
     );
   }
   lines.push('', 'Tasks where a provider was struck:', '');
-  const struck = result.outcomes.filter((o) =>
-    Object.values(o.arbitration.strikesThisTask).some((c) => c > 0),
-  );
-  if (struck.length === 0) lines.push('- none');
-  for (const o of struck) {
-    lines.push(
-      `- ${o.taskId} (${intervalOf(result, o).start}): ${o.arbitration.path.join('→')}, struck ${Object.keys(o.arbitration.strikesThisTask).join(', ')}, accepted from ${o.carbonFlow.acceptedFrom}`,
-    );
-  }
+  if (tables.struckLines.length === 0) lines.push('- none');
+  lines.push(...tables.struckLines);
   lines.push(
     '',
     `Cheated answers sent (ground truth from the cheating worker): ${result.cheats.map((c) => `${c.taskId}#${c.round}`).join(', ') || 'none'}`,

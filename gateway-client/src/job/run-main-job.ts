@@ -32,7 +32,8 @@ split between two HV substations, writes out/report.json and out/report.md, and 
   --from TS         with --data: start at the interval that starts at TS (ISO 8601 with offset)
   --json            print one JSON summary as the last line of stdout
   --keep            leave the network running afterwards (npm run network:down stops it)
-  --out DIR         where report.json, report.md and the charts go (default out/)
+  --out DIR         where report.json, report.md, consumers.csv, the charts and slots.jsonl (each
+                    traced slot's record, appended as it is traced) go (default out/)
   --case FILE       the case33bw file (default the committed copy)
   --slot-seconds S  EA-DPoS verification-block slot length when this run opens the epoch (default 2)
   --slot-deadline-s S  longest time one slot may take before the job stops and says why (default 180)
@@ -235,6 +236,7 @@ async function main(): Promise<number> {
     ...(data === undefined ? {} : { data }),
     casePath,
     workDir: path.join(repoRoot, '.run', 'main-job'),
+    slotLogFile: path.join(args.outDir, 'slots.jsonl'),
     slotSeconds: args.slotSeconds,
     ...(args.slotDeadlineS === undefined ? {} : { slotDeadlineMs: args.slotDeadlineS * 1000 }),
     externalRelays: args.externalRelays,

@@ -48,6 +48,7 @@ export async function runSampleIntervals(count: number, salt: number): Promise<S
     // The checkpoints npm start keeps (per network genesis): workers and relays resume instead of
     // replaying the whole ledger on a network that has traced a lot already.
     workDir: path.join(root, '.run', 'main-job'),
+    slotLogFile: path.join(outDir, 'slots.jsonl'),
     slotSeconds: 0,
     progress: () => undefined,
   });

@@ -69,22 +69,20 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     return EXIT_BAD_INPUT;
   }
   const configDir = given.get('--config');
+  const outDir = path.resolve(given.get('--out') ?? path.join('out', 'interval'));
   const result = await runMainJob({
     slots: 1,
     data: { ...data, intervals: [interval] },
     casePath,
     workDir: path.resolve('.run', 'main-job'),
+    slotLogFile: path.join(outDir, 'slots.jsonl'),
     ...(configDir === undefined ? {} : { configDir }),
     progress: (line) => {
       io.err(`[trace-interval] ${line}\n`);
     },
   });
   const summary = summarize(result, 1);
-  const files = await writeReports(
-    path.resolve(given.get('--out') ?? path.join('out', 'interval')),
-    result,
-    summary,
-  );
+  const files = await writeReports(outDir, result, summary);
   io.out(
     json
       ? `${JSON.stringify({ interval: interval.interval, summary })}\n`

@@ -16,6 +16,7 @@ import { newQsccBlockReader } from '../clients/regulator-client';
 import { anchorEntryOf } from '../relay/anchor-relay';
 import { MASTER_CHAINCODE, MASTER_CHANNEL } from '../sdk/network-names';
 import type { RunningProcess } from '../process/running-process';
+import { FailureWatch } from '../process/failure-watch';
 import { startAnchorRelay } from '../process/start-anchor-relay';
 import { startCloudWorker } from '../process/start-cloud-worker';
 import type { ProviderConduct } from '../worker/provider-computation';
@@ -228,8 +229,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
       );
     }
     say(`started ${processes.map((p) => p.name).join(', ')}`);
-    const failed = Promise.race(processes.map((p) => p.done.then(() => new Promise<never>(() => undefined))));
-    failed.catch(() => undefined);
+    const failures = new FailureWatch(processes.map((p) => p.done));
     const gridLedger = newLedgerWaiter(
       (channel) => gridCo.connection.network(channel),
       gridCo.connection.evaluateOrganizations,
@@ -254,9 +254,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
           tally,
         );
         try {
-          const hourOutcomes = await Promise.race([
-            failed,
-            deadline.expired,
+          const hourOutcomes = await failures.race(
             Promise.all(
               regions.map(({ region, hv, hvLedger, lvs, topologies }, i) =>
                 traceRegionSlot(
@@ -270,7 +268,8 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
                 ),
               ),
             ),
-          ]);
+            deadline.expired,
+          );
           for (const outcome of hourOutcomes) await log.append(outcome, interval);
         } catch (error: unknown) {
           throw withQuorumDiagnosis(error, tally);

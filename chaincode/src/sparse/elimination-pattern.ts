@@ -3,8 +3,7 @@
  * row and column order[k]) without pivoting: the elimination tree of the pattern of A + Aᵀ, then
  * each row of L (= column of U) as its row subtree (the algorithm of CSparse's `cs_etree` and
  * `cs_ereach`, Davis, "Direct Methods for Sparse Linear Systems", ch. 4). Linear in the entries of
- * L and U. Shared by the scalar refactorization (`lu-refactor.ts`) and the 2×2 block LU of the
- * power-flow Jacobian (`block-lu.ts`).
+ * L and U. Used by the 2×2 block LU of the power-flow Jacobian (`block-lu.ts`).
  *
  * Indices are pivot positions. U is stored by columns, each ascending with the diagonal last; L by
  * columns, the diagonal first, then the rows below ascending.

@@ -4,8 +4,8 @@
  * each node's receivers in ascending index order, so the order is deterministic. A directed cycle
  * (possible with phase shifters) gives `undefined`.
  */
-import { CarbonTraceError } from '../common/errors';
 import type { SparseEntries } from './distribution-system';
+import { bucketEntries, checkEntries } from './entry-buckets';
 
 /**
  * A topological order of the N nodes, or undefined if the flow graph has a directed cycle.
@@ -14,30 +14,14 @@ import type { SparseEntries } from './distribution-system';
 export function flowGraphTopologicalOrder(size: number, entries: SparseEntries): Int32Array | undefined {
   const { rows, cols } = entries;
   const count = rows.length;
-  // Supplier → receiver adjacency by counting sort: receivers of y at start[y] .. start[y+1]−1.
+  checkEntries(size, rows, cols);
   const indegree = new Int32Array(size);
-  const start = new Int32Array(size + 1);
-  for (let p = 0; p < count; p += 1) {
-    const x = rows[p] as number;
-    const y = cols[p] as number;
-    if (!(x >= 0 && x < size && y >= 0 && y < size) || cols.length !== count) {
-      throw new CarbonTraceError('DIMENSION_MISMATCH', 'an entry of A lies outside the system', {
-        size,
-        entry: p,
-      });
-    }
-    indegree[x] = (indegree[x] as number) + 1;
-    start[y + 1] = (start[y + 1] as number) + 1;
-  }
-  for (let y = 0; y < size; y += 1) start[y + 1] = (start[y + 1] as number) + (start[y] as number);
-  const next = start.slice(0, size);
+  for (let p = 0; p < count; p += 1)
+    indegree[rows[p] as number] = (indegree[rows[p] as number] as number) + 1;
+  // Supplier → receiver adjacency: receivers of y at start[y] .. start[y+1]−1.
+  const { start, entries: byColumn } = bucketEntries(size, cols);
   const receivers = new Int32Array(count);
-  for (let p = 0; p < count; p += 1) {
-    const y = cols[p] as number;
-    const q = next[y] as number;
-    next[y] = q + 1;
-    receivers[q] = rows[p] as number;
-  }
+  for (let q = 0; q < count; q += 1) receivers[q] = rows[byColumn[q] as number] as number;
   // Each supplier's receivers ascending, a repeated pair once (lists are short: insertion sort).
   const end = new Int32Array(size);
   for (let y = 0; y < size; y += 1) {

@@ -9,6 +9,7 @@
  * bit, those of A's CSR form (`distributionMatrix`) read row by row in the order.
  */
 import { CarbonTraceError } from '../common/errors';
+import { bucketEntries, checkEntries } from './entry-buckets';
 
 /** A's off-diagonal rows in a topological order. */
 export interface OrderedRows {
@@ -46,31 +47,13 @@ export function layOutOrderedRows(
     });
   }
   const count = rows.length;
+  checkEntries(size, rows, cols);
   const rankOf = new Int32Array(size);
   for (let t = 0; t < size; t += 1) rankOf[order[t] as number] = t;
-  // Counting sort of the entries by the rank of their row (stable: entry order within a row).
-  const start = new Int32Array(size + 1);
-  for (let p = 0; p < count; p += 1) {
-    const x = rows[p] as number;
-    const y = cols[p] as number;
-    if (!(x >= 0 && x < size && y >= 0 && y < size) || cols.length !== count) {
-      throw new CarbonTraceError('DIMENSION_MISMATCH', 'an entry of A lies outside the system', {
-        size,
-        entry: p,
-      });
-    }
-    const slot = (rankOf[x] as number) + 1;
-    start[slot] = (start[slot] as number) + 1;
-  }
-  for (let t = 0; t < size; t += 1) start[t + 1] = (start[t + 1] as number) + (start[t] as number);
-  const next = start.slice(0, size);
-  const entryAt = new Int32Array(count);
-  for (let p = 0; p < count; p += 1) {
-    const t = rankOf[rows[p] as number] as number;
-    const q = next[t] as number;
-    next[t] = q + 1;
-    entryAt[q] = p;
-  }
+  // The entries by the rank of their row (stable: entry order within a row).
+  const rowRank = new Int32Array(count);
+  for (let p = 0; p < count; p += 1) rowRank[p] = rankOf[rows[p] as number] as number;
+  const { start, entries: entryAt } = bucketEntries(size, rowRank);
   // Within a row: stable insertion sort by column (rows hold one to a few entries), then one slot
   // per distinct column.
   const pointers = new Int32Array(size + 1);

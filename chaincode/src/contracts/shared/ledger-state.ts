@@ -42,9 +42,11 @@ export async function mustGetJson<T>(ctx: Context, key: string, what: string): P
   return value;
 }
 
-/** Writes `value` as canonical JSON. */
-export async function putJson(ctx: Context, key: string, value: unknown): Promise<void> {
-  await ctx.stub.putState(key, toBytes(value));
+/** Writes `value` as canonical JSON; returns the JSON text written (to hash it without a second pass). */
+export async function putJson(ctx: Context, key: string, value: unknown): Promise<string> {
+  const text = canonicalJson(value);
+  await ctx.stub.putState(key, encoder.encode(text));
+  return text;
 }
 
 /** True when the key holds a value. */
@@ -67,6 +69,27 @@ export async function listByPartialKey<T>(
       const next = await iterator.next();
       if (next.done) break;
       out.push({ key: next.value.key, value: fromBytes(next.value.value, next.value.key) as T });
+    }
+  } finally {
+    await iterator.close();
+  }
+  return out;
+}
+
+/**
+ * Every value a key has held, newest first, from the peer's history database (Fabric does not
+ * re-check history reads at validation: use it in queries and in paths that write nothing).
+ */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- typed read of our own state
+export async function keyHistory<T>(ctx: Context, key: string): Promise<{ txId: string; value: T }[]> {
+  const out: { txId: string; value: T }[] = [];
+  const iterator = await ctx.stub.getHistoryForKey(key);
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      if (next.value.isDelete) continue;
+      out.push({ txId: next.value.txId, value: fromBytes(next.value.value, key) as T });
     }
   } finally {
     await iterator.close();

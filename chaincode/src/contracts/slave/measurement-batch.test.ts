@@ -67,8 +67,8 @@ describe('Measurement:SubmitBatch', () => {
     expect(result.unchanged).toEqual([]);
     expect(result.readings).toBe(6);
     expect(outcome.event?.name).toBe('MeasurementBatchSubmitted');
-    // current record + version 1 per slot, each key pinned by its policy
-    expect(outcome.writeSet.state).toHaveLength(6);
+    // one key per slot, each pinned by its policy
+    expect(outcome.writeSet.state).toHaveLength(3);
     expect(Object.keys(outcome.writeSet.validationParameters).sort()).toEqual(
       outcome.writeSet.state.map((w) => w.key).sort(),
     );
@@ -116,7 +116,7 @@ describe('Measurement:SubmitBatch', () => {
     const result = parsed(outcome.result);
     expect(result.unchanged.map((s) => s.slot)).toEqual([11]);
     expect(result.stored.map((s) => s.slot)).toEqual([12, 13]);
-    expect(outcome.writeSet.state).toHaveLength(4);
+    expect(outcome.writeSet.state).toHaveLength(2);
   });
 
   it('refuses, writing nothing, a batch overlapping a slot that holds a different submission', async () => {

@@ -64,8 +64,9 @@ describe('Measurement contract', () => {
     expect(stored['version']).toBe(1);
     expect(stored['submitterMsp']).toBe('Lv1aMSP');
     expect(stored['loads']).toEqual([{ busId: 3, pMw: 200, qMvar: 80 }]);
-    // current record + version 1
-    expect(outcome.writeSet.state).toHaveLength(2);
+    // one key per slot and substation, pinned by the LV's key-level policy
+    expect(outcome.writeSet.state).toHaveLength(1);
+    expect(Object.keys(outcome.writeSet.validationParameters)).toEqual([outcome.writeSet.state[0]?.key]);
   });
 
   it('refuses a second submission for the same slot and keeps the first', async () => {
@@ -94,6 +95,89 @@ describe('Measurement contract', () => {
       [1, 200],
       [2, 201],
     ]);
+  });
+
+  it('amends by overwriting the one key, which keeps its policy, and remembers version 1', async () => {
+    const h = await registered();
+    const submit = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
+    const first = JSON.parse(submit.result ?? '') as { txId: string };
+    const amend = await h.invoke('Measurement', 'Amend', ORGS.lv1a, [
+      measurement({ loads: [{ busId: 3, pMw: 201, qMvar: 80 }] }),
+      '1',
+    ]);
+    expect(amend.error).toBeUndefined();
+    expect(amend.writeSet.state.map((w) => w.key)).toEqual(submit.writeSet.state.map((w) => w.key));
+    // the policy set by version 1 stays; an amendment never re-sets it
+    expect(amend.writeSet.validationParameters).toEqual({});
+    const current = (await h.evaluate('Measurement', 'Get', ORGS.hv1, ['7', 'Lv1a'])) as {
+      version: number;
+      firstVersion: { txId: string; sha256: string };
+    };
+    expect(current.version).toBe(2);
+    expect(current.firstVersion.txId).toBe(first.txId);
+    const history = (await h.evaluate('Measurement', 'GetHistory', ORGS.hv1, ['7', 'Lv1a'])) as unknown[];
+    const { createHash } = await import('node:crypto');
+    const { canonicalJson } = await import('../../common/canonical-json');
+    expect(createHash('sha256').update(canonicalJson(history[0])).digest('hex')).toBe(
+      current.firstVersion.sha256,
+    );
+  });
+
+  it('recognises retries after an amendment: the first Submit, the Amend, and refuses other data', async () => {
+    const h = await registered();
+    const first = (await h.submit('Measurement', 'Submit', ORGS.lv1a, [measurement()])) as Record<
+      string,
+      unknown
+    >;
+    const amended = measurement({ loads: [{ busId: 3, pMw: 201, qMvar: 80 }] });
+    const second = (await h.submit('Measurement', 'Amend', ORGS.lv1a, [amended, '1'])) as Record<
+      string,
+      unknown
+    >;
+    await h.submit('Measurement', 'Amend', ORGS.lv1a, [
+      measurement({ loads: [{ busId: 3, pMw: 202, qMvar: 80 }] }),
+      '2',
+    ]);
+    // a retried first submission returns version 1 as stored and writes nothing
+    const retry = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
+    expect(retry.error).toBeUndefined();
+    expect(JSON.parse(retry.result ?? '')).toEqual(first);
+    expect(retry.writeSet.state).toHaveLength(0);
+    const batch = await h.invoke('Measurement', 'SubmitBatch', ORGS.lv1a, [
+      JSON.stringify({ measurements: [JSON.parse(measurement()) as unknown] }),
+    ]);
+    expect((JSON.parse(batch.result ?? '') as { unchanged: { version: number }[] }).unchanged).toEqual([
+      expect.objectContaining({ slot: 7, version: 1 }),
+    ]);
+    expect(batch.writeSet.state).toHaveLength(0);
+    // other data for the slot is refused, naming the current version
+    const other = await h.invoke('Measurement', 'Submit', ORGS.lv1a, [
+      measurement({ loads: [{ busId: 3, pMw: 5, qMvar: 0 }] }),
+    ]);
+    expect(other.error).toMatch(/^ALREADY_EXISTS: slot 7 of Lv1a already has version 3/);
+    // a retried Amend of version 2 over 1 is stale now that version 3 exists
+    const staleRetry = await h.invoke('Measurement', 'Amend', ORGS.lv1a, [amended, '1']);
+    expect(staleRetry.error).toMatch(
+      /^INVALID_STATE: expectedVersion 1 is stale: slot 7 of Lv1a is at version 3/,
+    );
+    expect(second['version']).toBe(2);
+  });
+
+  it('returns the stored version for a retried Amend and refuses an Amend of a slot never submitted', async () => {
+    const h = await registered();
+    await h.submit('Measurement', 'Submit', ORGS.lv1a, [measurement()]);
+    const amended = measurement({ loads: [{ busId: 3, pMw: 201, qMvar: 80 }] });
+    const once = (await h.submit('Measurement', 'Amend', ORGS.lv1a, [amended, '1'])) as Record<
+      string,
+      unknown
+    >;
+    const again = await h.invoke('Measurement', 'Amend', ORGS.lv1a, [amended, '1']);
+    expect(again.error).toBeUndefined();
+    expect(JSON.parse(again.result ?? '')).toEqual(once);
+    expect(again.writeSet.state).toHaveLength(0);
+    const never = await h.invoke('Measurement', 'Amend', ORGS.lv1a, [measurement({ slot: 8 }), '1']);
+    expect(never.error).toMatch(/^NOT_FOUND: measurement of Lv1a at slot 8 does not exist/);
+    expect(never.writeSet.state).toHaveLength(0);
   });
 
   it('refuses writes for another substation, by non-LV roles, and by unknown orgs', async () => {

@@ -13,7 +13,7 @@ import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
 import { setKeyPolicy } from '../shared/key-endorsement';
 import type { EndorsementRule } from '../shared/key-endorsement';
-import { exists, getJson, listByPartialKey, mustGetJson, padNumber, putJson } from '../shared/ledger-state';
+import { exists, listByPartialKey, mustGetJson, padNumber, putJson } from '../shared/ledger-state';
 import { readNetworkOrgs } from '../shared/network-orgs';
 import { lvOwnedPolicy } from '../shared/trust-policies';
 import { ALL_ROLES, requireRole } from '../shared/roles';
@@ -23,7 +23,15 @@ import { inEntryAsync, MAX_BATCH_BYTES, parseMeasurementBatch, readingsOf } from
 import type { BatchEntrySummary, MeasurementBatchResult } from './measurement-batch';
 import { branchKey, MAX_SLOT, parseMeasurement } from './measurement-record';
 import type { MeasurementRecord, MeasurementSubmission } from './measurement-record';
-import { measurementKey, measurementVersionKey, SLAVE_KEY, topologyKey } from './slave-keys';
+import {
+  currentMeasurement,
+  measurementHistory,
+  sameSubmission,
+  storedFirstVersion,
+  storeMeasurement,
+} from './measurement-ledger';
+import type { StoredMeasurement } from './measurement-ledger';
+import { measurementKey, SLAVE_KEY, topologyKey } from './slave-keys';
 import { SubmissionReads } from './submission-reads';
 import { parseTopology } from './topology-record';
 import type { TopologyRecord } from './topology-record';
@@ -92,10 +100,10 @@ export class MeasurementContract extends CarbonContract {
     const caller = requireRole(ctx, 'Measurement:Submit', 'lv');
     const submission = await this.#validate(ctx, caller, measurementJson);
     const first = await storedFirstVersion(ctx, submission);
-    if (first !== undefined) return canonicalJson(first);
-    const record = await this.#store(ctx, caller, submission, 1, await lvPolicy(ctx, caller));
-    emitEvent(ctx, MEASUREMENT_EVENTS.submitted, summary(record));
-    return canonicalJson(record);
+    if (first !== undefined) return canonicalJson(first.record);
+    const stored = await storeMeasurement(ctx, caller, submission, undefined, await lvPolicy(ctx, caller));
+    emitEvent(ctx, MEASUREMENT_EVENTS.submitted, summary(stored));
+    return canonicalJson(stored.record);
   }
 
   /**
@@ -131,7 +139,7 @@ export class MeasurementContract extends CarbonContract {
     if (fresh.length > 0) {
       const policy = await lvPolicy(ctx, caller);
       for (const submission of fresh) {
-        stored.push(entrySummary(await this.#store(ctx, caller, submission, 1, policy)));
+        stored.push(entrySummary(await storeMeasurement(ctx, caller, submission, undefined, policy)));
         readings += readingsOf(submission);
       }
     }
@@ -144,8 +152,9 @@ export class MeasurementContract extends CarbonContract {
 
   /**
    * Stores a new version of an existing measurement (until the slot is sealed) over version
-   * `expectedVersion`; earlier versions stay readable. Safe to retry: when version
-   * `expectedVersion + 1` already holds this submission it is returned and nothing is written.
+   * `expectedVersion`; earlier versions stay readable (`GetHistory`). Safe to retry: when the
+   * current version is `expectedVersion + 1` and holds this submission it is returned and nothing
+   * is written.
    * @throws CarbonTraceError INVALID_STATE (`reason: "stale"`) when `expectedVersion` is not current.
    */
   @Transaction()
@@ -154,32 +163,28 @@ export class MeasurementContract extends CarbonContract {
     const caller = requireRole(ctx, 'Measurement:Amend', 'lv');
     const submission = await this.#validate(ctx, caller, measurementJson);
     const expected = parseDecimalInteger(expectedVersion, 'expectedVersion', 1, 999_999);
-    const current = await mustGetJson<MeasurementRecord>(
-      ctx,
-      measurementKey(ctx, submission.slot, submission.substation),
-      `measurement of ${submission.substation} at slot ${submission.slot}`,
-    );
-    if (current.version !== expected) {
-      const next = await getJson<MeasurementRecord>(
-        ctx,
-        measurementVersionKey(ctx, submission.slot, submission.substation, expected + 1),
+    const current = await currentMeasurement(ctx, submission.slot, submission.substation);
+    if (current === undefined) {
+      throw new CarbonTraceError(
+        'NOT_FOUND',
+        `measurement of ${submission.substation} at slot ${submission.slot} does not exist`,
+        { slot: submission.slot, substation: submission.substation },
       );
-      if (next !== undefined && sameSubmission(next, submission)) return canonicalJson(next);
+    }
+    if (current.version !== expected) {
+      if (current.version === expected + 1 && sameSubmission(current, submission)) {
+        return canonicalJson(current);
+      }
       throw new CarbonTraceError(
         'INVALID_STATE',
         `expectedVersion ${expected} is stale: slot ${submission.slot} of ${submission.substation} is at version ${current.version}`,
         { field: 'expectedVersion', value: expected, current: current.version, reason: 'stale' },
       );
     }
-    const record = await this.#store(
-      ctx,
-      caller,
-      submission,
-      current.version + 1,
-      await lvPolicy(ctx, caller),
-    );
-    emitEvent(ctx, MEASUREMENT_EVENTS.amended, summary(record));
-    return canonicalJson(record);
+    const previous = { record: current, sha256: canonicalSha256(current) };
+    const stored = await storeMeasurement(ctx, caller, submission, previous, await lvPolicy(ctx, caller));
+    emitEvent(ctx, MEASUREMENT_EVENTS.amended, summary(stored));
+    return canonicalJson(stored.record);
   }
 
   /** The current measurement of `substation` at `slot`. */
@@ -201,11 +206,7 @@ export class MeasurementContract extends CarbonContract {
   @Returns('string')
   async GetHistory(ctx: Context, slot: string, substation: string): Promise<string> {
     requireRole(ctx, 'Measurement:GetHistory', ...ALL_ROLES);
-    const rows = await listByPartialKey<MeasurementRecord>(ctx, SLAVE_KEY.measurementVersion, [
-      padNumber(parseSlot(slot)),
-      asId(substation, 'substation'),
-    ]);
-    return canonicalJson(rows.map((row) => row.value));
+    return canonicalJson(await measurementHistory(ctx, parseSlot(slot), asId(substation, 'substation')));
   }
 
   /** The current measurements of every substation at `slot`, ordered by substation id. */
@@ -289,29 +290,6 @@ export class MeasurementContract extends CarbonContract {
     }
     await checkSubmissionBuses(ctx, submission, registered, reads.owners);
   }
-
-  async #store(
-    ctx: Context,
-    caller: Caller,
-    submission: MeasurementSubmission,
-    version: number,
-    policy: EndorsementRule,
-  ): Promise<MeasurementRecord> {
-    const record: MeasurementRecord = {
-      ...submission,
-      version,
-      txId: ctx.stub.getTxID(),
-      submitterMsp: caller.mspId,
-    };
-    // only this LV amends it, and never without the HV's or the regulator's peer (DESIGN.md §8)
-    const current = measurementKey(ctx, submission.slot, submission.substation);
-    await putJson(ctx, current, record);
-    if (version === 1) await setKeyPolicy(ctx, current, policy);
-    const versionKey = measurementVersionKey(ctx, submission.slot, submission.substation, version);
-    await putJson(ctx, versionKey, record);
-    await setKeyPolicy(ctx, versionKey, policy);
-    return record;
-  }
 }
 
 /** A slot argument given as a decimal string. */
@@ -319,42 +297,9 @@ export function parseSlot(slot: string): number {
   return parseDecimalInteger(slot, 'slot', 0, MAX_SLOT);
 }
 
-/**
- * Version 1 of `submission`'s slot when it holds exactly this submission (a retry: nothing to
- * write), undefined when the slot has no measurement yet.
- * @throws CarbonTraceError ALREADY_EXISTS when the slot holds a different measurement.
- */
-async function storedFirstVersion(
-  ctx: Context,
-  submission: MeasurementSubmission,
-): Promise<MeasurementRecord | undefined> {
-  const current = await getJson<MeasurementRecord>(
-    ctx,
-    measurementKey(ctx, submission.slot, submission.substation),
-  );
-  if (current === undefined) return undefined;
-  const first = await getJson<MeasurementRecord>(
-    ctx,
-    measurementVersionKey(ctx, submission.slot, submission.substation, 1),
-  );
-  if (first !== undefined && sameSubmission(first, submission)) return first;
-  throw new CarbonTraceError(
-    'ALREADY_EXISTS',
-    `slot ${submission.slot} of ${submission.substation} already has version ${current.version}; use Amend`,
-    { slot: submission.slot, substation: submission.substation, version: current.version },
-  );
-}
-
 /** A stored record as one entry of a batch result. */
-function entrySummary(record: MeasurementRecord): BatchEntrySummary {
-  return { slot: record.slot, version: record.version, sha256: canonicalSha256(record) };
-}
-
-/** True when a stored record holds exactly `submission` (as parsed, so defaults are filled in). */
-function sameSubmission(record: MeasurementRecord, submission: MeasurementSubmission): boolean {
-  const recordOnly = new Set(['version', 'txId', 'submitterMsp']);
-  const stored = Object.fromEntries(Object.entries(record).filter(([key]) => !recordOnly.has(key)));
-  return canonicalJson(stored) === canonicalJson(submission);
+function entrySummary({ record, sha256 }: StoredMeasurement): BatchEntrySummary {
+  return { slot: record.slot, version: record.version, sha256 };
 }
 
 function assertOwnSubstation(caller: Caller, substation: string): void {
@@ -370,11 +315,6 @@ function assertOwnSubstation(caller: Caller, substation: string): void {
   }
 }
 
-function summary(record: MeasurementRecord): Record<string, string | number> {
-  return {
-    slot: record.slot,
-    substation: record.substation,
-    version: record.version,
-    sha256: canonicalSha256(record),
-  };
+function summary({ record, sha256 }: StoredMeasurement): Record<string, string | number> {
+  return { slot: record.slot, substation: record.substation, version: record.version, sha256 };
 }

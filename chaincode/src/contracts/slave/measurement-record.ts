@@ -85,12 +85,22 @@ export interface MeasurementSubmission {
   readonly topology?: TopologyReference;
 }
 
+/** Version 1 of an amended measurement, as its later versions remember it. */
+export interface FirstVersion {
+  /** SHA-256 of version 1's record (canonical JSON). */
+  readonly sha256: string;
+  /** The transaction that stored version 1. */
+  readonly txId: string;
+}
+
 /** A stored measurement: the submission plus its version and the submitting transaction. */
 export interface MeasurementRecord extends MeasurementSubmission {
   /** 1 for the first submission, +1 for each amendment. */
   readonly version: number;
   readonly txId: string;
   readonly submitterMsp: string;
+  /** On versions ≥ 2: version 1's digest and transaction (a retried first `Submit` is recognised by it). */
+  readonly firstVersion?: FirstVersion;
 }
 
 const BUS = (value: unknown, field: string): number => asInteger(value, field, 1, MAX_BUS_ID);

@@ -5,7 +5,6 @@ import { padNumber } from '../shared/ledger-state';
 /** Object types of the slave chaincode's composite keys. */
 export const SLAVE_KEY = {
   measurement: 'measurement',
-  measurementVersion: 'measurementVersion',
   topology: 'topology',
   slotPackage: 'slotPackage',
   consensusState: 'consensusState',
@@ -14,23 +13,9 @@ export const SLAVE_KEY = {
   channelBase: 'channelBase',
 } as const;
 
-/** Key of the current measurement of `substation` at `slot`. */
+/** Key of the measurement of `substation` at `slot` (its current version; earlier ones in the key's history). */
 export function measurementKey(ctx: Context, slot: number, substation: string): string {
   return ctx.stub.createCompositeKey(SLAVE_KEY.measurement, [padNumber(slot), substation]);
-}
-
-/** Key of one version of a measurement (every version is kept). */
-export function measurementVersionKey(
-  ctx: Context,
-  slot: number,
-  substation: string,
-  version: number,
-): string {
-  return ctx.stub.createCompositeKey(SLAVE_KEY.measurementVersion, [
-    padNumber(slot),
-    substation,
-    padNumber(version, 6),
-  ]);
 }
 
 /** Key of a registered topology. */

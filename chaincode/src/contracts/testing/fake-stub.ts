@@ -93,7 +93,7 @@ export class FakeStub {
 
   /** Applies the writes to the ledger. */
   commit(): void {
-    this.#o.ledger.commit(this.#writes, this.#privateWrites, this.#validation, this.writeSet());
+    this.#o.ledger.commit(this.#writes, this.#privateWrites, this.#validation, this.writeSet(), this.#o.txId);
   }
 
   getTxID(): string {
@@ -181,6 +181,43 @@ export class FakeStub {
   ): Iterators.StateQueryIterator & AsyncIterable<Iterators.KV> {
     const prefix = this.createCompositeKey(objectType, attributes);
     return iterate(this.#o.ledger.entriesWithPrefix(prefix));
+  }
+
+  /** Committed writes of `key`, newest first, as Fabric 2.x and later return them. */
+  getHistoryForKey(key: string): Iterators.HistoryQueryIterator & AsyncIterable<Iterators.KeyModification> {
+    // the fake keeps no commit time per write; history readers here use only txId and value
+    const timestamp = this.getTxTimestamp() as unknown as Iterators.KeyModification['timestamp'];
+    const modifications = [...this.#o.ledger.keyHistory(key)]
+      .reverse()
+      .map((m): Iterators.KeyModification => ({
+        txId: m.txId,
+        isDelete: m.value === null,
+        value: m.value ?? new Uint8Array(0),
+        timestamp,
+      }));
+    let index = 0;
+    const next = (): Promise<Iterators.NextResult<Iterators.KeyModification>> => {
+      const entry = modifications[index];
+      index += 1;
+      if (entry === undefined) {
+        return Promise.resolve({
+          done: true,
+          value: { txId: '', isDelete: false, value: new Uint8Array(0), timestamp },
+        });
+      }
+      return Promise.resolve({ done: false, value: entry });
+    };
+    return {
+      next,
+      close: () => Promise.resolve(),
+      [Symbol.asyncIterator]: async function* () {
+        for (;;) {
+          const r = await next();
+          if (r.done) return;
+          yield r.value;
+        }
+      },
+    };
   }
 
   getPrivateData(collection: string, key: string): Promise<Uint8Array> {

@@ -12,6 +12,13 @@ export interface StateWrite {
   readonly value: string | null;
 }
 
+/** One committed write of a key, as Fabric's history database returns it. */
+export interface KeyModification {
+  readonly txId: string;
+  /** The value written, or null for a delete. */
+  readonly value: Uint8Array | null;
+}
+
 /** Everything one transaction would write. */
 export interface WriteSet {
   readonly state: readonly StateWrite[];
@@ -29,6 +36,7 @@ export class InMemoryLedger {
   readonly #private = new Map<string, Map<string, Uint8Array>>();
   readonly #validation = new Map<string, Uint8Array>();
   readonly #deployment = new Set<string>();
+  readonly #keyHistory = new Map<string, KeyModification[]>();
   /** Committed transactions' write sets, in order. */
   readonly history: WriteSet[] = [];
 
@@ -46,6 +54,11 @@ export class InMemoryLedger {
   /** Committed private value (empty when absent). */
   getPrivate(collection: string, key: string): Uint8Array {
     return this.#private.get(collection)?.get(key) ?? new Uint8Array(0);
+  }
+
+  /** Every committed write of a public key, oldest first (Fabric's history database). */
+  keyHistory(key: string): readonly KeyModification[] {
+    return this.#keyHistory.get(key) ?? [];
   }
 
   /** Key-level endorsement policy bytes of a key (empty when none). */
@@ -90,7 +103,7 @@ export class InMemoryLedger {
 
   /**
    * An independent copy of the committed state: public state, private data, key-level policies
-   * and which keys deployment wrote (not the history).
+   * and which keys deployment wrote (not the history of transactions or keys).
    */
   copy(): InMemoryLedger {
     const out = new InMemoryLedger();
@@ -107,10 +120,14 @@ export class InMemoryLedger {
     privateData: ReadonlyMap<string, ReadonlyMap<string, Uint8Array | null>>,
     validation: ReadonlyMap<string, Uint8Array>,
     writeSet: WriteSet,
+    txId: string,
   ): void {
     for (const [key, value] of state) {
       if (value === null) this.#state.delete(key);
       else this.#state.set(key, value);
+      const modifications = this.#keyHistory.get(key) ?? [];
+      modifications.push({ txId, value });
+      this.#keyHistory.set(key, modifications);
     }
     for (const [collection, writes] of privateData) {
       let target = this.#private.get(collection);

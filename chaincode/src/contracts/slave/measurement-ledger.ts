@@ -1,0 +1,121 @@
+/**
+ * How LV measurements are kept in world state: one key per slot and substation
+ * (`measurement~slot~lv`) holding the current version, with its key-level policy set when version 1
+ * creates it (DESIGN.md §8: only that LV, with its HV or the regulator, writes it again). An
+ * amendment overwrites the key, so earlier versions are read from the peer's history database
+ * ({@link measurementHistory}); every later version carries version 1's digest, so a retried first
+ * submission is still recognised after an amendment. One key and one copy of the readings per slot
+ * is what a block carries and every peer of the channel validates (docs/benchmarks.md, ingestion).
+ */
+import type { Context } from 'fabric-contract-api';
+import { canonicalJson } from '../../common/canonical-json';
+import { CarbonTraceError } from '../../common/errors';
+import { canonicalSha256, sha256Hex } from '../shared/hashing';
+import { setKeyPolicy } from '../shared/key-endorsement';
+import type { EndorsementRule } from '../shared/key-endorsement';
+import { getJson, keyHistory, putJson } from '../shared/ledger-state';
+import type { Caller } from '../shared/roles';
+import type { FirstVersion, MeasurementRecord, MeasurementSubmission } from './measurement-record';
+import { measurementKey } from './slave-keys';
+
+/** A record as stored, with the SHA-256 of its canonical JSON. */
+export interface StoredMeasurement {
+  readonly record: MeasurementRecord;
+  readonly sha256: string;
+}
+
+/** The submission a stored record holds (the fields a record adds removed). */
+export function submissionOf(record: MeasurementRecord): MeasurementSubmission {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the record-only fields are dropped
+  const { version, txId, submitterMsp, firstVersion, ...submission } = record;
+  return submission;
+}
+
+/** True when a stored record holds exactly `submission` (as parsed, so defaults are filled in). */
+export function sameSubmission(record: MeasurementRecord, submission: MeasurementSubmission): boolean {
+  return canonicalJson(submissionOf(record)) === canonicalJson(submission);
+}
+
+/** The current version of `substation`'s measurement at `slot`, or undefined. */
+export function currentMeasurement(
+  ctx: Context,
+  slot: number,
+  substation: string,
+): Promise<MeasurementRecord | undefined> {
+  return getJson<MeasurementRecord>(ctx, measurementKey(ctx, slot, substation));
+}
+
+/**
+ * Version 1 of `submission`'s slot when it held exactly this submission (a retry: nothing to
+ * write), undefined when the slot has no measurement yet.
+ * @throws CarbonTraceError ALREADY_EXISTS when the slot holds a different measurement.
+ */
+export async function storedFirstVersion(
+  ctx: Context,
+  submission: MeasurementSubmission,
+): Promise<StoredMeasurement | undefined> {
+  const current = await currentMeasurement(ctx, submission.slot, submission.substation);
+  if (current === undefined) return undefined;
+  if (current.version === 1) {
+    if (sameSubmission(current, submission)) return { record: current, sha256: canonicalSha256(current) };
+  } else if (current.firstVersion !== undefined) {
+    const first: MeasurementRecord = {
+      ...submission,
+      version: 1,
+      txId: current.firstVersion.txId,
+      submitterMsp: current.submitterMsp,
+    };
+    const sha256 = canonicalSha256(first);
+    if (sha256 === current.firstVersion.sha256) return { record: first, sha256 };
+  }
+  throw new CarbonTraceError(
+    'ALREADY_EXISTS',
+    `slot ${submission.slot} of ${submission.substation} already has version ${current.version}; use Amend`,
+    { slot: submission.slot, substation: submission.substation, version: current.version },
+  );
+}
+
+/**
+ * Stores `submission` as the version after `previous` (version 1 when there is none) and, for
+ * version 1, sets the key's policy.
+ */
+export async function storeMeasurement(
+  ctx: Context,
+  caller: Caller,
+  submission: MeasurementSubmission,
+  previous: StoredMeasurement | undefined,
+  policy: EndorsementRule,
+): Promise<StoredMeasurement> {
+  const base = { ...submission, txId: ctx.stub.getTxID(), submitterMsp: caller.mspId };
+  const record: MeasurementRecord =
+    previous === undefined
+      ? { ...base, version: 1 }
+      : { ...base, version: previous.record.version + 1, firstVersion: firstVersionOf(previous) };
+  const key = measurementKey(ctx, submission.slot, submission.substation);
+  const text = await putJson(ctx, key, record);
+  if (previous === undefined) await setKeyPolicy(ctx, key, policy);
+  return { record, sha256: sha256Hex(text) };
+}
+
+/** Version 1's digest and transaction, as the version after `stored` carries them. */
+function firstVersionOf(stored: StoredMeasurement): FirstVersion {
+  const { record, sha256 } = stored;
+  if (record.version === 1) return { sha256, txId: record.txId };
+  if (record.firstVersion === undefined) {
+    throw new CarbonTraceError('INTERNAL', `version ${record.version} carries no first version`, {
+      slot: record.slot,
+      substation: record.substation,
+    });
+  }
+  return record.firstVersion;
+}
+
+/** Every version of a measurement, oldest first (the peer's history of its key). */
+export async function measurementHistory(
+  ctx: Context,
+  slot: number,
+  substation: string,
+): Promise<MeasurementRecord[]> {
+  const rows = await keyHistory<MeasurementRecord>(ctx, measurementKey(ctx, slot, substation));
+  return rows.map((row) => row.value).sort((a, b) => a.version - b.version);
+}

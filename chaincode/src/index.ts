@@ -80,6 +80,7 @@ export { SeededRandom } from './common/prng';
 // --- wire types: measurements and topologies (slave channels) ---
 export type {
   BranchParameters,
+  FirstVersion as FirstMeasurementVersion,
   BusLoad,
   GeneratorOutput as MeasuredGeneratorOutput,
   MeasurementRecord,

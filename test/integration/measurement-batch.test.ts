@@ -133,4 +133,31 @@ describe('Measurement:SubmitBatch on the network', () => {
     );
     expect(isContractError(missing, 'NOT_FOUND')).toBe(true);
   });
+
+  it('amends by overwriting the slot key: the history shows each version, retries are recognised', async () => {
+    const first = measurementOf(10, sha256);
+    const stored = await lv.client.submitMeasurements([first]);
+    const second = measurementOf(10, sha256, 3);
+    const amended = await lv.client.amendMeasurement(second, 1);
+    expect(amended.result.version).toBe(2);
+    expect(amended.result.firstVersion?.txId).toBe(stored.transactionId);
+    expect((await lv.client.getMeasurement(first.slot)).loads).toEqual(second.loads);
+    // the peer's history database holds version 1 (read through GetHistory on the real peer)
+    const history = await lv.client.getMeasurementHistory(first.slot);
+    expect(history.map((r) => [r.version, r.txId])).toEqual([
+      [1, stored.transactionId],
+      [2, amended.transactionId],
+    ]);
+    expect(history[0]?.loads).toEqual(first.loads);
+    // a retried first submission is recognised and writes nothing; other data is refused
+    const retry = await lv.client.submitMeasurements([first]);
+    expect(retry.result.stored).toEqual([]);
+    expect(retry.result.unchanged).toEqual([expect.objectContaining({ slot: first.slot, version: 1 })]);
+    const other = await refusal(lv.client.submitMeasurements([measurementOf(10, sha256, 5)]));
+    expect(other.code).toBe('ALREADY_EXISTS');
+    // a retried amendment returns version 2 again
+    const again = await lv.client.amendMeasurement(second, 1);
+    expect(again.result).toEqual(amended.result);
+    expect((await lv.client.getMeasurementHistory(first.slot)).length).toBe(2);
+  });
 });

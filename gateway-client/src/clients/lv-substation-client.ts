@@ -11,7 +11,7 @@ import type {
 } from '@carbontrace/chaincode';
 import type { ContractClient, Submitted } from '../sdk/contract-client';
 import { isContractError } from '../sdk/client-errors';
-import { asObject, recordWith, stringField } from './result-decoders';
+import { arrayOf, asObject, recordWith, stringField } from './result-decoders';
 import { allowingVerifierLag } from './verifier-lag';
 
 /** Operations of an LV substation. */
@@ -63,6 +63,11 @@ export interface LvSubstationClient {
    * @throws {@link ContractError} NOT_FOUND when there is none.
    */
   getMeasurement(slot: number): Promise<MeasurementRecord>;
+  /**
+   * Every version of this substation's measurement at `slot`, oldest first (the peer's history
+   * of the slot's key); empty when there is none.
+   */
+  getMeasurementHistory(slot: number): Promise<MeasurementRecord[]>;
 }
 
 /** Options of {@link newLvSubstationClient}. */
@@ -84,6 +89,7 @@ export function newLvSubstationClient(options: Readonly<LvSubstationClientOption
 }
 
 const decodeMeasurement = recordWith<MeasurementRecord>('measurement', 'slot', 'substation', 'version');
+const decodeHistory = arrayOf(decodeMeasurement, 'measurement history');
 const decodeBatch = recordWith<MeasurementBatchResult>(
   'measurement batch result',
   'substation',
@@ -171,6 +177,12 @@ class LvSubstationClientImpl implements LvSubstationClient {
 
   getMeasurement(slot: number): Promise<MeasurementRecord> {
     return this.#measurement.evaluate('Get', decodeMeasurement, {
+      arguments: [String(slot), this.substation],
+    });
+  }
+
+  getMeasurementHistory(slot: number): Promise<MeasurementRecord[]> {
+    return this.#measurement.evaluate('GetHistory', decodeHistory, {
       arguments: [String(slot), this.substation],
     });
   }

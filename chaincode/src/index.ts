@@ -101,6 +101,8 @@ export type {
   MeasurementBatchResult,
 } from './contracts/slave/measurement-batch';
 export { MAX_BATCH_MEASUREMENTS } from './contracts/slave/measurement-batch';
+export type { LoadColumns } from './contracts/slave/load-columns';
+export { loadColumnsOf } from './contracts/slave/load-columns';
 
 // --- wire types: trace tasks, results and carbon-flow records (master channel) ---
 export type {

@@ -50,10 +50,13 @@ class SubmitMeasurementsWorkload extends WorkloadModuleBase {
     this.reference = { id: result.id, sha256: result.sha256 };
   }
 
+  /** Slot `slot`'s measurement, its loads in columns as the project's LV client sends them. */
   measurement(slot) {
-    const loads = [];
+    const loads = { busId: [], pMw: [], qMvar: [] };
     for (let i = 1; i <= this.metersPerSlot; i += 1) {
-      loads.push({ busId: 1 + i, pMw: Math.round((0.05 + ((i * 7 + slot) % 50) * 0.001) * 1e6) / 1e6, qMvar: 0.01 });
+      loads.busId.push(1 + i);
+      loads.pMw.push(Math.round((0.05 + ((i * 7 + slot) % 50) * 0.001) * 1e6) / 1e6);
+      loads.qMvar.push(0.01);
     }
     return { slot, substation: this.org, loads, generators: [], switches: [], topology: this.reference };
   }

@@ -13,15 +13,16 @@ import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
 import { setKeyPolicy } from '../shared/key-endorsement';
-import { exists, getJson, listByPartialKey, mustGetJson, padNumber, putJson } from '../shared/ledger-state';
+import { exists, getJson, mustGetJson, putJson } from '../shared/ledger-state';
 import { readNetworkOrgs } from '../shared/network-orgs';
 import { hvRecordPolicy } from '../shared/trust-policies';
 import { ALL_ROLES, requireRole, slaveChannelOfHv } from '../shared/roles';
 import type { Caller } from '../shared/roles';
 import { checkSubmissionBuses, gridOf } from './bus-ownership';
 import { parseSlot } from './measurement-contract';
+import { measurementsOfSlot } from './measurement-ledger';
 import type { MeasurementRecord } from './measurement-record';
-import { consensusStateKey, SLAVE_KEY, slotPackageKey, topologyKey } from './slave-keys';
+import { consensusStateKey, slotPackageKey, topologyKey } from './slave-keys';
 import { MAX_PACKAGE_BYTES } from './slot-package';
 import type { ExcludedSubmission, SealedSlotPackage, SlotPackage } from './slot-package';
 import { DEFAULT_GRID } from './topology-record';
@@ -79,9 +80,7 @@ export class IndexContract extends CarbonContract {
         slot: slotNumber,
       });
     }
-    const measurements = (
-      await listByPartialKey<MeasurementRecord>(ctx, SLAVE_KEY.measurement, [padNumber(slotNumber)])
-    ).map((row) => row.value);
+    const measurements = await measurementsOfSlot(ctx, slotNumber);
     if (measurements.length === 0) {
       throw new CarbonTraceError('NOT_FOUND', `slot ${slotNumber} has no measurements to seal`, {
         slot: slotNumber,

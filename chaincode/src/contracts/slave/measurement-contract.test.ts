@@ -2,6 +2,8 @@ import { ContractHarness } from '../testing/contract-harness';
 import { runTwice } from '../testing/determinism';
 import { ORGS } from '../testing/identities';
 import { contracts } from './index';
+import { storedSha256 } from './measurement-ledger';
+import type { MeasurementRecord } from './measurement-record';
 
 const SLAVE = 'slave-hv1';
 const harness = (): ContractHarness => new ContractHarness(contracts, SLAVE);
@@ -115,12 +117,17 @@ describe('Measurement contract', () => {
     };
     expect(current.version).toBe(2);
     expect(current.firstVersion.txId).toBe(first.txId);
-    const history = (await h.evaluate('Measurement', 'GetHistory', ORGS.hv1, ['7', 'Lv1a'])) as unknown[];
-    const { createHash } = await import('node:crypto');
-    const { canonicalJson } = await import('../../common/canonical-json');
-    expect(createHash('sha256').update(canonicalJson(history[0])).digest('hex')).toBe(
-      current.firstVersion.sha256,
-    );
+    const history = (await h.evaluate('Measurement', 'GetHistory', ORGS.hv1, [
+      '7',
+      'Lv1a',
+    ])) as MeasurementRecord[];
+    expect(history.map((r) => r.version)).toEqual([1, 2]);
+    expect(storedSha256(history[0] as MeasurementRecord)).toBe(current.firstVersion.sha256);
+    // world state holds the stored form, loads in columns; Get gives rows back
+    const stored = JSON.parse(h.ledger.getText(submit.writeSet.state[0]?.key ?? '') ?? '') as {
+      loads: unknown;
+    };
+    expect(stored.loads).toEqual({ busId: [3], pMw: [201], qMvar: [80] });
   });
 
   it('recognises retries after an amendment: the first Submit, the Amend, and refuses other data', async () => {

@@ -13,7 +13,7 @@ import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
 import { setKeyPolicy } from '../shared/key-endorsement';
 import type { EndorsementRule } from '../shared/key-endorsement';
-import { exists, listByPartialKey, mustGetJson, padNumber, putJson } from '../shared/ledger-state';
+import { exists, mustGetJson, putJson } from '../shared/ledger-state';
 import { readNetworkOrgs } from '../shared/network-orgs';
 import { lvOwnedPolicy } from '../shared/trust-policies';
 import { ALL_ROLES, requireRole } from '../shared/roles';
@@ -22,16 +22,18 @@ import { checkSubmissionBuses, claimTopology, MAX_SUBMISSION_BYTES } from './bus
 import { inEntryAsync, MAX_BATCH_BYTES, parseMeasurementBatch, readingsOf } from './measurement-batch';
 import type { BatchEntrySummary, MeasurementBatchResult } from './measurement-batch';
 import { branchKey, MAX_SLOT, parseMeasurement } from './measurement-record';
-import type { MeasurementRecord, MeasurementSubmission } from './measurement-record';
+import type { MeasurementSubmission } from './measurement-record';
 import {
   currentMeasurement,
   measurementHistory,
+  measurementsOfSlot,
   sameSubmission,
   storedFirstVersion,
+  storedSha256,
   storeMeasurement,
 } from './measurement-ledger';
 import type { StoredMeasurement } from './measurement-ledger';
-import { measurementKey, SLAVE_KEY, topologyKey } from './slave-keys';
+import { topologyKey } from './slave-keys';
 import { SubmissionReads } from './submission-reads';
 import { parseTopology } from './topology-record';
 import type { TopologyRecord } from './topology-record';
@@ -181,7 +183,7 @@ export class MeasurementContract extends CarbonContract {
         { field: 'expectedVersion', value: expected, current: current.version, reason: 'stale' },
       );
     }
-    const previous = { record: current, sha256: canonicalSha256(current) };
+    const previous = { record: current, sha256: storedSha256(current) };
     const stored = await storeMeasurement(ctx, caller, submission, previous, await lvPolicy(ctx, caller));
     emitEvent(ctx, MEASUREMENT_EVENTS.amended, summary(stored));
     return canonicalJson(stored.record);
@@ -193,11 +195,17 @@ export class MeasurementContract extends CarbonContract {
   async Get(ctx: Context, slot: string, substation: string): Promise<string> {
     requireRole(ctx, 'Measurement:Get', ...ALL_ROLES);
     const slotNumber = parseSlot(slot);
-    const record = await mustGetJson<MeasurementRecord>(
-      ctx,
-      measurementKey(ctx, slotNumber, asId(substation, 'substation')),
-      `measurement of ${substation} at slot ${slotNumber}`,
-    );
+    const record = await currentMeasurement(ctx, slotNumber, asId(substation, 'substation'));
+    if (record === undefined) {
+      throw new CarbonTraceError(
+        'NOT_FOUND',
+        `measurement of ${substation} at slot ${slotNumber} does not exist`,
+        {
+          slot: slotNumber,
+          substation,
+        },
+      );
+    }
     return canonicalJson(record);
   }
 
@@ -214,10 +222,7 @@ export class MeasurementContract extends CarbonContract {
   @Returns('string')
   async ListSlot(ctx: Context, slot: string): Promise<string> {
     requireRole(ctx, 'Measurement:ListSlot', ...ALL_ROLES);
-    const rows = await listByPartialKey<MeasurementRecord>(ctx, SLAVE_KEY.measurement, [
-      padNumber(parseSlot(slot)),
-    ]);
-    return canonicalJson(rows.map((row) => row.value));
+    return canonicalJson(await measurementsOfSlot(ctx, parseSlot(slot)));
   }
 
   async #validate(ctx: Context, caller: Caller, measurementJson: string): Promise<MeasurementSubmission> {

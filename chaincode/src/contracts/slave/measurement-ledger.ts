@@ -4,8 +4,10 @@
  * creates it (DESIGN.md §8: only that LV, with its HV or the regulator, writes it again). An
  * amendment overwrites the key, so earlier versions are read from the peer's history database
  * ({@link measurementHistory}); every later version carries version 1's digest, so a retried first
- * submission is still recognised after an amendment. One key and one copy of the readings per slot
- * is what a block carries and every peer of the channel validates (docs/benchmarks.md, ingestion).
+ * submission is still recognised after an amendment. Loads are stored in columns
+ * ({@link LoadColumns}) and read back as rows. One key and one compact copy of the readings per
+ * slot is what a block carries and every peer of the channel validates (docs/benchmarks.md,
+ * ingestion). Digests (`sha256`) are of the stored form's canonical JSON.
  */
 import type { Context } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
@@ -13,10 +15,31 @@ import { CarbonTraceError } from '../../common/errors';
 import { canonicalSha256, sha256Hex } from '../shared/hashing';
 import { setKeyPolicy } from '../shared/key-endorsement';
 import type { EndorsementRule } from '../shared/key-endorsement';
-import { getJson, keyHistory, putJson } from '../shared/ledger-state';
+import { getJson, keyHistory, listByPartialKey, padNumber, putJson } from '../shared/ledger-state';
 import type { Caller } from '../shared/roles';
 import type { FirstVersion, MeasurementRecord, MeasurementSubmission } from './measurement-record';
-import { measurementKey } from './slave-keys';
+import { loadColumnsOf, loadsOfColumns } from './load-columns';
+import type { LoadColumns } from './load-columns';
+import { measurementKey, SLAVE_KEY } from './slave-keys';
+
+/** A measurement record as world state holds it: loads in columns. */
+export interface StoredMeasurementForm extends Omit<MeasurementRecord, 'loads'> {
+  readonly loads: LoadColumns;
+}
+
+/** The stored form of a record. */
+export function storedForm(record: MeasurementRecord): StoredMeasurementForm {
+  return { ...record, loads: loadColumnsOf(record.loads) };
+}
+
+/** A record read from world state (rows; a record stored with rows is returned as it is). */
+function fromStored(stored: StoredMeasurementForm | MeasurementRecord): MeasurementRecord {
+  return hasLoadRows(stored) ? stored : { ...stored, loads: loadsOfColumns(stored.loads) };
+}
+
+function hasLoadRows(stored: StoredMeasurementForm | MeasurementRecord): stored is MeasurementRecord {
+  return Array.isArray(stored.loads);
+}
 
 /** A record as stored, with the SHA-256 of its canonical JSON. */
 export interface StoredMeasurement {
@@ -37,12 +60,24 @@ export function sameSubmission(record: MeasurementRecord, submission: Measuremen
 }
 
 /** The current version of `substation`'s measurement at `slot`, or undefined. */
-export function currentMeasurement(
+export async function currentMeasurement(
   ctx: Context,
   slot: number,
   substation: string,
 ): Promise<MeasurementRecord | undefined> {
-  return getJson<MeasurementRecord>(ctx, measurementKey(ctx, slot, substation));
+  const stored = await getJson<StoredMeasurementForm>(ctx, measurementKey(ctx, slot, substation));
+  return stored === undefined ? undefined : fromStored(stored);
+}
+
+/** The current measurements of every substation at `slot`, in substation order. */
+export async function measurementsOfSlot(ctx: Context, slot: number): Promise<MeasurementRecord[]> {
+  const rows = await listByPartialKey<StoredMeasurementForm>(ctx, SLAVE_KEY.measurement, [padNumber(slot)]);
+  return rows.map((row) => fromStored(row.value));
+}
+
+/** SHA-256 of a record's stored form. */
+export function storedSha256(record: MeasurementRecord): string {
+  return canonicalSha256(storedForm(record));
 }
 
 /**
@@ -57,7 +92,7 @@ export async function storedFirstVersion(
   const current = await currentMeasurement(ctx, submission.slot, submission.substation);
   if (current === undefined) return undefined;
   if (current.version === 1) {
-    if (sameSubmission(current, submission)) return { record: current, sha256: canonicalSha256(current) };
+    if (sameSubmission(current, submission)) return { record: current, sha256: storedSha256(current) };
   } else if (current.firstVersion !== undefined) {
     const first: MeasurementRecord = {
       ...submission,
@@ -65,7 +100,7 @@ export async function storedFirstVersion(
       txId: current.firstVersion.txId,
       submitterMsp: current.submitterMsp,
     };
-    const sha256 = canonicalSha256(first);
+    const sha256 = storedSha256(first);
     if (sha256 === current.firstVersion.sha256) return { record: first, sha256 };
   }
   throw new CarbonTraceError(
@@ -92,7 +127,7 @@ export async function storeMeasurement(
       ? { ...base, version: 1 }
       : { ...base, version: previous.record.version + 1, firstVersion: firstVersionOf(previous) };
   const key = measurementKey(ctx, submission.slot, submission.substation);
-  const text = await putJson(ctx, key, record);
+  const text = await putJson(ctx, key, storedForm(record));
   if (previous === undefined) await setKeyPolicy(ctx, key, policy);
   return { record, sha256: sha256Hex(text) };
 }
@@ -116,6 +151,6 @@ export async function measurementHistory(
   slot: number,
   substation: string,
 ): Promise<MeasurementRecord[]> {
-  const rows = await keyHistory<MeasurementRecord>(ctx, measurementKey(ctx, slot, substation));
-  return rows.map((row) => row.value).sort((a, b) => a.version - b.version);
+  const rows = await keyHistory<StoredMeasurementForm>(ctx, measurementKey(ctx, slot, substation));
+  return rows.map((row) => fromStored(row.value)).sort((a, b) => a.version - b.version);
 }

@@ -16,13 +16,10 @@ import {
   onlyKeys,
   optional,
 } from '../shared/arguments';
+import { parseLoads } from './load-columns';
+import { MAX_BUS_ID, MAX_POWER_MW, MAX_SLOT } from './measurement-limits';
 
-/** Largest slot number accepted (slots are non-negative integers, e.g. hours since an epoch). */
-export const MAX_SLOT = 999_999_999_999;
-/** Largest bus id accepted. */
-export const MAX_BUS_ID = 99_999_999;
-/** Bound on any power value, MW or Mvar. */
-export const MAX_POWER_MW = 100_000;
+export { MAX_BUS_ID, MAX_POWER_MW, MAX_SLOT } from './measurement-limits';
 
 /** Load at one bus in one slot. */
 export interface BusLoad {
@@ -75,6 +72,7 @@ export interface MeasurementSubmission {
   readonly slot: number;
   /** LV substation id (the submitting organization's id, e.g. `Lv1a`). */
   readonly substation: string;
+  /** Loads per bus; a submission may give them as rows or as columns (`LoadColumns`, load-columns.ts). */
   readonly loads: readonly BusLoad[];
   readonly generators: readonly GeneratorOutput[];
   readonly switches: readonly SwitchState[];
@@ -104,17 +102,6 @@ export interface MeasurementRecord extends MeasurementSubmission {
 }
 
 const BUS = (value: unknown, field: string): number => asInteger(value, field, 1, MAX_BUS_ID);
-
-function parseLoad(value: unknown, field: string): BusLoad {
-  const r = asRecord(value, field);
-  onlyKeys(r, field, ['busId', 'pMw', 'qMvar']);
-  const busId = BUS(r['busId'], `${field}.busId`);
-  return {
-    busId,
-    pMw: asNumber(r['pMw'], `${field}.pMw`, -MAX_POWER_MW, MAX_POWER_MW, busId),
-    qMvar: asNumber(r['qMvar'], `${field}.qMvar`, -MAX_POWER_MW, MAX_POWER_MW, busId),
-  };
-}
 
 function parseGenerator(value: unknown, field: string): GeneratorOutput {
   const r = asRecord(value, field);
@@ -193,7 +180,7 @@ export function parseMeasurement(value: unknown): MeasurementSubmission {
   ]);
   const slot = asInteger(r['slot'], 'slot', 0, MAX_SLOT);
   const substation = asString(r['substation'], 'substation', /^[A-Za-z0-9]{1,32}$/);
-  const loads = asArray(r['loads'], 'loads').map((v, i) => parseLoad(v, `loads[${i}]`));
+  const loads = parseLoads(r['loads']);
   const generators = asArray(r['generators'] ?? [], 'generators').map((v, i) =>
     parseGenerator(v, `generators[${i}]`),
   );

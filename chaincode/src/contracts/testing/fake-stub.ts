@@ -35,17 +35,13 @@ export interface FakeEvent {
   readonly payload: string;
 }
 
-function iterate(
-  entries: readonly [string, Uint8Array][],
-): Iterators.StateQueryIterator & AsyncIterable<Iterators.KV> {
+/** A shim iterator over `items`; `end` is the value a finished iterator returns with `done`. */
+function iterateOver<T>(items: readonly T[], end: T): Iterators.CommonIterator<T> & AsyncIterable<T> {
   let index = 0;
-  const next = (): Promise<Iterators.NextResult<Iterators.KV>> => {
-    const entry = entries[index];
+  const next = (): Promise<Iterators.NextResult<T>> => {
+    const item = items[index];
     index += 1;
-    if (entry === undefined) {
-      return Promise.resolve({ done: true, value: { namespace: '', key: '', value: new Uint8Array(0) } });
-    }
-    return Promise.resolve({ done: false, value: { namespace: 'fake', key: entry[0], value: entry[1] } });
+    return Promise.resolve(item === undefined ? { done: true, value: end } : { done: false, value: item });
   };
   return {
     next,
@@ -58,6 +54,15 @@ function iterate(
       }
     },
   };
+}
+
+function iterate(
+  entries: readonly [string, Uint8Array][],
+): Iterators.StateQueryIterator & AsyncIterable<Iterators.KV> {
+  return iterateOver(
+    entries.map(([key, value]) => ({ namespace: 'fake', key, value })),
+    { namespace: '', key: '', value: new Uint8Array(0) },
+  );
 }
 
 /** The fake stub of one transaction. */
@@ -195,29 +200,7 @@ export class FakeStub {
         value: m.value ?? new Uint8Array(0),
         timestamp,
       }));
-    let index = 0;
-    const next = (): Promise<Iterators.NextResult<Iterators.KeyModification>> => {
-      const entry = modifications[index];
-      index += 1;
-      if (entry === undefined) {
-        return Promise.resolve({
-          done: true,
-          value: { txId: '', isDelete: false, value: new Uint8Array(0), timestamp },
-        });
-      }
-      return Promise.resolve({ done: false, value: entry });
-    };
-    return {
-      next,
-      close: () => Promise.resolve(),
-      [Symbol.asyncIterator]: async function* () {
-        for (;;) {
-          const r = await next();
-          if (r.done) return;
-          yield r.value;
-        }
-      },
-    };
+    return iterateOver(modifications, { txId: '', isDelete: false, value: new Uint8Array(0), timestamp });
   }
 
   getPrivateData(collection: string, key: string): Promise<Uint8Array> {

@@ -23,7 +23,12 @@ cd "$here"
 if [ ! -x node_modules/.bin/caliper ]; then
   log "installing Caliper 0.6.0 into bench/caliper/node_modules"
   npm ci --no-audit --no-fund >&2
+  # bind installs the pinned SDK versions again and rewrites their pins as ^ ranges: keep ours
+  cp package.json "$network_dir/caliper-package.json.pinned"
+  cp package-lock.json "$network_dir/caliper-package-lock.json.pinned"
   npx caliper bind --caliper-bind-sut fabric:fabric-gateway >&2
+  cp "$network_dir/caliper-package.json.pinned" package.json
+  cp "$network_dir/caliper-package-lock.json.pinned" package-lock.json
 fi
 
 work="$network_dir/caliper"

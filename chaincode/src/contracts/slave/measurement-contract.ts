@@ -29,7 +29,6 @@ import {
   measurementsOfSlot,
   sameSubmission,
   storedFirstVersion,
-  storedSha256,
   storeMeasurement,
 } from './measurement-ledger';
 import type { StoredMeasurement } from './measurement-ledger';
@@ -183,8 +182,7 @@ export class MeasurementContract extends CarbonContract {
         { field: 'expectedVersion', value: expected, current: current.version, reason: 'stale' },
       );
     }
-    const previous = { record: current, sha256: storedSha256(current) };
-    const stored = await storeMeasurement(ctx, caller, submission, previous, await lvPolicy(ctx, caller));
+    const stored = await storeMeasurement(ctx, caller, submission, current, await lvPolicy(ctx, caller));
     emitEvent(ctx, MEASUREMENT_EVENTS.amended, summary(stored));
     return canonicalJson(stored.record);
   }

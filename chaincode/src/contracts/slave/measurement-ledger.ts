@@ -118,24 +118,26 @@ export async function storeMeasurement(
   ctx: Context,
   caller: Caller,
   submission: MeasurementSubmission,
-  previous: StoredMeasurement | undefined,
+  previous: MeasurementRecord | undefined,
   policy: EndorsementRule,
 ): Promise<StoredMeasurement> {
   const base = { ...submission, txId: ctx.stub.getTxID(), submitterMsp: caller.mspId };
   const record: MeasurementRecord =
     previous === undefined
       ? { ...base, version: 1 }
-      : { ...base, version: previous.record.version + 1, firstVersion: firstVersionOf(previous) };
+      : { ...base, version: previous.version + 1, firstVersion: firstVersionOf(previous) };
   const key = measurementKey(ctx, submission.slot, submission.substation);
   const text = await putJson(ctx, key, storedForm(record));
   if (previous === undefined) await setKeyPolicy(ctx, key, policy);
   return { record, sha256: sha256Hex(text) };
 }
 
-/** Version 1's digest and transaction, as the version after `stored` carries them. */
-function firstVersionOf(stored: StoredMeasurement): FirstVersion {
-  const { record, sha256 } = stored;
-  if (record.version === 1) return { sha256, txId: record.txId };
+/**
+ * Version 1's digest and transaction, as the version after `record` carries them (hashed only when
+ * `record` is version 1; later versions carry it forward).
+ */
+function firstVersionOf(record: MeasurementRecord): FirstVersion {
+  if (record.version === 1) return { sha256: storedSha256(record), txId: record.txId };
   if (record.firstVersion === undefined) {
     throw new CarbonTraceError('INTERNAL', `version ${record.version} carries no first version`, {
       slot: record.slot,

@@ -112,6 +112,7 @@ export type {
   CarbonFlowHeader,
   CarbonFlowRecord,
   ConditionARecord,
+  ConditionBOutcome,
   MaskedTaskRecord,
   SlotCurrentRecord,
   TraceTask,

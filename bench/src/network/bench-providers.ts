@@ -6,25 +6,38 @@
 import { computeMaskedResult, parseMaskedTask, serializeMaskedResult } from '@carbontrace/chaincode';
 import { isContractError, type CloudProviderClient } from '@carbontrace/gateway-client';
 
-/** Answers what `clouds` owe for `taskId` every `pollMs` until `done()`. Never throws. */
+/**
+ * Answers what `clouds` owe for `taskId`, each provider polling every `pollMs` on its own (as
+ * separate workers would: the two answers of a round are computed and committed side by side)
+ * until `done()`. Never throws.
+ */
 export async function answerOwnTask(
   clouds: readonly CloudProviderClient[],
   taskId: string,
   pollMs: number,
   done: () => boolean,
 ): Promise<void> {
+  await Promise.all(clouds.map((cloud) => answerAsProvider(cloud, taskId, pollMs, done)));
+}
+
+async function answerAsProvider(
+  cloud: CloudProviderClient,
+  taskId: string,
+  pollMs: number,
+  done: () => boolean,
+): Promise<void> {
   const answered = new Set<string>();
   while (!done()) {
-    for (const cloud of clouds) {
-      let owed: Awaited<ReturnType<CloudProviderClient['owed']>> = [];
-      try {
-        owed = await cloud.owed(taskId);
-      } catch {
-        owed = [];
-      }
-      for (const o of owed) {
-        const key = `${cloud.providerId}/${o.role}/${o.kind}`;
-        if (answered.has(key)) continue;
+    let owed: Awaited<ReturnType<CloudProviderClient['owed']>> = [];
+    try {
+      owed = await cloud.owed(taskId);
+    } catch {
+      owed = [];
+    }
+    await Promise.all(
+      owed.map(async (o) => {
+        const key = `${o.role}/${o.kind}`;
+        if (answered.has(key)) return;
         try {
           const record = await cloud.maskedTask(taskId, o.role);
           const result = serializeMaskedResult(computeMaskedResult(parseMaskedTask(record.taskJson)));
@@ -33,8 +46,8 @@ export async function answerOwnTask(
         } catch (error) {
           if (isContractError(error, 'ALREADY_EXISTS')) answered.add(key);
         }
-      }
-    }
+      }),
+    );
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

@@ -7,7 +7,8 @@ import { handMeasuredSubsections, keptSubsection } from '../report/kept-section'
 import { formatCount, formatNumber, formatSeconds, renderTable } from '../report/markdown-table';
 import { median } from '../timing';
 import type { NetworkPhase } from './network-plan';
-import type { NetworkResults, Percentiles } from './network-results';
+import { latencyKey, TRACE_STEPS } from './network-results';
+import type { NetworkResults, Percentiles, TraceRecording } from './network-results';
 import { INGESTION_MATRIX_HEADING, renderIngestionMatrix } from './report/ingestion-report';
 
 /** The `## ` heading of the network half. */
@@ -61,18 +62,41 @@ function renderIngestionLevels(results: NetworkResults): string {
   ].join('\n');
 }
 
+const RECORDERS: readonly { readonly mode: TraceRecording; readonly label: string }[] = [
+  { mode: 'condition-b', label: 'condition b (default)' },
+  { mode: 'gridco', label: 'GridCo `RecordCarbonFlow`' },
+];
+
 function renderTraces(results: NetworkResults): string {
   const cases = [...new Set(results.traces.map((t) => t.caseName))];
-  const rows = cases.map((name) => {
-    const samples = results.traces.filter((t) => t.caseName === name);
-    const latency = results.traceLatency[name];
+  const rows = RECORDERS.flatMap(({ mode, label }) =>
+    cases.flatMap((name) => {
+      const samples = results.traces.filter((t) => t.caseName === name && t.recordBy === mode);
+      if (samples.length === 0) return [];
+      const latency = results.traceLatency[latencyKey(name, mode)];
+      return [
+        [
+          name,
+          label,
+          ...(latency === undefined ? ['–', '–', '–', '–', '–'] : pct(latency)),
+          formatSeconds(median(samples.map((t) => t.slotSeconds))),
+          formatSeconds(median(samples.map((t) => t.sealToAnchoredSeconds))),
+          [...new Set(samples.map((t) => t.path.join('→')))].join(', '),
+          formatNumber(Math.max(...samples.map((t) => t.maxRelErrorVsLocal)), 2),
+        ],
+      ];
+    }),
+  );
+  const stepRows = RECORDERS.flatMap(({ mode, label }) => {
+    const samples = results.traces.filter((t) => t.recordBy === mode);
+    if (samples.length === 0) return [];
     return [
-      name,
-      ...(latency === undefined ? ['–', '–', '–', '–', '–'] : pct(latency)),
-      formatSeconds(median(samples.map((t) => t.slotSeconds))),
-      formatSeconds(median(samples.map((t) => t.sealToAnchoredSeconds))),
-      [...new Set(samples.map((t) => t.path.join('→')))].join(', '),
-      formatNumber(Math.max(...samples.map((t) => t.maxRelErrorVsLocal)), 2),
+      [
+        label,
+        formatCount(samples.length),
+        ...TRACE_STEPS.map((step) => formatSeconds(median(samples.map((t) => t.stepSeconds[step])))),
+        formatSeconds(median(samples.map((t) => t.requestToRecordedSeconds))),
+      ],
     ];
   });
   return [
@@ -80,14 +104,17 @@ function renderTraces(results: NetworkResults): string {
     '',
     'Per traced slot: LV submissions, seal (`Index:Seal`), our anchor relay records the verification block,',
     'then the timed part: GridCo `Trace:Request` → HV condition a (masking, keys in the implicit private',
-    'collection) → CloudA and CloudB (honest, computing in the bench process, polling for the answers they',
-    'owe on this task only) compute on the masked task and submit → HV condition b (unmask, compare, residual',
-    'check) → GridCo `RecordCarbonFlow` committed; monomial mask, as in the main job. case33bw runs as the main',
-    'job does: split across Hv1 and Hv2, both regions traced at the same time.',
+    'collection) → CloudA and CloudB (honest, computing in the bench process, each polling every',
+    'providerPollMs for the answers it owes on this task only) compute on the masked task and submit side by',
+    'side → HV condition b (unmask, compare, residual check) → the carbon flow recorded: by that condition b',
+    "(the request's `recordOnAccept`, the job's default) or by GridCo's `RecordCarbonFlow` afterwards; both",
+    'ways alternate in the same run. Monomial mask, as in the main job. case33bw runs as the main job does:',
+    'split across Hv1 and Hv2, both regions traced at the same time.',
     '',
     renderTable({
       header: [
         'case',
+        'carbon flow recorded by',
         'traces',
         'p50',
         'p90',
@@ -99,6 +126,15 @@ function renderTraces(results: NetworkResults): string {
         'max rel. err vs local',
       ],
       rows,
+    }),
+    '',
+    'Where the time goes (median seconds of each step over all traces of a mode; each step runs from the',
+    'end of the one before: the request from the anchoring seen, condition a from the request committed on',
+    "GridCo's peer and includes the HV peer catching up, the answers until the HV peer holds both):",
+    '',
+    renderTable({
+      header: ['carbon flow recorded by', 'traces', ...TRACE_STEPS, 'request → recorded'],
+      rows: stepRows,
     }),
     results.traceFailures.length === 0
       ? ''

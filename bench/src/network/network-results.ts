@@ -27,8 +27,23 @@ export interface IngestionLevel {
 }
 
 /** One traced slot of one region (`traces` phase). */
+/** Who records a trace's carbon flow (the job's `recordBy`). */
+export type TraceRecording = 'condition-b' | 'gridco';
+
+/** The timed steps of a trace, in order, each from the end of the one before (or the anchoring). */
+export const TRACE_STEPS = ['request', 'condition a', 'answers', 'condition b', 'record'] as const;
+export type TraceStep = (typeof TRACE_STEPS)[number];
+
+/** Trace latency keys: the case (or `all`), with the recording mode when it is not the default. */
+export function latencyKey(caseName: string, recordBy: TraceRecording): string {
+  return recordBy === 'condition-b' ? caseName : `${caseName}, GridCo records`;
+}
+
 export interface TraceSample {
   readonly caseName: string;
+  readonly recordBy: TraceRecording;
+  /** Seconds of each step (answers: from condition a's commit until the HV peer holds both). */
+  readonly stepSeconds: Readonly<Record<TraceStep, number>>;
   readonly hv: string;
   readonly slot: number;
   /** Request → carbon flow recorded, s. */

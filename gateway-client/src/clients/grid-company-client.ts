@@ -42,6 +42,12 @@ export interface TraceRequest {
   readonly answerDeadlineSeconds?: number;
   /** The task whose result for this slot this one replaces once recorded, and why. */
   readonly supersedes?: { readonly taskId: string; readonly reason: string };
+  /**
+   * Let the condition b that accepts a result record its carbon flow in the same transaction (one
+   * commit fewer per trace; the record names the HV as recorder). Not with `supersedes`.
+   * @default false: GridCo records it with {@link GridCompanyClient.recordCarbonFlow}
+   */
+  readonly recordOnAccept?: boolean;
 }
 
 /** Operations of the grid company. */

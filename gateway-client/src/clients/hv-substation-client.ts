@@ -10,6 +10,7 @@ import type {
   AnchoredHead,
   ArbitrationSummary,
   ConditionARecord,
+  ConditionBOutcome,
   GovernanceState,
   SealedSlotPackage,
 } from '@carbontrace/chaincode';
@@ -84,10 +85,11 @@ export interface HvSubstationClient {
    */
   conditionA(taskId: string, seed?: Uint8Array): Promise<Submitted<ConditionAOutcome>>;
   /**
-   * Condition b: judges the answers that arrived and advances the arbitration.
+   * Condition b: judges the answers that arrived and advances the arbitration; at the end of a task
+   * requested with `recordOnAccept` it also records the carbon flow (its header in `carbonFlow`).
    * @throws {@link ContractError} INVALID_STATE when the task is settled or condition a did not run here.
    */
-  conditionB(taskId: string): Promise<Submitted<ArbitrationSummary>>;
+  conditionB(taskId: string): Promise<Submitted<ConditionBOutcome>>;
   /** The public arbitration summary of a task. */
   arbitration(taskId: string): Promise<ArbitrationSummary>;
   /** Number of LV substations whose measurement of `slot` this peer holds (`Measurement:ListSlot`). */
@@ -137,6 +139,7 @@ export function newHvSubstationClient(options: Readonly<HvSubstationClientOption
 
 const decodeHead = recordWith<AnchoredHead>('anchor head', 'channel', 'blockNumber', 'headerHash');
 const decodeSummary = recordWith<ArbitrationSummary>('arbitration', 'taskId', 'stage', 'expected');
+const decodeConditionB = recordWith<ConditionBOutcome>('condition b', 'taskId', 'stage', 'expected');
 
 function decodeSchedule(value: unknown): VerificationSchedule {
   const r = asObject(value, 'schedule');
@@ -263,9 +266,9 @@ class HvSubstationClientImpl implements HvSubstationClient {
     );
   }
 
-  conditionB(taskId: string): Promise<Submitted<ArbitrationSummary>> {
+  conditionB(taskId: string): Promise<Submitted<ConditionBOutcome>> {
     return allowingVerifierLag(() =>
-      this.#trace.submit('ConditionB', decodeSummary, {
+      this.#trace.submit('ConditionB', decodeConditionB, {
         arguments: [taskId],
         endorsingOrganizations: this.#endorsers,
       }),

@@ -2,10 +2,11 @@
  * One region's trace of one slot, end to end on the network (DESIGN.md §3): LV substations submit,
  * the HV substation seals the package, waits until its relay has anchored it, GridCo requests the
  * trace, the HV substation runs condition a, the cloud workers answer (separately), condition b
- * runs each time the expected answers are in until the arbitration ends, and GridCo records the
- * carbon flow. The result is compared with the local engine.
+ * runs each time the expected answers are in until the arbitration ends, and the carbon flow is
+ * recorded: by the condition b that accepts (the request's `recordOnAccept`, the default: one
+ * commit fewer) or by GridCo's own `RecordCarbonFlow`. The result is compared with the local engine.
  */
-import type { ArbitrationSummary, CarbonFlowRecord } from '@carbontrace/chaincode';
+import type { ArbitrationSummary, CarbonFlowHeader, CarbonFlowRecord } from '@carbontrace/chaincode';
 import type { GridCompanyClient } from '../clients/grid-company-client';
 import type { HvSubstationClient } from '../clients/hv-substation-client';
 import type { LvSubstationClient } from '../clients/lv-substation-client';
@@ -32,12 +33,18 @@ export interface RegionClients {
   readonly gridLedger: LedgerWaiter;
 }
 
-/** Timing and limits of a slot trace. */
+/** Timing, limits and recording of a slot trace. */
 export interface SlotTraceLimits {
   /** Longest wait for the relay to anchor a sealed package, ms. @default 120000 */
   readonly anchorTimeoutMs?: number;
   /** Longest wait for the expected provider answers of one round, ms. @default 600000 */
   readonly answerTimeoutMs?: number;
+  /**
+   * Who records the carbon flow: the condition b that accepts the result, in the same transaction
+   * (`'condition-b'`, the request's `recordOnAccept`), or GridCo afterwards (`'gridco'`,
+   * `RecordCarbonFlow`, one more dependent commit). @default 'condition-b'
+   */
+  readonly recordBy?: 'condition-b' | 'gridco';
 }
 
 /** Outcome of one region's slot. */
@@ -124,6 +131,7 @@ export async function traceRegionSlot(
     },
   );
   progress('package anchored on master');
+  const recordOnAccept = (limits.recordBy ?? 'condition-b') === 'condition-b';
   const request = await clients.gridCo.requestTrace({
     taskId,
     channel: slot.channel,
@@ -131,8 +139,10 @@ export async function traceRegionSlot(
     units: slot.units,
     profile: 'monomial',
     intervalMinutes: slot.intervalMinutes,
+    ...(recordOnAccept ? { recordOnAccept } : {}),
     ...(providers === undefined ? {} : { providers }),
   });
+  progress(`requested in master block ${request.blockNumber}`);
   // Condition a runs on the HV peer: it must hold GridCo's request first.
   await clients.hvLedger.waitForBlock(MASTER_CHANNEL, request.blockNumber);
   await pollUntil(async () => ((await clients.hv.hasTask(taskId)) ? true : undefined), {
@@ -143,8 +153,9 @@ export async function traceRegionSlot(
   const conditionA = await clients.hv.conditionA(taskId);
   const { I, II } = conditionA.result.assignment;
   progress(`condition a: I=${I ?? '-'} II=${II ?? '-'}`);
-  let summary = await clients.hv.arbitration(taskId);
+  let summary: ArbitrationSummary = await clients.hv.arbitration(taskId);
   let lastBlock = conditionA.blockNumber;
+  let recorded: CarbonFlowHeader | undefined;
   for (let round = 0; summary.stage !== 'END'; round++) {
     if (round > 12)
       throw new Error(`task ${taskId} did not settle after ${round} rounds (stage ${summary.stage})`);
@@ -160,22 +171,22 @@ export async function traceRegionSlot(
         : [],
     );
     await clients.answers.waitFor(expected, limits.answerTimeoutMs ?? 600_000);
+    progress(`answers: ${expected.map((e) => `${e.role} (${e.kind})`).join(', ') || 'none awaited'}`);
     const conditionB = await clients.hv.conditionB(taskId);
-    summary = conditionB.result;
+    const { carbonFlow: header, ...arbitration } = conditionB.result;
+    summary = arbitration;
+    recorded = header ?? recorded;
     lastBlock = conditionB.blockNumber;
     progress(`condition b: ${summary.path.join('→')}`);
   }
-  await clients.gridLedger.waitForBlock(MASTER_CHANNEL, lastBlock);
-  await pollUntil(async () => ((await clients.gridCo.hasAccepted(taskId)) ? true : undefined), {
-    what: `GridCo to see the accepted result of ${taskId}`,
-    timeoutMs: 60_000,
-    initialIntervalMs: 50,
-  });
-  const carbonFlow = (await clients.gridCo.recordCarbonFlow(taskId)).result;
+  const carbonFlow =
+    recorded === undefined
+      ? await recordByGridCo(clients, taskId, lastBlock, progress)
+      : await readRecorded(clients, taskId, lastBlock, progress);
   const local = localTrace(slot);
   const comparison = compareWithLedger(carbonFlow.proposal, local);
   progress(
-    `carbon flow recorded (accepted from ${carbonFlow.acceptedFrom}); max rel. error vs local ${comparison.maxRelError.toExponential(2)}`,
+    `compared with the local engine: accepted from ${carbonFlow.acceptedFrom}, max rel. error ${comparison.maxRelError.toExponential(2)}`,
   );
   return {
     hv: slot.hv,
@@ -191,4 +202,44 @@ export async function traceRegionSlot(
     comparison,
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/** GridCo records the carbon flow of a settled task once its peer holds the accepted result. */
+async function recordByGridCo(
+  clients: RegionClients,
+  taskId: string,
+  settledBlock: bigint,
+  progress: (step: string) => void,
+): Promise<CarbonFlowRecord> {
+  await clients.gridLedger.waitForBlock(MASTER_CHANNEL, settledBlock);
+  await pollUntil(async () => ((await clients.gridCo.hasAccepted(taskId)) ? true : undefined), {
+    what: `GridCo to see the accepted result of ${taskId}`,
+    timeoutMs: 60_000,
+    initialIntervalMs: 50,
+  });
+  const submitted = await clients.gridCo.recordCarbonFlow(taskId);
+  progress(`carbon flow recorded by GridCo in master block ${submitted.blockNumber}`);
+  return submitted.result;
+}
+
+/** Reads, on GridCo's peer, the carbon flow that condition b recorded in `block`. */
+async function readRecorded(
+  clients: RegionClients,
+  taskId: string,
+  block: bigint,
+  progress: (step: string) => void,
+): Promise<CarbonFlowRecord> {
+  progress(`carbon flow recorded by condition b in master block ${block}`);
+  await clients.gridLedger.waitForBlock(MASTER_CHANNEL, block);
+  return pollUntil(
+    async () => {
+      try {
+        return await clients.gridCo.carbonFlow(taskId);
+      } catch (error: unknown) {
+        if (isContractError(error, 'NOT_FOUND')) return undefined;
+        throw error;
+      }
+    },
+    { what: `GridCo to see the carbon flow of ${taskId}`, timeoutMs: 60_000, initialIntervalMs: 50 },
+  );
 }

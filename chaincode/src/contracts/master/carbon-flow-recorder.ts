@@ -1,5 +1,6 @@
 /**
- * Recording an accepted trace's carbon flow (GridCo with the regulator, DESIGN.md §8): the
+ * Recording an accepted trace's carbon flow (GridCo with the regulator, DESIGN.md §8, or the
+ * condition b that accepted it when GridCo's request asked for that: HV with the regulator): the
  * accepted proposal is checked against its public digest and its conservation re-checked (MATH.md
  * C-i, C-iii, C-v) before anything is written; the record and its bus intensities, keyed by task,
  * go to the region's collection; the slot's current result changes only when the slot has none
@@ -58,6 +59,22 @@ export async function recordCarbonFlow(
     `accepted result of task ${task.taskId} on this peer`,
   );
   assertMatchesDigest(accepted.proposal, acceptedHeader.proposalSha256, 'accepted proposal', task.taskId);
+  return { header: await recordAcceptedCarbonFlow(ctx, task, orgs, recorderMsp, accepted), replay: false };
+}
+
+/**
+ * Records the carbon flow of `accepted` (read from the ledger by {@link recordCarbonFlow}, or just
+ * written by the condition b that accepted it) after re-checking its conservation; returns the
+ * public header. @throws CONSERVATION_VIOLATED when the proposal does not balance.
+ */
+export async function recordAcceptedCarbonFlow(
+  ctx: Context,
+  task: TraceTask,
+  orgs: NetworkOrgs,
+  recorderMsp: string,
+  accepted: AcceptedRecord,
+): Promise<CarbonFlowHeader> {
+  const headerKey = traceKeys.carbonFlow(ctx, task.taskId);
   recheckConservation(accepted.proposal);
   const intervalMinutes = task.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES;
   const buses = busIntensityRecords(task.channel, task.slot, task.taskId, accepted.proposal, intervalMinutes);
@@ -96,7 +113,7 @@ export async function recordCarbonFlow(
     current,
   };
   await putPublic(ctx, headerKey, header, policy);
-  return { header, replay: false };
+  return header;
 }
 
 /**

@@ -21,7 +21,7 @@ import { ALL_ROLES, requireRole } from '../shared/roles';
 import { gridCompanyRecordPolicy, hvRecordPolicy } from '../shared/trust-policies';
 import { AnswerDriver, summaryOf } from './answer-driver';
 import type { PrivateTraceState } from './answer-driver';
-import { recordCarbonFlow } from './carbon-flow-recorder';
+import { recordAcceptedCarbonFlow, recordCarbonFlow } from './carbon-flow-recorder';
 import { txSeconds } from './governance-ledger';
 import { acceptProviderAnswer, parseRole, recordMissedAnswer } from './provider-answers';
 import { providerPoolOf } from './provider-ledger';
@@ -34,6 +34,7 @@ import type {
   CarbonFlowHeader,
   CarbonFlowRecord,
   ConditionARecord,
+  ConditionBOutcome,
   MaskedTaskDigest,
   MaskedTaskRecord,
   TraceTask,
@@ -83,8 +84,10 @@ export class TraceContract extends CarbonContract {
 
   /**
    * GridCo requests a trace: public `{taskId, channel, slot, profile?, providers?, fees?,
-   * answerDeadlineSeconds?, supersedes?}`, unit parameters as transient `units`. Endorsed by
-   * GridCo and the regulator. An identical replay returns the stored task.
+   * answerDeadlineSeconds?, intervalMinutes?, supersedes?, recordOnAccept?}`, unit parameters as
+   * transient `units`. Endorsed by GridCo and the regulator. An identical replay returns the
+   * stored task. With `recordOnAccept`, the condition b that accepts a result also records its
+   * carbon flow (one commit fewer per trace); without it, GridCo records it with RecordCarbonFlow.
    */
   @Transaction()
   @Returns('string')
@@ -104,6 +107,7 @@ export class TraceContract extends CarbonContract {
         before.unitsSha256 === unitsSha256 &&
         before.profile === r.profile &&
         (before.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES) === r.intervalMinutes &&
+        (before.recordOnAccept ?? false) === r.recordOnAccept &&
         canonicalJson(before.fees) === canonicalJson(r.fees);
       if (same) return canonicalJson(before);
       throw new CarbonTraceError('ALREADY_EXISTS', `task ${r.taskId} already exists with other parameters`, {
@@ -131,6 +135,7 @@ export class TraceContract extends CarbonContract {
       answerDeadlineSeconds: r.answerDeadlineSeconds,
       intervalMinutes: r.intervalMinutes,
       supersedes: r.supersedes,
+      recordOnAccept: r.recordOnAccept,
       unitsSha256,
       requesterMsp: caller.mspId,
       requestedAtSeconds: txSeconds(ctx),
@@ -289,7 +294,8 @@ export class TraceContract extends CarbonContract {
   /**
    * Condition b (the HV organization and the regulator): decrypts and verifies the answers that
    * arrived, advances the arbitration, and at the end settles fees, strikes and blacklists and
-   * stores the accepted result. Writes nothing when no new answer arrived.
+   * stores the accepted result, and, when the task asked for it (`recordOnAccept`), records its
+   * carbon flow too (returned as `carbonFlow`). Writes nothing when no new answer arrived.
    */
   @Transaction()
   @Returns('string')
@@ -322,9 +328,18 @@ export class TraceContract extends CarbonContract {
       return canonicalJson(before);
     }
     const published = await publishMaskedTasks(ctx, task, slot, secret.seed, state, orgs);
-    if (state.stage === 'END') await settleTask(ctx, task, slot, state, driver, orgs);
+    let carbonFlow: CarbonFlowHeader | null = null;
+    if (state.stage === 'END') {
+      const accepted = await settleTask(ctx, task, slot, state, driver, orgs);
+      // GridCo's request asked for it: the carbon flow is a function of the accepted result that
+      // these same endorsers (HV + regulator) have just written, re-checked as RecordCarbonFlow does
+      if (task.recordOnAccept === true) {
+        carbonFlow = await recordAcceptedCarbonFlow(ctx, task, orgs, caller.mspId, accepted);
+      }
+    }
     await saveTraceState(ctx, task, orgs, { seed: secret.seed, arbitration: state, verdicts }, false);
     const summary = summaryOf(task.taskId, state, verdicts, txSeconds(ctx));
+    // one event per transaction: the recorded carbon flow's header rides on condition b's
     emitEvent(ctx, TRACE_EVENTS.conditionB, {
       taskId: task.taskId,
       stage: state.stage,
@@ -333,8 +348,12 @@ export class TraceContract extends CarbonContract {
       acceptedFrom: summary.acceptedFrom,
       strikesThisTask: state.strikesThisTask,
       newMaskedTasks: published,
+      ...(carbonFlow === null
+        ? {}
+        : { carbonFlow: { recordSha256: carbonFlow.recordSha256, current: carbonFlow.current } }),
     });
-    return canonicalJson(summary);
+    const outcome: ConditionBOutcome = carbonFlow === null ? summary : { ...summary, carbonFlow };
+    return canonicalJson(outcome);
   }
 
   /**

@@ -49,6 +49,11 @@ export interface TraceTask {
   readonly intervalMinutes?: number;
   /** The task whose slot result this one replaces when recorded, or null. */
   readonly supersedes: { readonly taskId: string; readonly reason: string } | null;
+  /**
+   * GridCo asked condition b to record the carbon flow in the transaction that accepts the result
+   * (absent on tasks requested before it existed: false, GridCo records it with RecordCarbonFlow).
+   */
+  readonly recordOnAccept?: boolean;
   /** SHA-256 of the canonical JSON of the private unit parameters. */
   readonly unitsSha256: string;
   readonly requesterMsp: string;
@@ -132,6 +137,14 @@ export interface ArbitrationSummary {
   readonly acceptedFrom: string | null;
   /** Transaction time (s) since which the `expected` answers are awaited (the deadline's start). */
   readonly openedAtSeconds: number;
+}
+
+/**
+ * What condition b returns: the arbitration summary, and the carbon flow's public header when this
+ * condition b accepted a result of a task requested with `recordOnAccept` and recorded it.
+ */
+export interface ConditionBOutcome extends ArbitrationSummary {
+  readonly carbonFlow?: CarbonFlowHeader;
 }
 
 /** The accepted result, public part. */

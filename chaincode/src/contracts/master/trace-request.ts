@@ -1,6 +1,6 @@
 /**
  * `Trace:Request` input: the public arguments (task id, slot, profile, providers, fees, answer
- * deadline, supersession) and the unit carbon parameters, which arrive as transient data (`units`)
+ * deadline, supersession, whether condition b records the carbon flow) and the unit carbon parameters, which arrive as transient data (`units`)
  * so that they never reach a block. Everything is validated before anything is written.
  */
 import type { Context } from 'fabric-contract-api';
@@ -10,6 +10,7 @@ import { MASK_PROFILES } from '../../outsourcing/mask-key';
 import type { MaskProfile } from '../../outsourcing/mask-key';
 import {
   asArray,
+  asBoolean,
   asInteger,
   asNumber,
   asRecord,
@@ -51,6 +52,8 @@ export interface ParsedRequest {
   /** Length of the traced interval, minutes (energy = rate × length on the ledger records). */
   readonly intervalMinutes: number;
   readonly supersedes: { readonly taskId: string; readonly reason: string } | null;
+  /** Condition b records the carbon flow in the transaction that accepts the result. */
+  readonly recordOnAccept: boolean;
   readonly units: readonly UnitCarbonSpec[];
 }
 
@@ -74,6 +77,7 @@ export function parseTraceRequest(ctx: Context, requestJson: string): ParsedRequ
     'answerDeadlineSeconds',
     'intervalMinutes',
     'supersedes',
+    'recordOnAccept',
   ]);
   const taskId = asString(r['taskId'], 'taskId', TASK_ID);
   const channel = asString(r['channel'], 'channel', SLAVE_CHANNEL_PATTERN);
@@ -116,6 +120,16 @@ export function parseTraceRequest(ctx: Context, requestJson: string): ParsedRequ
       };
     }) ?? null;
   if (supersedes?.taskId === taskId) invalid('supersedes.taskId', 'must name another task', taskId);
+  const recordOnAccept = optional(r['recordOnAccept'], (v) => asBoolean(v, 'recordOnAccept')) ?? false;
+  if (recordOnAccept && supersedes !== null) {
+    // the slot's current-result key is GridCo's (GridCo + regulator); condition b's endorsers are
+    // the HV and the regulator, so only GridCo's own RecordCarbonFlow may move it to this task
+    invalid(
+      'recordOnAccept',
+      "cannot be combined with supersedes: replacing the slot result needs GridCo's own RecordCarbonFlow",
+      true,
+    );
+  }
   return {
     taskId,
     channel,
@@ -126,6 +140,7 @@ export function parseTraceRequest(ctx: Context, requestJson: string): ParsedRequ
     answerDeadlineSeconds,
     intervalMinutes,
     supersedes,
+    recordOnAccept,
     units: parseTransientUnits(ctx),
   };
 }

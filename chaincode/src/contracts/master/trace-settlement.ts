@@ -16,10 +16,13 @@ import { settleProviders } from './provider-settlement';
 import { carbonProposal } from './trace-engine';
 import type { SlotProblem } from './trace-engine';
 import { traceKeys } from './trace-records';
-import type { AcceptedHeader, TraceTask } from './trace-records';
+import type { AcceptedHeader, AcceptedRecord, TraceTask } from './trace-records';
 import { putPublic, putRegionRecord } from './trace-store';
 
-/** Settles an ended arbitration: provider records, the accepted result, the HV's accuracy. */
+/**
+ * Settles an ended arbitration: provider records, the accepted result, the HV's accuracy.
+ * Returns the accepted result as written (a later read in the same transaction would not see it).
+ */
 export async function settleTask(
   ctx: Context,
   task: TraceTask,
@@ -27,7 +30,7 @@ export async function settleTask(
   state: ArbitrationState,
   driver: AnswerDriver,
   orgs: NetworkOrgs,
-): Promise<void> {
+): Promise<AcceptedRecord> {
   const outcome = state.outcome;
   if (outcome === null) throw new CarbonTraceError('INTERNAL', 'arbitration ended without an outcome', {});
   await settleProviders(ctx, state);
@@ -44,7 +47,8 @@ export async function settleTask(
   const policy = hvRecordPolicy(orgs, task.hvMsp);
   const key = traceKeys.accepted(ctx, task.taskId);
   await putPublic(ctx, key, header, policy);
-  await putRegionRecord(ctx, task.channel, key, { ...header, proposal }, policy);
+  const accepted: AcceptedRecord = { ...header, proposal };
+  await putRegionRecord(ctx, task.channel, key, accepted, policy);
   const local = driver.dataCenter().intensityTco2PerMwh;
   let computed = 0;
   let acceptedMean = 0;
@@ -61,4 +65,5 @@ export async function settleTask(
       ? { computedTco2PerMwh: computed === 0 ? 0 : 1, acceptedTco2PerMwh: 0 }
       : { computedTco2PerMwh: computed / acceptedMean, acceptedTco2PerMwh: 1 },
   );
+  return accepted;
 }

@@ -155,7 +155,7 @@ export function networkPlan(
         { id: 'CloudA', feePerTask: 1.0 },
         { id: 'CloudB', feePerTask: 1.2 },
       ],
-      providerPollMs: 250,
+      providerPollMs: 50,
       settleSeconds: 3,
     },
     ingestionMatrix: ingestionMatrixPlan(quick),

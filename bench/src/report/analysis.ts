@@ -151,13 +151,14 @@ function networkNotes(network: NetworkResults | undefined): string[] {
   }
   if (network.traces.length > 0) {
     notes.push(
-      '- **Network traces**: every trace is a chain of dependent transactions (Request, condition a, two answers,' +
-        ' condition b, RecordCarbonFlow, plus the LV submissions, the seal and the anchor before it), and each waits' +
-        " for a BFT block: under BFT ordering blocks are cut by SmartBFT's RequestBatchMaxInterval (100 ms by" +
-        ' default) or RequestBatchMaxCount, then four orderers run a consensus round and every peer validates and' +
-        ' commits. Latency is therefore a multiple of the block interval. What would lower it: folding' +
-        " GridCo's request into condition a, and submitting the two providers' answers without waiting for each" +
-        " other's commit (they already run in parallel); on real hardware the nodes do not share two cores.",
+      '- **Network traces** (goal p50 ≤ 0.5 s): a trace is four dependent master commits (Request, condition a,' +
+        ' the two answers side by side, condition b recording the carbon flow; five when GridCo records it' +
+        ' itself), plus the LV submissions, the seal and the anchor before it. Each commit pays endorsement on' +
+        ' two peers, a SmartBFT round on four orderers (master cuts a block after 20 ms, the slave channels' +
+        ' after 100 ms) and validation on every peer, all on the same two cores; the step table below shows' +
+        " where the time goes. Folding GridCo's request into condition a would save one more commit but the HV's" +
+        " consent would no longer be enforced (the creator would be GridCo, and GridCo's peer cannot read the" +
+        ' package to endorse it), so it is not done; on real hardware the nodes do not share two cores.',
     );
   }
   return notes;

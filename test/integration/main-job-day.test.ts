@@ -64,6 +64,9 @@ describe('npm start -- --slots 3 --json (main job driver)', () => {
       expect(Math.abs(emission - sum(p.loadTco2PerH) - sum(p.lossTco2PerH))).toBeLessThanOrEqual(
         1e-9 * emission,
       );
+      // the condition b that accepted the result recorded it in the same transaction (the job's
+      // default, the request's recordOnAccept), so the HV is the recorder, not GridCo
+      expect(slot.carbonFlow.recorderMsp).toBe(`${slot.hv}MSP`);
     }
     const markdown = readFileSync(path.join(out, 'report.md'), 'utf8');
     for (const section of [

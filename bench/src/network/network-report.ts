@@ -94,7 +94,11 @@ function renderTraces(results: NetworkResults): string {
       [
         label,
         formatCount(samples.length),
-        ...TRACE_STEPS.map((step) => formatSeconds(median(samples.map((t) => t.stepSeconds[step])))),
+        ...TRACE_STEPS.map((step) =>
+          step === 'record' && mode === 'condition-b'
+            ? 'in condition b'
+            : formatSeconds(median(samples.map((t) => t.stepSeconds[step]))),
+        ),
         formatSeconds(median(samples.map((t) => t.requestToRecordedSeconds))),
       ],
     ];
@@ -104,9 +108,9 @@ function renderTraces(results: NetworkResults): string {
     '',
     'Per traced slot: LV submissions, seal (`Index:Seal`), our anchor relay records the verification block,',
     'then the timed part: GridCo `Trace:Request` → HV condition a (masking, keys in the implicit private',
-    'collection) → CloudA and CloudB (honest, computing in the bench process, each polling every',
-    'providerPollMs for the answers it owes on this task only) compute on the masked task and submit side by',
-    'side → HV condition b (unmask, compare, residual check) → the carbon flow recorded: by that condition b',
+    'collection) → CloudA and CloudB (honest, computing in the bench process, each polling every 50 ms for',
+    'the answers it owes on this task only) compute on the masked task and submit side by side → HV',
+    'condition b (unmask, compare, residual check) → the carbon flow recorded: by that condition b',
     "(the request's `recordOnAccept`, the job's default) or by GridCo's `RecordCarbonFlow` afterwards; both",
     'ways alternate in the same run. Monomial mask, as in the main job. case33bw runs as the main job does:',
     'split across Hv1 and Hv2, both regions traced at the same time.',

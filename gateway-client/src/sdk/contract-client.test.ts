@@ -24,6 +24,8 @@ type Outcome =
 type CommitOutcome = Extract<Outcome, { kind: 'commit' }> & {
   readonly submitFailures?: number;
   readonly lostSends?: number;
+  /** Re-sends refused after the first send (the gateway peer down while it restarts). */
+  readonly refusedResends?: number;
 };
 
 const encoder = new TextEncoder();
@@ -110,11 +112,18 @@ function fakeContract(outcomes: Outcome[]): {
         const id = `tx${++tx}`;
         let submitFailures = (o as CommitOutcome).submitFailures ?? 0;
         let lostSends = (o as CommitOutcome).lostSends ?? 0;
+        let refusedResends = (o as CommitOutcome).refusedResends ?? 0;
+        let mySends = 0;
         return Promise.resolve({
           getTransactionId: () => id,
           getResult: () => encoder.encode(JSON.stringify(o.result)),
           submit: (): Promise<SubmittedTransaction> => {
             sends++;
+            mySends++;
+            if (mySends > 1 && refusedResends > 0) {
+              refusedResends--;
+              return Promise.reject(submitError(id));
+            }
             if (submitFailures > 0) {
               submitFailures--;
               return Promise.reject(submitError(id));
@@ -250,6 +259,39 @@ describe('ContractClient.submit', () => {
     }).submit('ConditionB', asObject);
     expect(fake.sends()).toBe(1);
     expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 }, blockNumber: 7n });
+  });
+
+  it('keeps asking for a transaction while its gateway peer restarts, without a fresh proposal', async () => {
+    // sent, then the peer dies: status polls, look-ups and re-sends all fail for one whole
+    // recovery round (6 attempts); when the peer is back the transaction is found committed
+    const fake = fakeContract([
+      {
+        kind: 'commit',
+        code: StatusCode.VALID,
+        result: { ok: 1 },
+        lostSends: 1,
+        refusedResends: 6,
+      } as CommitOutcome,
+    ]);
+    let lookups = 0;
+    const submitted = await newContractClient({
+      contract: fake.contract,
+      channel: 'slave-hv1',
+      contractName: 'Measurement',
+      retry: fast,
+      commitStatusRetry: fast,
+      lookupCommitted: () => {
+        lookups++;
+        return lookups <= 6
+          ? Promise.reject(new Error('peer down'))
+          : Promise.resolve({ code: 0, blockNumber: 9n });
+      },
+      retryHooks: { sleep: () => Promise.resolve() },
+    }).submit('Submit', asObject);
+    expect(fake.calls).toHaveLength(1);
+    expect(lookups).toBe(7);
+    expect(fake.sends()).toBe(7); // the first send and six refused re-sends
+    expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 }, blockNumber: 9n });
   });
 
   it('gives up after a bounded number of re-sends when the status never comes', async () => {

@@ -218,7 +218,8 @@ class ContractClientImpl implements ContractClient {
    * on a transient failure, e.g. the ordering service dropped the transaction while its leader
    * restarted), the same transaction is looked up on the ledger and, when it is not there, handed
    * to the orderers again (same id, so it commits at most once; see submit-recovery.ts), up to
-   * {@link COMMIT_RESEND_ROUNDS} times. Without a ledger lookup the status error is final.
+   * {@link COMMIT_RESEND_ROUNDS} times; a round in which the peer could neither be asked nor the
+   * transaction re-sent counts as one. Without a ledger lookup the status error is final.
    */
   async #awaitCommit(
     endorsed: Transaction,
@@ -236,7 +237,10 @@ class ContractClientImpl implements ContractClient {
           throw error;
         }
         const recovered = await recoverSubmit(endorsed, error, this.#recoverOptions(lookup));
-        if (recovered === undefined) throw error;
+        // Neither found nor re-sent: the gateway peer itself is unreachable (e.g. restarting after
+        // a crash, measured ~11 s down plus its catch-up in the 500-slot soak). The outcome is
+        // still unknown, so poll the same transaction again in the next round, never re-propose.
+        if (recovered === undefined) continue;
         if (recovered.kind === 'committed') return statusOf(recovered.committed);
         this.#hooks.onRetry?.(round + 1, error, 0);
         pending = recovered.submitted;

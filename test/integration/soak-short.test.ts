@@ -1,6 +1,7 @@
 /**
  * The short soak (issue 15) on the real network: 30 intervals of the sample data set traced by the
- * main job while two LV substations of slave-hv2 ingest measurements beside it, an LV peer and a
+ * main job while the LV substations of both slave channels ingest measurements beside it, an LV
+ * peer (Lv1b's, the gateway of one ingesting client, which then has a transaction in flight) and a
  * non-leader orderer are killed and restarted on schedule, and every process's memory is sampled
  * (network/scripts/soak.sh; the full 500-interval run is `npm run soak`). Every interval must be
  * traced exactly once, the audit clean, no ingested measurement lost, and the memory series long
@@ -58,6 +59,8 @@ describe('short soak: 30 intervals with ingestion and two faults (npm run soak, 
         fromText,
         '--faults',
         'peer-lv@10,orderer@20',
+        '--ingest',
+        'all',
         '--sample-s',
         '2',
         '--out',

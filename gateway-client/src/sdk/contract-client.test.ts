@@ -294,6 +294,31 @@ describe('ContractClient.submit', () => {
     expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 }, blockNumber: 9n });
   });
 
+  it('keeps re-sending the same transaction while its gateway peer restarts, without a fresh proposal', async () => {
+    // the send fails and so does a whole recovery round (the peer is down): 4 send attempts,
+    // then 6 look-ups and re-sends; the next round's first re-send goes through
+    const fake = fakeContract([
+      { kind: 'commit', code: StatusCode.VALID, result: { ok: 1 }, submitFailures: 10 } as CommitOutcome,
+    ]);
+    let lookups = 0;
+    const submitted = await newContractClient({
+      contract: fake.contract,
+      channel: 'slave-hv1',
+      contractName: 'Measurement',
+      retry: fast,
+      commitStatusRetry: fast,
+      lookupCommitted: () => {
+        lookups++;
+        return Promise.reject(new Error('peer down'));
+      },
+      retryHooks: { sleep: () => Promise.resolve() },
+    }).submit('Submit', asObject);
+    expect(fake.calls).toHaveLength(1);
+    expect(lookups).toBe(7);
+    expect(fake.sends()).toBe(11);
+    expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 } });
+  });
+
   it('gives up after a bounded number of re-sends when the status never comes', async () => {
     const fake = fakeContract([
       { kind: 'commit', code: StatusCode.VALID, result: {}, lostSends: 100 } as CommitOutcome,

@@ -9,7 +9,7 @@ import { CommitRejectedError, ConflictError, GatewayClientError, TransportError 
 import { parseGatewayError, validationCodeName } from './error-parser';
 import type { RetryHooks, RetryPolicy } from './retry-policy';
 import { isRetryable, withRetry } from './retry-policy';
-import type { CommittedLookup, CommittedTransaction, RecoverOptions } from './submit-recovery';
+import type { CommittedLookup, CommittedTransaction, RecoverOptions, Recovered } from './submit-recovery';
 import { recoverSubmit } from './submit-recovery';
 
 /** Options of one call. */
@@ -34,7 +34,8 @@ export interface Submitted<T> {
 
 /**
  * How often a transaction whose commit status never came is handed to the orderers again (after
- * its status polls ran out; each round also looks it up on the ledger first).
+ * its status polls ran out; each round also looks it up on the ledger first); also the number of
+ * extra recovery rounds after a failed send.
  */
 const COMMIT_RESEND_ROUNDS = 3;
 
@@ -179,7 +180,7 @@ class ContractClientImpl implements ContractClient {
           // else send the same transaction again (submit-recovery.ts); never a new proposal
           const lookup = this.#lookupCommitted;
           if (lookup === undefined || !(error instanceof GatewayClientError)) throw error;
-          const recovered = await recoverSubmit(endorsed, error, this.#recoverOptions(lookup));
+          const recovered = await this.#recoverSend(endorsed, error, lookup);
           if (recovered === undefined) throw error;
           if (recovered.kind === 'submitted') submitted = recovered.submitted;
           else committed = recovered.committed;
@@ -207,6 +208,26 @@ class ContractClientImpl implements ContractClient {
       this.#retry,
       { ...this.#hooks, isRetryable: reproposable },
     );
+  }
+
+  /**
+   * Recovery of a send that failed: up to {@link COMMIT_RESEND_ROUNDS} + 1 rounds of look-up and
+   * re-send of the same transaction, so that a gateway peer that is restarting (down ~11 s, then
+   * reconnecting) does not turn a transaction that may have been ordered into a failure.
+   */
+  async #recoverSend(
+    endorsed: Transaction,
+    error: GatewayClientError,
+    lookup: CommittedLookup,
+  ): Promise<Recovered | undefined> {
+    for (let round = 0; round <= COMMIT_RESEND_ROUNDS; round++) {
+      const recovered = await recoverSubmit(endorsed, error, this.#recoverOptions(lookup));
+      if (recovered !== undefined) return recovered;
+      if (!isRetryable(error)) return undefined;
+      // let the caller's tally see why (e.g. a lost ordering quorum) while the rounds go on
+      if (round < COMMIT_RESEND_ROUNDS) this.#hooks.onRetry?.(round + 1, error, 0);
+    }
+    return undefined;
   }
 
   #recoverOptions(lookup: CommittedLookup): RecoverOptions {

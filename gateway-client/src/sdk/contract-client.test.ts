@@ -5,6 +5,7 @@ import type { Contract, Status, SubmittedTransaction } from '@hyperledger/fabric
 import { ConflictError, ContractError, TransportError } from './client-errors';
 import { newContractClient } from './contract-client';
 import { resolveRetryPolicy } from './retry-policy';
+import type { CommittedLookup, CommittedTransaction } from './submit-recovery';
 
 // A scripted fake of fabric-gateway's Contract (unit tests only): each submit/evaluate takes the
 // next scripted outcome.
@@ -156,6 +157,31 @@ const client = (contract: Contract) =>
   });
 const asObject = (v: unknown) => v as Record<string, unknown>;
 
+/** A ledger look-up on a gateway peer that is down for its first `downFor` calls, then finds `found`. */
+function restartingPeer(
+  downFor: number,
+  found?: CommittedTransaction,
+): { lookup: CommittedLookup; lookups: () => number } {
+  let lookups = 0;
+  const lookup: CommittedLookup = () => {
+    lookups++;
+    return lookups <= downFor ? Promise.reject(new Error('peer down')) : Promise.resolve(found);
+  };
+  return { lookup, lookups: () => lookups };
+}
+
+/** An LV's Measurement client with a ledger look-up and no waiting between recovery attempts. */
+const measurementClient = (contract: Contract, lookupCommitted: CommittedLookup) =>
+  newContractClient({
+    contract,
+    channel: 'slave-hv1',
+    contractName: 'Measurement',
+    retry: fast,
+    commitStatusRetry: fast,
+    lookupCommitted,
+    retryHooks: { sleep: () => Promise.resolve() },
+  });
+
 describe('ContractClient.submit', () => {
   it('calls `<Contract>:<Transaction>` and returns the decoded result with transaction id and block', async () => {
     const fake = fakeContract([{ kind: 'commit', code: StatusCode.VALID, result: { taskId: 'T1' } }]);
@@ -273,23 +299,10 @@ describe('ContractClient.submit', () => {
         refusedResends: 6,
       } as CommitOutcome,
     ]);
-    let lookups = 0;
-    const submitted = await newContractClient({
-      contract: fake.contract,
-      channel: 'slave-hv1',
-      contractName: 'Measurement',
-      retry: fast,
-      commitStatusRetry: fast,
-      lookupCommitted: () => {
-        lookups++;
-        return lookups <= 6
-          ? Promise.reject(new Error('peer down'))
-          : Promise.resolve({ code: 0, blockNumber: 9n });
-      },
-      retryHooks: { sleep: () => Promise.resolve() },
-    }).submit('Submit', asObject);
+    const peer = restartingPeer(6, { code: 0, blockNumber: 9n });
+    const submitted = await measurementClient(fake.contract, peer.lookup).submit('Submit', asObject);
     expect(fake.calls).toHaveLength(1);
-    expect(lookups).toBe(7);
+    expect(peer.lookups()).toBe(7);
     expect(fake.sends()).toBe(7); // the first send and six refused re-sends
     expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 }, blockNumber: 9n });
   });
@@ -300,21 +313,10 @@ describe('ContractClient.submit', () => {
     const fake = fakeContract([
       { kind: 'commit', code: StatusCode.VALID, result: { ok: 1 }, submitFailures: 10 } as CommitOutcome,
     ]);
-    let lookups = 0;
-    const submitted = await newContractClient({
-      contract: fake.contract,
-      channel: 'slave-hv1',
-      contractName: 'Measurement',
-      retry: fast,
-      commitStatusRetry: fast,
-      lookupCommitted: () => {
-        lookups++;
-        return Promise.reject(new Error('peer down'));
-      },
-      retryHooks: { sleep: () => Promise.resolve() },
-    }).submit('Submit', asObject);
+    const peer = restartingPeer(Number.POSITIVE_INFINITY);
+    const submitted = await measurementClient(fake.contract, peer.lookup).submit('Submit', asObject);
     expect(fake.calls).toHaveLength(1);
-    expect(lookups).toBe(7);
+    expect(peer.lookups()).toBe(7);
     expect(fake.sends()).toBe(11);
     expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 } });
   });

@@ -220,10 +220,10 @@ class ContractClientImpl implements ContractClient {
     error: GatewayClientError,
     lookup: CommittedLookup,
   ): Promise<Recovered | undefined> {
+    if (!isRetryable(error)) return undefined; // a refusal: nothing to recover, no rounds to report
     for (let round = 0; round <= COMMIT_RESEND_ROUNDS; round++) {
       const recovered = await recoverSubmit(endorsed, error, this.#recoverOptions(lookup));
       if (recovered !== undefined) return recovered;
-      if (!isRetryable(error)) return undefined;
       // let the caller's tally see why (e.g. a lost ordering quorum) while the rounds go on
       if (round < COMMIT_RESEND_ROUNDS) this.#hooks.onRetry?.(round + 1, error, 0);
     }

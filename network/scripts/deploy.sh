@@ -27,6 +27,9 @@ shim_cli="$root/node_modules/fabric-shim/cli.js"
 deploy_log="$log_dir/deploy.log"
 cc_dir="$run_dir/chaincode"
 mkdir -p "$cc_dir"
+# how long the peer CLI waits for a lifecycle or configuration transaction to be reported
+# committed (its default, 30 s, is too short on a loaded 2-core machine and fails a good deploy)
+deploy_event_timeout="${CARBONTRACE_DEPLOY_EVENT_TIMEOUT:-120s}"
 
 # resolve_entry <chaincode name>: the JS module whose `contracts` the server loads (from
 # network.json). When it is missing: CARBONTRACE_CHAINCODE_FALLBACK=<module.js>, if set, is used
@@ -184,7 +187,7 @@ deploy_chaincode() {
       # shellcheck disable=SC2046
       as_org_admin "$org" peer lifecycle chaincode approveformyorg -C "$channel" -n "$cc" -v "$version" \
         --sequence "$sequence" --package-id "${package_of[$org]}" --signature-policy "$policy" "${collection_args[@]}" \
-        $(orderer_cli_args) >"$cc_dir/approve-$channel-$org.log" 2>&1 &
+        --waitForEventTimeout "$deploy_event_timeout" $(orderer_cli_args) >"$cc_dir/approve-$channel-$org.log" 2>&1 &
       pids+=("$!:$org")
     done
     for entry_pid in "${pids[@]}"; do
@@ -202,7 +205,8 @@ deploy_chaincode() {
     # shellcheck disable=SC2046
     as_org_admin "$(nj '.channels[] | select(.name == $c) | .peerOrgs[0]' --arg c "$channel")" \
       peer lifecycle chaincode commit -C "$channel" -n "$cc" -v "$version" --sequence "$sequence" \
-      --signature-policy "$policy" "${collection_args[@]}" $(orderer_cli_args) "${peer_args[@]}" >>"$deploy_log" 2>&1 \
+      --signature-policy "$policy" "${collection_args[@]}" --waitForEventTimeout "$deploy_event_timeout" \
+      $(orderer_cli_args) "${peer_args[@]}" >>"$deploy_log" 2>&1 \
       || { tail -n 5 "$deploy_log" >&2; die "commit of $cc sequence $sequence on $channel failed (log: $deploy_log)"; }
     log "$cc on $channel: committed version $version, sequence $sequence, endorsement $policy${collection_args:+, collections $(jq -r 'map(.name) | join(" ")' "$collections")}"
   }
@@ -247,6 +251,7 @@ configure_channel() {
   done
   # shellcheck disable=SC2046
   as_org_admin "$admin_org" peer chaincode invoke -C "$channel" -n "$cc" --waitForEvent \
+    --waitForEventTimeout "$deploy_event_timeout" \
     -c "$(jq -cn --arg o "$orgs_json" '{Args: ["Network:Configure", $o]}')" \
     $(orderer_cli_args) "${peer_args[@]}" >>"$deploy_log" 2>&1 \
     || { tail -n 5 "$deploy_log" >&2; die "Network:Configure on $channel failed (log: $deploy_log)"; }

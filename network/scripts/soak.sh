@@ -149,6 +149,9 @@ mkdir -p "$out/logs" && cp "$log_dir"/*.log "$out/logs/" 2>/dev/null || true
 ledger_after="$(whole "$(ledger_bytes)")"
 
 summary="$(tail -n 1 "$out/job.json" 2>/dev/null || echo '{}')"
+# why the job failed, in its own words (its last line of stderr), for the table and the summary
+job_error=""
+[ "$job_status" -eq 0 ] || job_error="$(grep -v '^\s*$' "$out/job.log" 2>/dev/null | tail -n 1 | cut -c1-1000 || true)"
 traces="$(whole "$(jq -r '.traces // 0' <<<"$summary" 2>/dev/null || true)")"
 accepted="$(whole "$(jq -r '.tracesAccepted // 0' <<<"$summary" 2>/dev/null || true)")"
 audit="not run"
@@ -204,6 +207,7 @@ fit_slopes 1 3 1048576 4 <"$out/heap.tsv" | sort >"$out/heap-slopes.tsv"
   echo "| traces accepted | job | ingestion beside it | faults | audit | ledger growth per slot (all peers) |"
   echo "| --- | --- | --- | --- | --- | --- |"
   echo "| $accepted/$traces | exit $job_status | $ingest_committed committed, $ingest_failed failed | $(cut -f2 "$out/faults.tsv" 2>/dev/null | paste -sd, - | sed 's/,/, /g') | $audit | $growth_per_slot bytes |"
+  [ -z "$job_error" ] || { echo; echo "The job failed: \`$job_error\`"; }
   echo
   echo "Memory per process life (samples after the first 10 % of the run; slope by least squares):"
   echo
@@ -234,10 +238,10 @@ cat "$out/soak.md"
 ok=true
 [ "$job_status" -eq 0 ] && [ "$accepted" = "$traces" ] && [ "$traces" -gt 0 ] && $audit_clean && [ "$ingest_failed" -eq 0 ] || ok=false
 jq -cn --argjson slots "$slots" --argjson traces "$traces" --argjson accepted "$accepted" --argjson job "$job_status" \
-  --argjson committed "$ingest_committed" --argjson failed "$ingest_failed" --arg audit "$audit" \
+  --argjson committed "$ingest_committed" --argjson failed "$ingest_failed" --arg audit "$audit" --arg jobError "$job_error" \
   --argjson clean "$audit_clean" --argjson growth "$growth_per_slot" --argjson seconds "$(( t1 - t0 ))" \
   --argjson ok "$ok" --arg out "$out" \
-  '{slots: $slots, traces: $traces, tracesAccepted: $accepted, jobExit: $job, ingestCommitted: $committed,
+  '{slots: $slots, traces: $traces, tracesAccepted: $accepted, jobExit: $job, jobError: $jobError, ingestCommitted: $committed,
     ingestFailed: $failed, audit: $audit, auditClean: $clean, ledgerGrowthPerSlotBytes: $growth,
     seconds: $seconds, ok: $ok, out: $out}'
 $ok

@@ -8,7 +8,7 @@
  * enough to fit a slope per process.
  */
 import { spawnSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { makeProvidersEligible } from './support/eligible-providers';
@@ -23,6 +23,7 @@ interface SoakSummary {
   traces: number;
   tracesAccepted: number;
   jobExit: number;
+  jobError: string;
   ingestCommitted: number;
   ingestFailed: number;
   auditClean: boolean;
@@ -69,11 +70,16 @@ describe('short soak: 30 intervals with ingestion and two faults (npm run soak, 
       { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
     process.stdout.write(run.stdout);
-    if (run.status !== 0) process.stderr.write(run.stderr.slice(-4000));
+    if (run.status !== 0) {
+      process.stderr.write(run.stderr.slice(-4000));
+      const jobLog = path.join(out, 'job.log');
+      if (existsSync(jobLog)) process.stderr.write(`job.log, last lines:\n${tailLines(jobLog, 40)}\n`);
+    }
     const summary = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as SoakSummary;
+    // the job's own last words first, so that a failed run says why
+    expect({ jobExit: summary.jobExit, jobError: summary.jobError }).toEqual({ jobExit: 0, jobError: '' });
     expect(summary.traces).toBe(2 * SLOTS);
     expect(summary.tracesAccepted).toBe(summary.traces);
-    expect(summary.jobExit).toBe(0);
     expect(summary.auditClean).toBe(true);
     expect(summary.ingestCommitted).toBeGreaterThan(0);
     expect(summary.ingestFailed).toBe(0);
@@ -94,3 +100,7 @@ describe('short soak: 30 intervals with ingestion and two faults (npm run soak, 
     for (const row of slopes) expect(Number.isFinite(Number(row[5]))).toBe(true);
   });
 });
+
+function tailLines(file: string, count: number): string {
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
+}

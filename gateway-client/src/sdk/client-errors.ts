@@ -138,6 +138,14 @@ export const ENDORSERS_DIVERGED = 'ProposalResponsePayloads do not match';
 export const CHAINCODE_UNREACHABLE =
   /could not launch chaincode|chaincode stream terminated|connection to \S+ (?:failed|terminated)|error in simulation: error sending/i;
 
+/**
+ * What a gateway peer's discovery answers while it knows no (or too few) peers of the channel
+ * with the chaincode, e.g. just after a restart (Fabric internal/pkg/gateway registry.go).
+ * Excludes the transient-data refusals, which no wait changes.
+ */
+export const DISCOVERY_NOT_READY =
+  /no peers available to evaluate chaincode|failed to select a set of endorsers|failed to find any endorsing peers|no endorsing peers found|no peer combination can satisfy|cannot satisfy any principal combination/i;
+
 /** The gateway, a peer or an orderer failed at the transport level (unreachable, deadline, refused). */
 export class TransportError extends GatewayClientError {
   override readonly name = 'TransportError';
@@ -165,6 +173,7 @@ export class TransportError extends GatewayClientError {
     return (
       this.endorsersDiverged ||
       this.chaincodeUnreachable ||
+      this.discoveryNotReady ||
       this.endorserUnreachable ||
       this.privateDataUndelivered ||
       this.commitStatusInterrupted
@@ -203,6 +212,21 @@ export class TransportError extends GatewayClientError {
    */
   get chaincodeUnreachable(): boolean {
     return (this.step === 'endorse' || this.step === 'evaluate') && CHAINCODE_UNREACHABLE.test(this.message);
+  }
+
+  /**
+   * The gateway peer's service discovery had no peers (or too few) for the chaincode: what a peer
+   * reports in the seconds after it restarted, before gossip has told it about the channel's
+   * members and their chaincodes (FAILED_PRECONDITION, "no peers available to evaluate chaincode"
+   * and kin). Nothing was ordered, so asking again is safe; a chaincode that is not deployed at
+   * all fails the same way, after the retries.
+   */
+  get discoveryNotReady(): boolean {
+    return (
+      this.status === 'FAILED_PRECONDITION' &&
+      (this.step === 'endorse' || this.step === 'evaluate') &&
+      DISCOVERY_NOT_READY.test(this.message)
+    );
   }
 
   /** The endorsing peers' results differed (`ProposalResponsePayloads do not match`). */

@@ -163,6 +163,39 @@ describe('parseGatewayError', () => {
     expect(other.transient).toBe(false);
   });
 
+  it('treats a restarted gateway peer whose discovery knows no peers yet as transient, transient-data refusals not', () => {
+    const refused = (code: status, text: string, step: 'endorse' | 'evaluate'): TransportError =>
+      instance(parseGatewayError(serviceError(code, text), { site, step }), TransportError);
+    // the gateway's texts (internal/pkg/gateway: registry.go, endorse.go) in the seconds after a restart
+    for (const [text, step] of [
+      ['no peers available to evaluate chaincode carbon-slave in channel slave-hv1', 'evaluate'],
+      ['failed to select a set of endorsers that satisfy the endorsement policy', 'endorse'],
+      ['failed to find any endorsing peers for org(s): Hv1MSP', 'endorse'],
+    ] as const) {
+      const error = refused(status.FAILED_PRECONDITION, text, step);
+      expect(error.status).toBe('FAILED_PRECONDITION');
+      expect(error.discoveryNotReady).toBe(true);
+      expect(error.transient).toBe(true);
+    }
+    // no wait changes these: the caller must name its endorsers to protect transient data
+    const transientData = refused(
+      status.FAILED_PRECONDITION,
+      "no endorsers found in the gateway's organization; retry specifying endorsing organization(s) to protect transient data",
+      'endorse',
+    );
+    expect(transientData.discoveryNotReady).toBe(false);
+    expect(transientData.transient).toBe(false);
+    // at the submit step the transaction may have been ordered: that is not a discovery question
+    const atSubmit = instance(
+      parseGatewayError(serviceError(status.FAILED_PRECONDITION, 'failed to select a set of endorsers'), {
+        site,
+        step: 'submit',
+      }),
+      TransportError,
+    );
+    expect(atSubmit.discoveryNotReady).toBe(false);
+  });
+
   it('labels a commit-status deadline with its step and transaction id', () => {
     const cause = serviceError(status.DEADLINE_EXCEEDED, 'Deadline exceeded');
     const error = parseGatewayError(

@@ -34,9 +34,9 @@ orderer_env() {
   fi
 }
 
-# CORE_PEER_KEEPALIVE_MININTERVAL: the peer CLI pings every 10 s (grpc-go's floor) on the deliver
-# stream of --waitForEvent, and a peer that enforces Fabric's default 60 s answers the third ping
-# with GOAWAY "too_many_pings": any lifecycle wait longer than ~30 s (a loaded machine) then fails.
+# CORE_PEER_KEEPALIVE_MININTERVAL=5s: the peer CLI pings every 10 s (grpc-go's floor) on the
+# deliver stream of --waitForEvent; a peer that enforces Fabric's default 60 s answers the third
+# ping with GOAWAY "too_many_pings", so any lifecycle wait over ~30 s (a loaded machine) failed.
 peer_env() {
   local org="$1" builder_dir="$2" address cc_address tls data
   p() { nj '.orgs[] | select(.name == $o) | .peer.'"$1" --arg o "$org"; }
@@ -53,7 +53,7 @@ peer_env() {
     CORE_PEER_FILESYSTEMPATH="$data/production" CORE_LEDGER_SNAPSHOTS_ROOTDIR="$data/snapshots" \
     CORE_OPERATIONS_LISTENADDRESS="$(p operationsAddress)" CORE_METRICS_PROVIDER="${CARBONTRACE_METRICS_PROVIDER:-disabled}" \
     CORE_VM_ENDPOINT= CORE_CHAINCODE_KEEPALIVE=0 \
-    CORE_PEER_KEEPALIVE_MININTERVAL=10s \
+    CORE_PEER_KEEPALIVE_MININTERVAL=5s \
     CORE_PEER_DELIVERYCLIENT_BLOCKCENSORSHIPTIMEOUTKEY="${CARBONTRACE_PEER_CENSORSHIP_TIMEOUT:-5s}" \
     CORE_CHAINCODE_EXTERNALBUILDERS="[{name: carbontrace-ccaas, path: $builder_dir}]")
   if [ "${CARBONTRACE_PPROF:-0}" = 1 ]; then

@@ -66,6 +66,8 @@ class FakeBoard implements TaskBoard {
   readonly owedTo = new Map<string, OwedWork>();
   killAfterSubmit = false;
   refuseAsDuplicate = new Set<string>();
+  /** Refusals left per task from endorsers that have not committed the event's block yet. */
+  readonly behind = new Map<string, number>();
 
   owed(taskId: string): Promise<OwedWork | undefined> {
     return Promise.resolve(this.owedTo.get(taskId));
@@ -73,7 +75,17 @@ class FakeBoard implements TaskBoard {
 
   submit(work: OwedWork, resultJson: string): Promise<void> {
     if (this.refuseAsDuplicate.has(work.taskId)) {
+      // another instance's answer was committed first: the ledger owes nothing any more
+      this.owedTo.delete(work.taskId);
       return Promise.reject(new ContractError('ALREADY_EXISTS', `result of ${work.taskId} exists`, {}));
+    }
+    const behind = this.behind.get(work.taskId) ?? 0;
+    if (behind > 0) {
+      // a peer still at the block before condition b asked for this round: it sees the old answer
+      this.behind.set(work.taskId, behind - 1);
+      return Promise.reject(
+        new ContractError('ALREADY_EXISTS', `role I already submitted its first answer`, {}),
+      );
     }
     this.submitted.push(`${work.taskId}#${work.round}:${resultJson}`);
     this.owedTo.delete(work.taskId);
@@ -192,6 +204,55 @@ describe('CloudWorker', () => {
     const worker = newCloudWorker({ taskEventNames: names, taskIdOf, feed, board, compute, checkpoint });
     await runToEnd(worker, () => checkpoint.getTransactionId() === 't5');
     expect(board.submitted).toEqual(['A#0:done(a)']);
+  });
+
+  it('asks again when endorsers behind the event refuse an answer the ledger still owes', async () => {
+    const { feed, board } = setup();
+    board.behind.set('C', 2);
+    const checkpoint = await FileCheckpointer.open(path.join(dir, 'w.json'));
+    const events: string[] = [];
+    const worker = newCloudWorker({
+      taskEventNames: names,
+      taskIdOf,
+      feed,
+      board,
+      compute,
+      checkpoint,
+      reconnectDelayMs: 5,
+      onEvent: (e) => events.push(e.kind === 'reconnecting' ? e.kind : `${e.kind}:${e.taskId}`),
+    });
+    await runToEnd(worker, () => checkpoint.getTransactionId() === 't5');
+    expect(board.submitted).toEqual(['A#0:done(a)', 'C#0:done(c)']);
+    expect(board.behind.get('C')).toBe(0);
+    expect(events).toEqual([
+      'submitted:A',
+      'endorsers-behind:C',
+      'endorsers-behind:C',
+      'submitted:C',
+      'skipped:A',
+    ]);
+  });
+
+  it('leaves an event it was still retrying unhandled when stopped, so the next start takes it up', async () => {
+    const { feed, board } = setup();
+    board.behind.set('A', 1_000);
+    const checkpoint = await FileCheckpointer.open(path.join(dir, 'w.json'));
+    let refusals = 0;
+    const worker = newCloudWorker({
+      taskEventNames: names,
+      taskIdOf,
+      feed,
+      board,
+      compute,
+      checkpoint,
+      reconnectDelayMs: 5,
+      onEvent: (e) => {
+        if (e.kind === 'endorsers-behind') refusals++;
+      },
+    });
+    await runToEnd(worker, () => refusals >= 3);
+    expect(board.submitted).toEqual([]);
+    expect(checkpoint.getBlockNumber()).toBeUndefined();
   });
 
   it('stops on a refusal that is not a duplicate', async () => {

@@ -9,6 +9,13 @@
  * a crash (result committed, checkpoint not yet saved) is not done twice; a late duplicate that the
  * contract refuses as ALREADY_EXISTS or INVALID_STATE counts as done too.
  *
+ * Endorsers behind the event. The event comes from the worker's gateway peer, but the answer is
+ * endorsed on other organizations' peers (the task's HV and the verifier), which may not have
+ * committed that block yet. Behind a condition b that asks for a recomputation, such a peer still
+ * holds the first answer and refuses the new one as ALREADY_EXISTS (or, behind one that calls in a
+ * third provider, as INVALID_STATE). So a refusal counts as a duplicate only once the ledger (the
+ * event's peer) no longer owes the answer; while it still does, the submission is asked again.
+ *
  * The worker reaches Fabric only through the ports {@link TaskEventFeed} and {@link TaskBoard};
  * `fabric-worker-ports.ts` has the real ones.
  */
@@ -75,6 +82,14 @@ export type MaskedComputation = (maskedTaskJson: string, work: OwedWork) => stri
 export type WorkerEvent =
   | { readonly kind: 'submitted'; readonly taskId: string; readonly round: number }
   | { readonly kind: 'skipped'; readonly taskId: string; readonly reason: string }
+  | {
+      readonly kind: 'endorsers-behind';
+      readonly taskId: string;
+      readonly round: number;
+      /** The refusal (ALREADY_EXISTS or INVALID_STATE) of an answer the ledger still owes. */
+      readonly error: Error;
+      readonly delayMs: number;
+    }
   | { readonly kind: 'reconnecting'; readonly error: Error; readonly delayMs: number };
 
 /** Options of {@link newCloudWorker}. */
@@ -137,7 +152,7 @@ class CloudWorkerImpl implements CloudWorker {
         stream = await feed.open(checkpoint);
         if (isAborted(signal)) return;
         for await (const event of stream) {
-          await this.#handle(event);
+          await this.#handle(event, signal, sleep);
           await checkpoint.checkpointTransaction(event.blockNumber, event.transactionId);
           failures = 0;
           if (isAborted(signal)) return;
@@ -161,7 +176,7 @@ class CloudWorkerImpl implements CloudWorker {
     }
   }
 
-  async #handle(event: TaskEvent): Promise<void> {
+  async #handle(event: TaskEvent, signal: AbortSignal, sleep: (ms: number) => Promise<void>): Promise<void> {
     if (!this.#names.has(event.eventName)) return;
     const taskId = this.#options.taskIdOf(event);
     if (taskId === undefined) return;
@@ -171,14 +186,28 @@ class CloudWorkerImpl implements CloudWorker {
       return;
     }
     const result = this.#options.compute(work.maskedTaskJson, work);
-    try {
-      await this.#options.board.submit(work, result);
-    } catch (error: unknown) {
-      if (isContractError(error, 'ALREADY_EXISTS') || isContractError(error, 'INVALID_STATE')) {
-        this.#options.onEvent?.({ kind: 'skipped', taskId, reason: `refused as duplicate (${error.code})` });
-        return;
+    for (let delayMs = this.#options.reconnectDelayMs ?? 500; ; delayMs = Math.min(10_000, delayMs * 2)) {
+      try {
+        await this.#options.board.submit(work, result);
+        break;
+      } catch (error: unknown) {
+        const refusal = isContractError(error, 'ALREADY_EXISTS') || isContractError(error, 'INVALID_STATE');
+        if (!refusal) throw error;
+        const still = await this.#options.board.owed(taskId);
+        if (still === undefined || still.role !== work.role || still.round !== work.round) {
+          this.#options.onEvent?.({
+            kind: 'skipped',
+            taskId,
+            reason: `refused as duplicate (${error.code})`,
+          });
+          return;
+        }
+        // not checkpointed: an abort here leaves the event to the next start
+        if (isAborted(signal)) throw error;
+        this.#options.onEvent?.({ kind: 'endorsers-behind', taskId, round: work.round, error, delayMs });
+        await sleep(delayMs);
+        if (isAborted(signal)) throw error;
       }
-      throw error;
     }
     this.#options.onEvent?.({ kind: 'submitted', taskId, round: work.round });
   }

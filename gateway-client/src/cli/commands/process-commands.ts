@@ -141,6 +141,10 @@ export const workerCommand: CliCommand = {
       onEvent: (e) => {
         if (e.kind === 'submitted') io.err(`worker ${provider}: submitted ${e.taskId} round ${e.round}\n`);
         else if (e.kind === 'skipped') io.err(`worker ${provider}: skipped ${e.taskId} (${e.reason})\n`);
+        else if (e.kind === 'endorsers-behind')
+          io.err(
+            `worker ${provider}: ${e.taskId} round ${e.round} again in ${e.delayMs} ms (${e.error.message})\n`,
+          );
         else io.err(`worker ${provider}: reconnecting in ${e.delayMs} ms (${e.error.message})\n`);
       },
     });

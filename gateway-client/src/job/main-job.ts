@@ -226,7 +226,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
             if (e.kind === 'reconnecting') say(`worker ${provider.id}: reconnecting (${e.error.message})`);
             else if (e.kind === 'endorsers-behind')
               say(
-                `worker ${provider.id}: ${e.taskId} round ${e.round} refused by endorsers behind the ledger, again in ${e.delayMs} ms (${e.error.message})`,
+                `worker ${provider.id}: ${e.taskId} refused by endorsers behind the ledger, again in ${e.delayMs} ms (${e.error.message})`,
               );
             else if (e.kind === 'skipped' && e.reason !== 'nothing owed')
               say(`worker ${provider.id}: skipped ${e.taskId} (${e.reason})`);

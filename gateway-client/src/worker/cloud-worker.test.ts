@@ -69,7 +69,15 @@ class FakeBoard implements TaskBoard {
   /** Refusals left per task from endorsers that have not committed the event's block yet. */
   readonly behind = new Map<string, number>();
 
+  /** NOT_FOUND answers left per task from a verifier's peer that has no masked task yet. */
+  readonly maskedTaskMissing = new Map<string, number>();
+
   owed(taskId: string): Promise<OwedWork | undefined> {
+    const missing = this.maskedTaskMissing.get(taskId) ?? 0;
+    if (missing > 0 && this.owedTo.has(taskId)) {
+      this.maskedTaskMissing.set(taskId, missing - 1);
+      return Promise.reject(new ContractError('NOT_FOUND', `masked task of ${taskId} does not exist`, {}));
+    }
     return Promise.resolve(this.owedTo.get(taskId));
   }
 
@@ -231,6 +239,29 @@ describe('CloudWorker', () => {
       'submitted:C',
       'skipped:A',
     ]);
+  });
+
+  it('waits for a verifier that has no masked task yet, and computes each answer once', async () => {
+    const { feed, board } = setup();
+    board.maskedTaskMissing.set('A', 2);
+    board.behind.set('A', 1);
+    const checkpoint = await FileCheckpointer.open(path.join(dir, 'w.json'));
+    let computations = 0;
+    const worker = newCloudWorker({
+      taskEventNames: names,
+      taskIdOf,
+      feed,
+      board,
+      compute: (json) => {
+        computations++;
+        return compute(json);
+      },
+      checkpoint,
+      reconnectDelayMs: 5,
+    });
+    await runToEnd(worker, () => checkpoint.getTransactionId() === 't5');
+    expect(board.submitted).toEqual(['A#0:done(a)', 'C#0:done(c)']);
+    expect(computations).toBe(2);
   });
 
   it('leaves an event it was still retrying unhandled when stopped, so the next start takes it up', async () => {

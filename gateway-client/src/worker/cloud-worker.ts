@@ -13,14 +13,17 @@
  * endorsed on other organizations' peers (the task's HV and the verifier), which may not have
  * committed that block yet. Behind a condition b that asks for a recomputation, such a peer still
  * holds the first answer and refuses the new one as ALREADY_EXISTS (or, behind one that calls in a
- * third provider, as INVALID_STATE). So a refusal counts as a duplicate only once the ledger (the
- * event's peer) no longer owes the answer; while it still does, the submission is asked again.
+ * third provider, as INVALID_STATE); the verifier's peer behind condition a has no masked task yet
+ * (NOT_FOUND). So a refusal counts as a duplicate only once the ledger (the event's peer) no
+ * longer owes the answer; while it still does, the work is asked for and submitted again, with
+ * backoff, until the ledger answers one way or the other (an answer past its deadline is reported
+ * as missed, and then is owed no more).
  *
  * The worker reaches Fabric only through the ports {@link TaskEventFeed} and {@link TaskBoard};
  * `fabric-worker-ports.ts` has the real ones.
  */
-import { isContractError } from '../sdk/client-errors';
-import { TransportError } from '../sdk/client-errors';
+import { isContractError, TransportError } from '../sdk/client-errors';
+import type { ContractError } from '../sdk/client-errors';
 import { isRetryable } from '../sdk/retry-policy';
 import type { Checkpointer } from '@hyperledger/fabric-gateway';
 import { abortableSleep } from '../sdk/polling';
@@ -85,8 +88,7 @@ export type WorkerEvent =
   | {
       readonly kind: 'endorsers-behind';
       readonly taskId: string;
-      readonly round: number;
-      /** The refusal (ALREADY_EXISTS or INVALID_STATE) of an answer the ledger still owes. */
+      /** What a peer behind the event answered (see the file comment). */
       readonly error: Error;
       readonly delayMs: number;
     }
@@ -180,37 +182,47 @@ class CloudWorkerImpl implements CloudWorker {
     if (!this.#names.has(event.eventName)) return;
     const taskId = this.#options.taskIdOf(event);
     if (taskId === undefined) return;
-    const work = await this.#options.board.owed(taskId);
-    if (work === undefined) {
-      this.#options.onEvent?.({ kind: 'skipped', taskId, reason: 'nothing owed' });
-      return;
-    }
-    const result = this.#options.compute(work.maskedTaskJson, work);
+    const { board } = this.#options;
+    let refusal: ContractError | undefined;
+    let computed: { readonly of: string; readonly result: string } | undefined;
     for (let delayMs = this.#options.reconnectDelayMs ?? 500; ; delayMs = Math.min(10_000, delayMs * 2)) {
       try {
-        await this.#options.board.submit(work, result);
-        break;
-      } catch (error: unknown) {
-        const refusal = isContractError(error, 'ALREADY_EXISTS') || isContractError(error, 'INVALID_STATE');
-        if (!refusal) throw error;
-        const still = await this.#options.board.owed(taskId);
-        if (still === undefined || still.role !== work.role || still.round !== work.round) {
-          this.#options.onEvent?.({
-            kind: 'skipped',
-            taskId,
-            reason: `refused as duplicate (${error.code})`,
-          });
+        const work = await board.owed(taskId);
+        if (work === undefined) {
+          const reason = refusal === undefined ? 'nothing owed' : `refused as duplicate (${refusal.code})`;
+          this.#options.onEvent?.({ kind: 'skipped', taskId, reason });
           return;
         }
+        // computed once per answer, however often it is submitted
+        const of = `${work.role}/${work.round}`;
+        if (computed?.of !== of) computed = { of, result: this.#options.compute(work.maskedTaskJson, work) };
+        await board.submit(work, computed.result);
+        this.#options.onEvent?.({ kind: 'submitted', taskId, round: work.round });
+        return;
+      } catch (error: unknown) {
+        if (!isBehindTheEvent(error)) throw error;
+        refusal = error;
         // not checkpointed: an abort here leaves the event to the next start
         if (isAborted(signal)) throw error;
-        this.#options.onEvent?.({ kind: 'endorsers-behind', taskId, round: work.round, error, delayMs });
+        this.#options.onEvent?.({ kind: 'endorsers-behind', taskId, error, delayMs });
         await sleep(delayMs);
         if (isAborted(signal)) throw error;
       }
     }
-    this.#options.onEvent?.({ kind: 'submitted', taskId, round: work.round });
   }
+}
+
+/**
+ * A refusal that a peer behind the event's block gives for work the ledger owes: the masked task
+ * not there yet (NOT_FOUND), the first answer still expected (ALREADY_EXISTS), or no answer
+ * expected from the role yet (INVALID_STATE).
+ */
+function isBehindTheEvent(error: unknown): error is ContractError {
+  return (
+    isContractError(error, 'NOT_FOUND') ||
+    isContractError(error, 'ALREADY_EXISTS') ||
+    isContractError(error, 'INVALID_STATE')
+  );
 }
 
 function isAborted(signal: AbortSignal): boolean {

@@ -142,9 +142,7 @@ export const workerCommand: CliCommand = {
         if (e.kind === 'submitted') io.err(`worker ${provider}: submitted ${e.taskId} round ${e.round}\n`);
         else if (e.kind === 'skipped') io.err(`worker ${provider}: skipped ${e.taskId} (${e.reason})\n`);
         else if (e.kind === 'endorsers-behind')
-          io.err(
-            `worker ${provider}: ${e.taskId} round ${e.round} again in ${e.delayMs} ms (${e.error.message})\n`,
-          );
+          io.err(`worker ${provider}: ${e.taskId} again in ${e.delayMs} ms (${e.error.message})\n`);
         else io.err(`worker ${provider}: reconnecting in ${e.delayMs} ms (${e.error.message})\n`);
       },
     });

@@ -211,7 +211,7 @@ export class TransportError extends GatewayClientError {
    * a restart: the peer reconnects on a later call). Nothing was ordered, so asking again is safe.
    */
   get chaincodeUnreachable(): boolean {
-    return (this.step === 'endorse' || this.step === 'evaluate') && CHAINCODE_UNREACHABLE.test(this.message);
+    return this.#beforeOrdering && CHAINCODE_UNREACHABLE.test(this.message);
   }
 
   /**
@@ -223,10 +223,13 @@ export class TransportError extends GatewayClientError {
    */
   get discoveryNotReady(): boolean {
     return (
-      this.status === 'FAILED_PRECONDITION' &&
-      (this.step === 'endorse' || this.step === 'evaluate') &&
-      DISCOVERY_NOT_READY.test(this.message)
+      this.status === 'FAILED_PRECONDITION' && this.#beforeOrdering && DISCOVERY_NOT_READY.test(this.message)
     );
+  }
+
+  /** The failure came while proposing or evaluating, so nothing can have been ordered. */
+  get #beforeOrdering(): boolean {
+    return this.step === 'endorse' || this.step === 'evaluate';
   }
 
   /** The endorsing peers' results differed (`ProposalResponsePayloads do not match`). */

@@ -307,6 +307,39 @@ describe('ContractClient.submit', () => {
     expect(submitted).toMatchObject({ transactionId: 'tx1', result: { ok: 1 }, blockNumber: 9n });
   });
 
+  it('reports every round in which the restarting gateway peer could not be asked', async () => {
+    const fake = fakeContract([
+      {
+        kind: 'commit',
+        code: StatusCode.VALID,
+        result: { ok: 1 },
+        lostSends: 1,
+        refusedResends: 6,
+      } as CommitOutcome,
+    ]);
+    const peer = restartingPeer(6, { code: 0, blockNumber: 9n });
+    const rounds: number[] = [];
+    const submitted = await newContractClient({
+      contract: fake.contract,
+      channel: 'slave-hv1',
+      contractName: 'Measurement',
+      retry: fast,
+      commitStatusRetry: fast,
+      lookupCommitted: peer.lookup,
+      retryHooks: {
+        sleep: () => Promise.resolve(),
+        onRetry: (attempt, error) => {
+          if (error instanceof TransportError && error.step === 'commit-status') rounds.push(attempt);
+        },
+      },
+    }).submit('Submit', asObject);
+    expect(submitted.blockNumber).toBe(9n);
+    // round 0: three status retries, then the look-ups and re-sends fail (peer down): reported as
+    // round 1; round 1: three status retries, then the look-up finds it committed (not reported)
+    expect(rounds).toEqual([1, 2, 3, 1, 1, 2, 3]);
+    expect(peer.lookups()).toBe(7);
+  });
+
   it('keeps re-sending the same transaction while its gateway peer restarts, without a fresh proposal', async () => {
     // the send fails and so does a whole recovery round (the peer is down): 4 send attempts,
     // then 6 look-ups and re-sends; the next round's first re-send goes through

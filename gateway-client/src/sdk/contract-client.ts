@@ -261,10 +261,10 @@ class ContractClientImpl implements ContractClient {
         // Neither found nor re-sent: the gateway peer itself is unreachable (e.g. restarting after
         // a crash, measured ~11 s down plus its catch-up in the 500-slot soak). The outcome is
         // still unknown, so poll the same transaction again in the next round, never re-propose.
-        if (recovered === undefined) continue;
-        if (recovered.kind === 'committed') return statusOf(recovered.committed);
+        if (recovered?.kind === 'committed') return statusOf(recovered.committed);
+        // every further round is reported, so the caller's tally sees an unreachable peer too
         this.#hooks.onRetry?.(round + 1, error, 0);
-        pending = recovered.submitted;
+        if (recovered !== undefined) pending = recovered.submitted;
       }
     }
   }

@@ -447,6 +447,82 @@ describe('ContractClient.submit', () => {
     expect(fake.calls).toHaveLength(1);
   });
 
+  describe('a refusal by named endorsers', () => {
+    const refusalBy = (mspId: string): EndorseError =>
+      new EndorseError({
+        code: status.ABORTED,
+        details: [
+          {
+            address: 'peer0.regulator:8071',
+            mspId,
+            message: 'chaincode response 500, ALREADY_EXISTS: role I already submitted its first answer',
+          },
+        ],
+        cause: serviceError(status.ABORTED, 'failed to endorse transaction'),
+        transactionId: 'tx-r',
+      });
+    const endorsers = { endorsingOrganizations: ['Hv1MSP', 'RegulatorMSP'] };
+    const withCatchUp = (contract: Contract, behindRounds: number, asked: string[][]) =>
+      newContractClient({
+        contract,
+        channel: 'master',
+        contractName: 'Trace',
+        retry: fast,
+        commitStatusRetry: fast,
+        endorserCatchUp: (organizations) => {
+          asked.push([...organizations]);
+          return Promise.resolve(asked.length <= behindRounds);
+        },
+      });
+
+    it('is proposed afresh once an endorser that was behind has caught up', async () => {
+      const fake = fakeContract([
+        { kind: 'throw', error: refusalBy('RegulatorMSP') },
+        { kind: 'commit', code: StatusCode.VALID, result: { ok: 1 } },
+      ]);
+      const asked: string[][] = [];
+      const submitted = await withCatchUp(fake.contract, 1, asked).submit(
+        'SubmitResult',
+        asObject,
+        endorsers,
+      );
+      expect(submitted.result).toEqual({ ok: 1 });
+      expect(fake.calls).toHaveLength(2);
+      expect(asked).toEqual([['Hv1MSP', 'RegulatorMSP']]);
+    });
+
+    it('is final when no endorser was behind', async () => {
+      const fake = fakeContract([{ kind: 'throw', error: refusalBy('RegulatorMSP') }]);
+      const asked: string[][] = [];
+      const error = await withCatchUp(fake.contract, 0, asked)
+        .submit('SubmitResult', asObject, endorsers)
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ALREADY_EXISTS' });
+      expect(fake.calls).toHaveLength(1);
+      expect(asked).toHaveLength(1);
+    });
+
+    it('is final after a bounded number of catch-ups, and never asked about without named endorsers', async () => {
+      const refusals = Array.from(
+        { length: 4 },
+        () => ({ kind: 'throw', error: refusalBy('RegulatorMSP') }) as const,
+      );
+      const fake = fakeContract([...refusals]);
+      const asked: string[][] = [];
+      const error = await withCatchUp(fake.contract, 100, asked)
+        .submit('SubmitResult', asObject, endorsers)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ContractError);
+      expect(fake.calls).toHaveLength(4); // the first proposal and three after catching up
+      const unnamed = fakeContract([{ kind: 'throw', error: refusalBy('GridCoMSP') }]);
+      const none: string[][] = [];
+      await expect(
+        withCatchUp(unnamed.contract, 100, none).submit('Request', asObject),
+      ).rejects.toBeInstanceOf(ContractError);
+      expect(none).toEqual([]);
+    });
+  });
+
   it('retries an unavailable gateway on evaluate, then succeeds', async () => {
     const cause = serviceError(status.UNAVAILABLE, 'No connection established');
     const fake = fakeContract([

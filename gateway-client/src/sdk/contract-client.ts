@@ -5,7 +5,14 @@
  */
 import type { Contract, SubmittedTransaction, Transaction } from '@hyperledger/fabric-gateway';
 import type { CallSite, TransactionStep } from './client-errors';
-import { CommitRejectedError, ConflictError, GatewayClientError, TransportError } from './client-errors';
+import {
+  CommitRejectedError,
+  ConflictError,
+  ContractError,
+  GatewayClientError,
+  TransportError,
+} from './client-errors';
+import type { EndorserCatchUp } from './endorser-catch-up';
 import { parseGatewayError, validationCodeName } from './error-parser';
 import type { RetryHooks, RetryPolicy } from './retry-policy';
 import { isRetryable, withRetry } from './retry-policy';
@@ -38,6 +45,9 @@ export interface Submitted<T> {
  * extra recovery rounds after a failed send.
  */
 const COMMIT_RESEND_ROUNDS = 3;
+
+/** How often a refusal given while a named endorser was behind is proposed again, at most. */
+const CATCH_UP_ROUNDS = 3;
 
 /** The commit status of a transaction found on the ledger by id (code -1 when not found). */
 function statusOf(committed: CommittedTransaction | undefined): {
@@ -104,6 +114,12 @@ export interface ContractClientOptions {
    * running it again under a new id. @default none (the whole transaction is retried)
    */
   readonly lookupCommitted?: CommittedLookup;
+  /**
+   * With it, a chaincode refusal at endorsement by named endorsing organizations is proposed
+   * again once an endorser that was behind the caller's peer has caught up (see
+   * endorser-catch-up.ts). @default none (a refusal is final at once)
+   */
+  readonly endorserCatchUp?: EndorserCatchUp;
 }
 
 /** Creates a {@link ContractClient} over a Fabric Gateway contract. */
@@ -130,6 +146,7 @@ class ContractClientImpl implements ContractClient {
   readonly #evaluateOrganizations: readonly string[] | undefined;
   readonly #submitOrganizations: readonly string[] | undefined;
   readonly #lookupCommitted: CommittedLookup | undefined;
+  readonly #endorserCatchUp: EndorserCatchUp | undefined;
 
   constructor(options: Readonly<ContractClientOptions>) {
     this.#contract = options.contract;
@@ -142,6 +159,7 @@ class ContractClientImpl implements ContractClient {
     this.#evaluateOrganizations = options.evaluateOrganizations;
     this.#submitOrganizations = options.submitOrganizations;
     this.#lookupCommitted = options.lookupCommitted;
+    this.#endorserCatchUp = options.endorserCatchUp;
   }
 
   async submit<T>(
@@ -155,16 +173,11 @@ class ContractClientImpl implements ContractClient {
     // orderer, the same signed transaction is re-sent and the same transaction id re-polled.
     return withRetry(
       async () => {
-        let endorsed: Transaction;
-        try {
-          const pinned =
-            options.endorsingOrganizations === undefined && this.#submitOrganizations !== undefined
-              ? { ...options, endorsingOrganizations: this.#submitOrganizations }
-              : options;
-          endorsed = await this.#contract.newProposal(site.transaction, toProposalOptions(pinned)).endorse();
-        } catch (error: unknown) {
-          throw parseGatewayError(error, { site, step: 'endorse' });
-        }
+        const pinned =
+          options.endorsingOrganizations === undefined && this.#submitOrganizations !== undefined
+            ? { ...options, endorsingOrganizations: this.#submitOrganizations }
+            : options;
+        const endorsed = await this.#endorse(site, pinned);
         const transactionId = endorsed.getTransactionId();
         let submitted: SubmittedTransaction | undefined;
         let committed: CommittedTransaction | undefined;
@@ -208,6 +221,27 @@ class ContractClientImpl implements ContractClient {
       this.#retry,
       { ...this.#hooks, isRetryable: reproposable },
     );
+  }
+
+  /**
+   * Endorses a fresh proposal. A chaincode refusal by named endorsers is proposed again (a new
+   * proposal: nothing was ordered) when one of them was behind the caller's peer and has caught
+   * up since, at most {@link CATCH_UP_ROUNDS} times; otherwise it is final.
+   */
+  async #endorse(site: CallSite, options: Readonly<CallOptions>): Promise<Transaction> {
+    for (let round = 0; ; round++) {
+      try {
+        return await this.#contract.newProposal(site.transaction, toProposalOptions(options)).endorse();
+      } catch (error: unknown) {
+        const parsed = parseGatewayError(error, { site, step: 'endorse' });
+        const organizations = options.endorsingOrganizations;
+        const catchUp = this.#endorserCatchUp;
+        if (!(parsed instanceof ContractError) || organizations === undefined || catchUp === undefined)
+          throw parsed;
+        if (round >= CATCH_UP_ROUNDS || !(await catchUp(organizations))) throw parsed;
+        this.#hooks.onRetry?.(round + 1, parsed, 0);
+      }
+    }
   }
 
   /**

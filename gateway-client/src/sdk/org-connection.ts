@@ -14,6 +14,7 @@ import type { CallDeadlines } from './deadlines';
 import { resolveDeadlines } from './deadlines';
 import { parseGatewayError } from './error-parser';
 import { newCommittedLookup } from './submit-recovery';
+import { newEndorserCatchUp } from './endorser-catch-up';
 import type { RetryHooks, RetryOptions, RetryPolicy } from './retry-policy';
 import { resolveRetryPolicy } from './retry-policy';
 
@@ -185,6 +186,10 @@ class OrgConnectionImpl implements OrgConnection {
     return newContractClient({
       contract: network.getContract(chaincode),
       lookupCommitted: newCommittedLookup(network, this.evaluateOrganizations),
+      endorserCatchUp: newEndorserCatchUp(
+        network,
+        this.evaluateOrganizations === undefined ? {} : { reference: this.evaluateOrganizations },
+      ),
       channel,
       contractName,
       retry: this.#retry,

@@ -5,65 +5,20 @@
  * restarted a few seconds later; every trace must still be accepted, every answer on the ledger
  * exactly once. The other providers' workers run as separate processes too.
  */
-import { spawn } from 'child_process';
-import type { ChildProcess } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { openRegulator } from '../../gateway-client/src/clients/open-clients';
 import { runMainJob } from '../../gateway-client/src/job/main-job';
 import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 import { slotRecordsOf } from './support/slot-records';
+import { checkpointAtChainEnd, startWorker } from './support/worker-process';
+import type { WorkerLife } from './support/worker-process';
 
 jest.setTimeout(1_200_000);
 
 const root = path.resolve(__dirname, '..', '..');
-const cli = path.join(root, 'gateway-client', 'dist', 'cli', 'main.js');
 const casePath = path.join(root, 'chaincode', 'src', 'grid', 'test-cases', 'case33bw.m');
-
-interface WorkerLife {
-  readonly child: ChildProcess;
-  readonly lines: string[];
-  /** Resolves at the first line matching `pattern`. */
-  waitFor(pattern: RegExp): Promise<string>;
-}
-
-function startWorker(provider: string, checkpoint: string): WorkerLife {
-  const child = spawn(
-    process.execPath,
-    [cli, 'worker', '--provider', provider, '--fee', '1', '--checkpoint', checkpoint],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  const lines: string[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
-  let buffered = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    buffered += chunk;
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      for (const w of waiters.filter((x) => x.pattern.test(line))) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(line);
-      }
-    }
-  });
-  return {
-    child,
-    lines,
-    waitFor: (pattern) =>
-      new Promise((resolve) => {
-        const seen = lines.find((l) => pattern.test(l));
-        if (seen !== undefined) resolve(seen);
-        else waiters.push({ pattern, resolve });
-      }),
-  };
-}
 
 describe('cloud worker killed and restarted mid-run', () => {
   let dir: string;
@@ -95,11 +50,7 @@ describe('cloud worker killed and restarted mid-run', () => {
     // Every worker runs as its own process from the chain's end: a worker of the job's own (no
     // checkpoint in a fresh work directory) would replay every earlier test's task from genesis,
     // which after the short soak on the same network took minutes.
-    const checkpointOf = (provider: string): string => {
-      const file = path.join(dir, `worker-${provider}.json`);
-      writeFileSync(file, JSON.stringify({ blockNumber: String(masterHeight), transactionId: null }));
-      return file;
-    };
+    const checkpointOf = (provider: string): string => checkpointAtChainEnd(dir, provider, masterHeight);
     const checkpoint = checkpointOf(killed);
     const first = startWorker(killed, checkpoint);
     lives.push(first);

@@ -9,6 +9,7 @@
 import { existsSync, promises as fs } from 'fs';
 import * as path from 'path';
 import { parseMatpowerCase } from '@carbontrace/chaincode';
+import { GatewayClientError } from '../sdk/client-errors';
 import { runMainJob } from './main-job';
 import { summarize, writeReports } from './job-report';
 import { splitCase33bw } from './feeder-split';
@@ -275,8 +276,15 @@ main().then(
   (error: unknown) => {
     // exit at once: a relay, worker or event stream still open must not keep a failed job alive
     process.stderr.write(
-      `main job failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`,
+      `main job failed: ${error instanceof Error ? `${error.name}: ${error.message}${siteOf(error)}` : String(error)}\n`,
       () => process.exit(1),
     );
   },
 );
+
+/** Where a refused call was made (` (Governance:SubmitPow on master)`), unless its message says. */
+function siteOf(error: Error): string {
+  if (!(error instanceof GatewayClientError) || error.site === undefined) return '';
+  const where = `${error.site.transaction} on ${error.site.channel}`;
+  return error.message.includes(where) ? '' : ` (${where})`;
+}

@@ -469,8 +469,8 @@ describe('ContractClient.submit', () => {
         contractName: 'Trace',
         retry: fast,
         commitStatusRetry: fast,
-        endorserCatchUp: (organizations) => {
-          asked.push([...organizations]);
+        endorserCatchUp: ({ endorsers }) => {
+          asked.push([...endorsers]);
           return Promise.resolve(asked.length <= behindRounds);
         },
       });
@@ -504,7 +504,7 @@ describe('ContractClient.submit', () => {
 
     it('is final after a bounded number of catch-ups, and never asked about without named endorsers', async () => {
       const refusals = Array.from(
-        { length: 4 },
+        { length: 9 },
         () => ({ kind: 'throw', error: refusalBy('RegulatorMSP') }) as const,
       );
       const fake = fakeContract([...refusals]);
@@ -513,7 +513,7 @@ describe('ContractClient.submit', () => {
         .submit('SubmitResult', asObject, endorsers)
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ContractError);
-      expect(fake.calls).toHaveLength(4); // the first proposal and three after catching up
+      expect(fake.calls).toHaveLength(9); // the first proposal and eight after catching up
       const unnamed = fakeContract([{ kind: 'throw', error: refusalBy('GridCoMSP') }]);
       const none: string[][] = [];
       await expect(

@@ -34,24 +34,46 @@ function fakeNetwork(
   return { network, asked };
 }
 
+const refusal = (endorsers: string[], refusers: string[], round = 0) => ({ endorsers, refusers, round });
+const noSleep = { sleep: () => Promise.resolve() };
+
 describe('EndorserCatchUp', () => {
-  it('says no endorser was behind when all hold the own peer’s blocks (one question each)', async () => {
+  it('lets a refusal stand when no endorser is behind and the own peer refused too', async () => {
     const { network, asked } = fakeNetwork(40, { Hv1MSP: 40, RegulatorMSP: 41 });
-    await expect(newEndorserCatchUp(network)(['Hv1MSP', 'RegulatorMSP'])).resolves.toBe(false);
-    expect(asked).toEqual(['own', 'Hv1MSP', 'RegulatorMSP']);
+    const catchUp = newEndorserCatchUp(network, { own: 'Hv1MSP', ...noSleep });
+    await expect(catchUp(refusal(['Hv1MSP', 'RegulatorMSP'], ['Hv1MSP', 'RegulatorMSP']))).resolves.toBe(
+      false,
+    );
+    expect(asked).toEqual(['Hv1MSP', 'RegulatorMSP']);
   });
 
-  it('waits for an endorser behind the own peer and says it was behind', async () => {
+  it('waits for an endorser behind the own peer, then asks again', async () => {
     const heights = { Hv1MSP: 40, RegulatorMSP: 37 };
     const { network } = fakeNetwork(40, heights);
-    await expect(
-      newEndorserCatchUp(network, { reference: ['GridCoMSP'] })(['Hv1MSP', 'RegulatorMSP']),
-    ).resolves.toBe(true);
+    const catchUp = newEndorserCatchUp(network, noSleep);
+    await expect(catchUp(refusal(['Hv1MSP', 'RegulatorMSP'], ['RegulatorMSP']))).resolves.toBe(true);
     expect(heights.RegulatorMSP).toBe(40);
+  });
+
+  it('asks again after a pause when only another organization refused, though the heights agree', async () => {
+    const { network } = fakeNetwork(40, { Hv1MSP: 40, RegulatorMSP: 40 });
+    const pauses: number[] = [];
+    const catchUp = newEndorserCatchUp(network, {
+      own: 'Hv1MSP',
+      sleep: (ms) => {
+        pauses.push(ms);
+        return Promise.resolve();
+      },
+    });
+    await expect(catchUp(refusal(['Hv1MSP', 'RegulatorMSP'], ['RegulatorMSP'], 0))).resolves.toBe(true);
+    await expect(catchUp(refusal(['Hv1MSP', 'RegulatorMSP'], ['RegulatorMSP'], 3))).resolves.toBe(true);
+    await expect(catchUp(refusal(['Hv1MSP', 'RegulatorMSP'], ['RegulatorMSP'], 9))).resolves.toBe(true);
+    expect(pauses).toEqual([250, 2000, 4000]);
   });
 
   it('lets the refusal stand when an endorser stays behind past the limit', async () => {
     const { network } = fakeNetwork(40, { RegulatorMSP: 30 }, true);
-    await expect(newEndorserCatchUp(network, { timeoutMs: 300 })(['RegulatorMSP'])).resolves.toBe(false);
+    const catchUp = newEndorserCatchUp(network, { timeoutMs: 300, ...noSleep });
+    await expect(catchUp(refusal(['RegulatorMSP'], ['RegulatorMSP']))).resolves.toBe(false);
   });
 });

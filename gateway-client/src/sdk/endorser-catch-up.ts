@@ -6,37 +6,59 @@
  * caller's own peer, the one whose commit or event announced the step, holds it already.
  *
  * A refusal at endorsement is therefore trusted only when no endorser was behind the caller's
- * peer. {@link EndorserCatchUp} compares the chain heights (`qscc GetChainInfo`) and, when an
- * endorser is behind, waits until it has caught up, so that the contract client can propose the
- * same call afresh (nothing was ordered). Nothing is asked while every call succeeds.
+ * peer. {@link EndorserCatchUp} compares the chain heights (`qscc GetChainInfo`) and waits for an
+ * endorser that is behind. A peer's height counts a block once it is stored, a moment before its
+ * state database holds it, so a refusal by another organization's peer while the caller's own
+ * peer endorsed is also worth asking again after a pause, even when the heights agree. The
+ * contract client then proposes the same call afresh (nothing was ordered), a bounded number of
+ * times. Nothing is asked while every call succeeds.
  */
 import type { Network } from '@hyperledger/fabric-gateway';
 import { newLedgerWaiter } from './ledger-height';
-import { PollTimeoutError } from './polling';
+import { abortableSleep, PollTimeoutError } from './polling';
+
+/** A chaincode refusal at endorsement. */
+export interface EndorsementRefusal {
+  /** The organizations named to endorse. */
+  readonly endorsers: readonly string[];
+  /** The organizations whose peers refused (from the gateway's details). */
+  readonly refusers: readonly string[];
+  /** How many times this call was proposed again already (0 at the first refusal). */
+  readonly round: number;
+}
 
 /**
- * Waits until the peers of `organizations` hold every block the caller's peer holds.
- * @returns true when one of them was behind and has caught up (asking again is worthwhile);
- * false when none was behind, or one stayed behind past the time limit (the refusal stands).
+ * Waits for the endorsers of a refused call to hold what the caller's peer holds.
+ * @returns true when asking again is worthwhile (an endorser was behind and has caught up, or
+ * only other organizations' peers refused while the caller's endorsed); false when the refusal
+ * stands (the caller's own peer refused too and none was behind, or one stayed behind past the
+ * time limit).
  */
-export type EndorserCatchUp = (organizations: readonly string[]) => Promise<boolean>;
+export type EndorserCatchUp = (refusal: EndorsementRefusal) => Promise<boolean>;
 
 /** Options of {@link newEndorserCatchUp}. */
 export interface EndorserCatchUpOptions {
-  /** Organizations whose peer is the caller's own. @default the gateway's own peer */
-  readonly reference?: readonly string[];
+  /** The caller's own organization, whose peer is the reference. @default the gateway's own peer */
+  readonly own?: string;
   /** How long an endorser may take to catch up, ms. @default 60 000 */
   readonly timeoutMs?: number;
+  /** Pause before asking again when the heights agree, ms, doubled each round up to 4 s. @default 250 */
+  readonly settleMs?: number;
+  /** Waits (tests). @default a timer */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** An {@link EndorserCatchUp} on `network`'s channel. */
 export function newEndorserCatchUp(network: Network, options: EndorserCatchUpOptions = {}): EndorserCatchUp {
   const channel = network.getName();
-  const own = newLedgerWaiter(() => network, options.reference);
-  return async (organizations) => {
-    const height = await own.height(channel);
+  const own = options.own;
+  const reference = newLedgerWaiter(() => network, own === undefined ? undefined : [own]);
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms));
+  return async ({ endorsers, refusers, round }) => {
+    const height = await reference.height(channel);
     let behind = false;
-    for (const organization of organizations) {
+    for (const organization of endorsers) {
+      if (organization === own) continue;
       const peer = newLedgerWaiter(() => network, [organization]);
       if ((await peer.height(channel)) >= height) continue;
       behind = true;
@@ -47,6 +69,10 @@ export function newEndorserCatchUp(network: Network, options: EndorserCatchUpOpt
         throw error;
       }
     }
-    return behind;
+    if (behind) return true;
+    const ownEndorsed = own !== undefined && endorsers.includes(own) && !refusers.includes(own);
+    if (!ownEndorsed || refusers.length === 0) return false;
+    await sleep(Math.min(4_000, (options.settleMs ?? 250) * 2 ** round));
+    return true;
   };
 }

@@ -188,7 +188,7 @@ class OrgConnectionImpl implements OrgConnection {
       lookupCommitted: newCommittedLookup(network, this.evaluateOrganizations),
       endorserCatchUp: newEndorserCatchUp(
         network,
-        this.evaluateOrganizations === undefined ? {} : { reference: this.evaluateOrganizations },
+        this.evaluateOrganizations?.[0] === undefined ? {} : { own: this.evaluateOrganizations[0] },
       ),
       channel,
       contractName,

@@ -14,16 +14,19 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, wr
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { openGridCompany, openRegulator } from '../../gateway-client/src/clients/open-clients';
-import { runMainJob } from '../../gateway-client/src/job/main-job';
 import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 import { getOrg, loadTestNetwork } from './support';
 import { slotRecordsOf } from './support/slot-records';
-import { checkpointAtChainEnd, startWorker } from './support/worker-process';
+import {
+  checkpointAtChainEnd,
+  PROVIDERS,
+  runJobWithExternalWorkers,
+  startWorker,
+} from './support/worker-process';
 import type { WorkerLife } from './support/worker-process';
 
 jest.setTimeout(1_200_000);
 
-const casePath = path.join(__dirname, '..', '..', 'chaincode', 'src', 'grid', 'test-cases', 'case33bw.m');
 const CPU_ROOT = '/sys/fs/cgroup/cpu';
 const CGROUP = path.join(CPU_ROOT, 'carbontrace-verifier-behind');
 /** The peer's CPU: 5 ms in every 100 ms. */
@@ -80,10 +83,10 @@ describe("the verifier's peer behind the other peers", () => {
     const blacklisted = new Set(
       (await regulator.client.providers()).filter((p) => p.blacklisted).map((p) => p.id),
     );
-    const [first, second] = ['CloudA', 'CloudB', 'CloudC'].filter((id) => !blacklisted.has(id));
+    const [first, second] = PROVIDERS.filter((id) => !blacklisted.has(id));
     if (first === undefined || second === undefined) throw new Error('need two eligible providers');
     const masterHeight = await gridHeight.height('master');
-    for (const id of ['CloudA', 'CloudB', 'CloudC']) {
+    for (const id of PROVIDERS) {
       lives.push(startWorker(id, checkpointAtChainEnd(dir, id, masterHeight)));
     }
     await Promise.all(lives.map((life) => life.waitFor(/running/)));
@@ -102,20 +105,7 @@ describe("the verifier's peer behind the other peers", () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    const result = await runMainJob({
-      slots: 3,
-      casePath,
-      workDir: path.join(dir, 'job'),
-      providers: ['CloudA', 'CloudB', 'CloudC'].map((id) => ({
-        id,
-        feePerTask: 1,
-        conduct: { kind: 'honest' } as const,
-      })),
-      externalWorkers: ['CloudA', 'CloudB', 'CloudC'],
-      slotSeconds: 0,
-      requestedProviders: [first, second],
-      progress: () => undefined,
-    }).finally(async () => {
+    const result = await runJobWithExternalWorkers(dir, 3, [first, second]).finally(async () => {
       run.sampling = false;
       await sampler;
       release?.();

@@ -9,16 +9,17 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { openRegulator } from '../../gateway-client/src/clients/open-clients';
-import { runMainJob } from '../../gateway-client/src/job/main-job';
 import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 import { slotRecordsOf } from './support/slot-records';
-import { checkpointAtChainEnd, startWorker } from './support/worker-process';
+import {
+  checkpointAtChainEnd,
+  PROVIDERS,
+  runJobWithExternalWorkers,
+  startWorker,
+} from './support/worker-process';
 import type { WorkerLife } from './support/worker-process';
 
 jest.setTimeout(1_200_000);
-
-const root = path.resolve(__dirname, '..', '..');
-const casePath = path.join(root, 'chaincode', 'src', 'grid', 'test-cases', 'case33bw.m');
 
 describe('cloud worker killed and restarted mid-run', () => {
   let dir: string;
@@ -45,7 +46,7 @@ describe('cloud worker killed and restarted mid-run', () => {
       regulator.connection.evaluateOrganizations,
     ).height('master');
     regulator.close();
-    const [killed, partner] = ['CloudA', 'CloudB', 'CloudC'].filter((id) => !blacklisted.has(id));
+    const [killed, partner] = PROVIDERS.filter((id) => !blacklisted.has(id));
     if (killed === undefined || partner === undefined) throw new Error('need two eligible providers');
     // Every worker runs as its own process from the chain's end: a worker of the job's own (no
     // checkpoint in a fresh work directory) would replay every earlier test's task from genesis,
@@ -54,25 +55,10 @@ describe('cloud worker killed and restarted mid-run', () => {
     const checkpoint = checkpointOf(killed);
     const first = startWorker(killed, checkpoint);
     lives.push(first);
-    const others = ['CloudA', 'CloudB', 'CloudC']
-      .filter((id) => id !== killed)
-      .map((id) => startWorker(id, checkpointOf(id)));
+    const others = PROVIDERS.filter((id) => id !== killed).map((id) => startWorker(id, checkpointOf(id)));
     lives.push(...others);
     await Promise.all([first, ...others].map((life) => life.waitFor(/running/)));
-    const job = runMainJob({
-      slots: 2,
-      casePath,
-      workDir: path.join(dir, 'job'),
-      providers: ['CloudA', 'CloudB', 'CloudC'].map((id) => ({
-        id,
-        feePerTask: 1,
-        conduct: { kind: 'honest' } as const,
-      })),
-      externalWorkers: ['CloudA', 'CloudB', 'CloudC'],
-      slotSeconds: 0,
-      requestedProviders: [killed, partner],
-      progress: () => undefined,
-    });
+    const job = runJobWithExternalWorkers(dir, 2, [killed, partner]);
     const firstSubmission = await Promise.race([
       first.waitFor(/submitted/),
       job.then(() => 'job ended first'),

@@ -5,7 +5,14 @@ import type { Checkpointer } from '@hyperledger/fabric-gateway';
 import { FileCheckpointer } from '../sdk/checkpoint-file';
 import { ContractError, TransportError } from '../sdk/client-errors';
 import { newCloudWorker } from './cloud-worker';
-import type { OwedWork, TaskBoard, TaskEvent, TaskEventFeed, TaskEventStream } from './cloud-worker';
+import type {
+  CloudWorkerOptions,
+  OwedWork,
+  TaskBoard,
+  TaskEvent,
+  TaskEventFeed,
+  TaskEventStream,
+} from './cloud-worker';
 
 // Fakes of the ports (unit tests only). The feed replays events after a checkpoint the way the
 // Fabric gateway does: skip blocks before the checkpoint's block, and within it everything up to
@@ -144,6 +151,25 @@ async function runToEnd(worker: ReturnType<typeof newCloudWorker>, done: () => b
 
 const names = ['TaskPublished', 'RecomputeRequested'];
 
+/** A worker over the fakes that retries after 5 ms, with `extra` options. */
+function quickWorker(
+  feed: FakeFeed,
+  board: FakeBoard,
+  checkpoint: Checkpointer,
+  extra: Partial<CloudWorkerOptions> = {},
+): ReturnType<typeof newCloudWorker> {
+  return newCloudWorker({
+    taskEventNames: names,
+    taskIdOf,
+    feed,
+    board,
+    compute,
+    checkpoint,
+    reconnectDelayMs: 5,
+    ...extra,
+  });
+}
+
 describe('CloudWorker', () => {
   it('computes and submits exactly the tasks owed to its provider, then checkpoints the last event', async () => {
     const { feed, board } = setup();
@@ -189,17 +215,9 @@ describe('CloudWorker', () => {
     const { feed, board } = setup();
     feed.failAfter = 2;
     const checkpoint = await FileCheckpointer.open(path.join(dir, 'w.json'));
-    const worker = newCloudWorker({
-      taskEventNames: names,
-      taskIdOf,
-      feed,
-      board,
-      compute,
-      checkpoint,
-      // A real (short) timer: a sleep that only yields microtasks would let the worker reopen the
-      // exhausted fake feed forever without ever letting runToEnd's timer poll run.
-      reconnectDelayMs: 50,
-    });
+    // A real (short) timer: a sleep that only yields microtasks would let the worker reopen the
+    // exhausted fake feed forever without ever letting runToEnd's timer poll run.
+    const worker = quickWorker(feed, board, checkpoint, { reconnectDelayMs: 50 });
     await runToEnd(worker, () => checkpoint.getTransactionId() === 't5');
     expect(feed.opens).toEqual(['-/-', '5/t2']);
     expect(board.submitted).toEqual(['A#0:done(a)', 'C#0:done(c)']);
@@ -219,14 +237,7 @@ describe('CloudWorker', () => {
     board.behind.set('C', 2);
     const checkpoint = await FileCheckpointer.open(path.join(dir, 'w.json'));
     const events: string[] = [];
-    const worker = newCloudWorker({
-      taskEventNames: names,
-      taskIdOf,
-      feed,
-      board,
-      compute,
-      checkpoint,
-      reconnectDelayMs: 5,
+    const worker = quickWorker(feed, board, checkpoint, {
       onEvent: (e) => events.push(e.kind === 'reconnecting' ? e.kind : `${e.kind}:${e.taskId}`),
     });
     await runToEnd(worker, () => checkpoint.getTransactionId() === 't5');
@@ -247,17 +258,11 @@ describe('CloudWorker', () => {
     board.behind.set('A', 1);
     const checkpoint = await FileCheckpointer.open(path.join(dir, 'w.json'));
     let computations = 0;
-    const worker = newCloudWorker({
-      taskEventNames: names,
-      taskIdOf,
-      feed,
-      board,
+    const worker = quickWorker(feed, board, checkpoint, {
       compute: (json) => {
         computations++;
         return compute(json);
       },
-      checkpoint,
-      reconnectDelayMs: 5,
     });
     await runToEnd(worker, () => checkpoint.getTransactionId() === 't5');
     expect(board.submitted).toEqual(['A#0:done(a)', 'C#0:done(c)']);
@@ -269,14 +274,7 @@ describe('CloudWorker', () => {
     board.behind.set('A', 1_000);
     const checkpoint = await FileCheckpointer.open(path.join(dir, 'w.json'));
     let refusals = 0;
-    const worker = newCloudWorker({
-      taskEventNames: names,
-      taskIdOf,
-      feed,
-      board,
-      compute,
-      checkpoint,
-      reconnectDelayMs: 5,
+    const worker = quickWorker(feed, board, checkpoint, {
       onEvent: (e) => {
         if (e.kind === 'endorsers-behind') refusals++;
       },

@@ -31,7 +31,7 @@ export function newLedgerWaiter(
   organizations?: readonly string[],
 ): LedgerWaiter {
   // the peer may be restarting (a crash, a rolling upgrade): a transient transport failure is
-  // asked again within the SDK's default retry budget (≈ 26–51 s), like every other call
+  // asked again within the SDK's default retry budget (≈ 48–96 s), like every other call
   const height = (channel: string): Promise<bigint> =>
     withRetry(() => heightOnce(channel), DEFAULT_RETRY_POLICY);
   const heightOnce = async (channel: string): Promise<bigint> => {

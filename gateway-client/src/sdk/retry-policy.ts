@@ -45,14 +45,15 @@ export interface RetryPolicy {
 }
 
 /**
- * The default policy: 14 attempts, 200 ms doubling to at most 5 s, equal jitter: they span
- * ≈ 26–51 s. That covers a peer SIGKILLed and restarted 10 s later *and* the seconds its gossip
+ * The default policy: 24 attempts, 200 ms doubling to at most 5 s, equal jitter: they span
+ * ≈ 48–96 s. That covers a peer SIGKILLed and restarted 10 s later *and* the seconds its gossip
  * needs to learn the other organizations' peers again, during which its gateway refuses proposals
- * that name them (`failed to find any endorsing peers`); 10 attempts (≈ 13–26 s) failed the soak's
- * LV peer restart that way, 5 (≈ 3 s) failed every peer restart (docs/reliability.md).
+ * that name them (`failed to find any endorsing peers`): up to 30 s measured, since gossip
+ * reconnects every 25 s. 14 attempts (≈ 26–51 s) failed the 60-slot soak's GridCo restart that
+ * way, 10 (≈ 13–26 s) the LV peer restart, 5 (≈ 3 s) every peer restart (docs/reliability.md).
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
-  maxAttempts: 14,
+  maxAttempts: 24,
   initialDelayMs: 200,
   maxDelayMs: 5000,
   multiplier: 2,

@@ -65,6 +65,9 @@ async function retrying<T>(call: () => Promise<T>, attempts = 8): Promise<T> {
     'is waiting for',
     'expects no answer',
     'already submitted its first answer',
+    // the third provider's role, or its masked task, is not on the co-endorser's peer yet
+    'no provider is assigned',
+    'is not on this peer yet',
     // the co-endorser (the regulator) had not yet committed the block the caller's peer had
     'ProposalResponsePayloads do not match',
     // ... or the anchor batch the caller's peer already holds

@@ -215,7 +215,7 @@ class CloudWorkerImpl implements CloudWorker {
 /**
  * A refusal that a peer behind the event's block gives for work the ledger owes: the masked task
  * not there yet (NOT_FOUND), the first answer still expected (ALREADY_EXISTS), or no answer
- * expected from the role yet (INVALID_STATE).
+ * expected from the role yet, or no third provider called in yet (INVALID_STATE).
  */
 function isBehindTheEvent(error: unknown): error is ContractError {
   return (

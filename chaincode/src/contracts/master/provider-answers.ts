@@ -32,8 +32,9 @@ export function parseRole(role: string): Role {
 /**
  * Stores the caller's masked answer for `role` of `taskId` (first answer or recomputation, as the
  * arbitration expects) and returns its public digest.
- * @throws ACCESS_DENIED (not the assigned provider), INVALID_ARGUMENT (missing or malformed),
- * PAYLOAD_TOO_LARGE, NOT_FOUND (masked task not on this peer yet), INVALID_STATE (no answer owed).
+ * @throws ACCESS_DENIED (another provider holds the role), INVALID_STATE (no provider holds the
+ * role yet, or no answer owed), INVALID_ARGUMENT (missing or malformed),
+ * PAYLOAD_TOO_LARGE, NOT_FOUND (masked task not on this peer yet).
  */
 export async function acceptProviderAnswer(
   ctx: Context,
@@ -59,7 +60,17 @@ export async function acceptProviderAnswer(
   const resultJson = Buffer.from(bytes).toString('utf8');
   const { task, orgs } = await taskOf(ctx, id);
   const summary = await arbitrationSummaryOf(ctx, id);
-  if (summary.assignment[r] !== caller.orgId) {
+  const assigned = summary.assignment[r];
+  if (assigned === null) {
+    // the third role is filled only when the arbitration calls a third provider in; a peer that
+    // has not committed that step yet is behind, which the caller may retry
+    throw new CarbonTraceError('INVALID_STATE', `no provider is assigned to role ${r} of task ${id} yet`, {
+      mspId: caller.mspId,
+      taskId: id,
+      stage: summary.stage,
+    });
+  }
+  if (assigned !== caller.orgId) {
     throw new CarbonTraceError(
       'ACCESS_DENIED',
       `${caller.orgId} is not the provider assigned to role ${r} of task ${id}`,

@@ -115,6 +115,13 @@ describe('Trace: the outsourced trace of case4_carbon.m end to end (in-memory le
     };
     expect(s3.stage).toBe('S3');
     expect(s3.verdicts.map((v) => v.valid)).toEqual([true, false]);
+    // role III is nobody's before the arbitration calls a third provider in (what a peer that has
+    // not committed that step answers): a state to wait for, not a denial, and nothing is written
+    const early = await master.invoke('Trace', 'SubmitResult', ORGS.cloudC, ['t2', 'III'], {
+      transient: { result: '{}' },
+    });
+    expect(early.error).toMatch(/^INVALID_STATE: no provider is assigned to role III of task t2 yet/);
+    expect(early.writeSet.state).toHaveLength(0);
     // recomputation: same answers again
     await work(master, 't2', 'I', 'CloudA', 'honest');
     await work(master, 't2', 'II', 'CloudB', 'corrupt');

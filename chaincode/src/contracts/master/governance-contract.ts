@@ -5,33 +5,22 @@
  * equity); GridCo closes the vote (consensus set, supervisor rights, seeded supervisor draw); the
  * consensus nodes then record verification blocks in their slots; supervisors may reject a block
  * and GridCo may report a missed slot; `EndEpoch` updates reward scores, pays rewards and opens
- * the next epoch with a new seed.
+ * the next epoch with a new seed. This class holds the transactions' roles, checks and events; the
+ * epoch's computations are in governance-epoch.ts, the parameters in governance-parameters.ts and
+ * the penalties in governance-penalties.ts.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
-import { assertWeights, DEFAULT_EVALUATION_WEIGHTS, evaluateNodes } from '../../governance/evaluation';
-import type { Evaluation } from '../../governance/evaluation';
-import { DEFAULT_BASE_TARGET, DEFAULT_MIN_CA, selectAgents, verifyPow } from '../../governance/pow-agent';
+import { selectAgents, verifyPow } from '../../governance/pow-agent';
 import type { VerifiedPow } from '../../governance/pow-agent';
-import {
-  epochRewards,
-  INITIAL_REWARD_SCORE,
-  nextRewardScore,
-  supervisorRights,
-} from '../../governance/reward-score';
-import { scheduledProducer, slotAt } from '../../governance/slot-schedule';
-import { drawWithoutReplacement } from '../../governance/supervisor-draw';
-import { consensusSet, equityOf, tallyVotes } from '../../governance/voting';
+import { tallyVotes } from '../../governance/voting';
 import type { Ballot } from '../../governance/voting';
 import {
   asArray,
-  asInteger,
-  asNumber,
   asRecord,
   asString,
   onlyKeys,
-  optional,
   parseDecimalInteger,
   parseJsonArgument,
 } from '../shared/arguments';
@@ -41,15 +30,23 @@ import { canonicalSha256 } from '../shared/hashing';
 import { getJson, listByPartialKey, padNumber, putJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import {
+  closingRewards,
+  electConsensus,
+  evaluationOf,
+  openEpoch,
+  requirePhase,
+  scheduleAt,
+} from './governance-epoch';
+import {
   governanceKey,
   readGovernance,
   readNodeCounters,
   readNodeStats,
   txSeconds,
 } from './governance-ledger';
+import type { GovernanceState } from './governance-ledger';
+import { NODE_ID, parseParameters } from './governance-parameters';
 import { rejectBlock, reportMissedSlot } from './governance-penalties';
-import { epochSeed } from './governance-seed';
-import type { GovernanceParameters, GovernanceState, NodeStats } from './governance-ledger';
 import { MASTER_KEY } from './master-keys';
 import { SLAVE_CHANNEL_PATTERN } from './verification-block';
 
@@ -64,110 +61,6 @@ export const GOVERNANCE_EVENTS = {
   slotMissed: 'SlotMissed',
   epochEnded: 'EpochEnded',
 } as const;
-
-/** Blocks counted for T_i: the last W_T epochs. */
-export const BLOCK_SCORE_EPOCHS = 10;
-
-const NODE = /^[A-Za-z0-9]{1,32}$/;
-
-function parseParameters(value: unknown, candidates: number): GovernanceParameters {
-  const r = asRecord(value ?? {}, 'parameters');
-  onlyKeys(r, 'parameters', [
-    'weights',
-    'baseTarget',
-    'minCa',
-    'agentCount',
-    'consensusSize',
-    'supervisorCount',
-    'rewardPool',
-    'slotSeconds',
-  ]);
-  const weights =
-    optional(r['weights'], (w) => {
-      const wr = asRecord(w, 'parameters.weights');
-      onlyKeys(wr, 'parameters.weights', ['accuracy', 'credit', 'blocks']);
-      return {
-        accuracy: asNumber(wr['accuracy'], 'parameters.weights.accuracy', 0, 1),
-        credit: asNumber(wr['credit'], 'parameters.weights.credit', 0, 1),
-        blocks: asNumber(wr['blocks'], 'parameters.weights.blocks', 0, 1),
-      };
-    }) ?? DEFAULT_EVALUATION_WEIGHTS;
-  assertWeights(weights);
-  const consensusSize =
-    optional(r['consensusSize'], (v) => asInteger(v, 'parameters.consensusSize', 1, candidates)) ??
-    candidates;
-  return {
-    weights,
-    baseTarget:
-      optional(r['baseTarget'], (v) => asNumber(v, 'parameters.baseTarget', 1e-12, 0.5)) ??
-      DEFAULT_BASE_TARGET,
-    minCa: optional(r['minCa'], (v) => asNumber(v, 'parameters.minCa', 0, 1)) ?? DEFAULT_MIN_CA,
-    agentCount:
-      optional(r['agentCount'], (v) => asInteger(v, 'parameters.agentCount', 1, candidates)) ?? candidates,
-    consensusSize,
-    supervisorCount:
-      optional(r['supervisorCount'], (v) => asInteger(v, 'parameters.supervisorCount', 1, consensusSize)) ??
-      consensusSize,
-    rewardPool: optional(r['rewardPool'], (v) => asNumber(v, 'parameters.rewardPool', 0, 1e12)) ?? 100,
-    slotSeconds: optional(r['slotSeconds'], (v) => asInteger(v, 'parameters.slotSeconds', 0, 86_400)) ?? 0,
-  };
-}
-
-/** `record[id]` when `id` is an own key (so an id such as `constructor` reads nothing inherited). */
-function ownValue(record: Readonly<Record<string, number>>, id: string): number | undefined {
-  return Object.hasOwn(record, id) ? record[id] : undefined;
-}
-
-function requirePhase(state: GovernanceState | undefined, phase: GovernanceState['phase']): GovernanceState {
-  if (state === undefined) {
-    throw new CarbonTraceError('INVALID_STATE', 'governance is not initialized', {});
-  }
-  if (state.phase !== phase) {
-    throw new CarbonTraceError(
-      'INVALID_STATE',
-      `epoch ${state.epoch} is in phase ${state.phase}, not ${phase}`,
-      {
-        epoch: state.epoch,
-        phase: state.phase,
-      },
-    );
-  }
-  return state;
-}
-
-function evaluationOf(state: GovernanceState, nodeId: string): Evaluation {
-  const found = state.evaluations.find((e) => e.nodeId === nodeId);
-  if (found === undefined) {
-    throw new CarbonTraceError('ACCESS_DENIED', `${nodeId} is not a candidate`, { nodeId });
-  }
-  return found;
-}
-
-async function evaluateCandidates(
-  ctx: Context,
-  candidates: readonly string[],
-  parameters: GovernanceParameters,
-  epoch: number,
-): Promise<Evaluation[]> {
-  const stats: NodeStats[] = [];
-  for (const id of candidates) stats.push(await readNodeStats(ctx, id, epoch));
-  return evaluateNodes(
-    stats.map((s) => {
-      let blocks = 0;
-      for (const [e, n] of Object.entries(s.successfulBlocksByEpoch)) {
-        // keys are epoch numbers written by noteVerificationBlock
-        if (Number(e) > epoch - BLOCK_SCORE_EPOCHS) blocks += n;
-      }
-      return {
-        nodeId: s.nodeId,
-        accuracy: s.accuracy,
-        creditPoints: s.creditPoints,
-        successfulBlocks: blocks,
-      };
-    }),
-    parameters.weights,
-  );
-}
 
 /** EA-DPoS governance. */
 @Info({
@@ -187,7 +80,7 @@ export class GovernanceContract extends CarbonContract {
     const r = asRecord(parseJsonArgument(setupJson, 'setup'), 'setup');
     onlyKeys(r, 'setup', ['candidates', 'parameters']);
     const candidates = asArray(r['candidates'], 'candidates', 1, 100).map((v, i) =>
-      asString(v, `candidates[${i}]`, NODE),
+      asString(v, `candidates[${i}]`, NODE_ID),
     );
     if (new Set(candidates).size !== candidates.length) {
       throw new CarbonTraceError('INVALID_ARGUMENT', 'candidates must be distinct', { field: 'candidates' });
@@ -197,7 +90,7 @@ export class GovernanceContract extends CarbonContract {
       throw new CarbonTraceError('ALREADY_EXISTS', 'governance is already initialized', {});
     }
     const sorted = [...candidates].sort();
-    const state = await this.#openEpoch(ctx, parameters, sorted, 1, {}, {}, 'genesis');
+    const state = await openEpoch(ctx, parameters, sorted, 1, {}, {}, 'genesis');
     emitEvent(ctx, GOVERNANCE_EVENTS.initialized, {
       epoch: state.epoch,
       seed: state.seed,
@@ -290,7 +183,7 @@ export class GovernanceContract extends CarbonContract {
       'approvals',
       1,
       state.parameters.consensusSize,
-    ).map((v, i) => asString(v, `approvals[${i}]`, NODE));
+    ).map((v, i) => asString(v, `approvals[${i}]`, NODE_ID));
     const ballot: Ballot = { agentId: caller.orgId, approvals };
     // validate now (unknown candidates, repeats) so a bad ballot is refused at once
     const candidateCa = new Map(state.evaluations.map((e) => [e.nodeId, e.ca]));
@@ -313,40 +206,13 @@ export class GovernanceContract extends CarbonContract {
     const ballots = (
       await listByPartialKey<Ballot>(ctx, MASTER_KEY.governanceVote, [padNumber(state.epoch)])
     ).map((row) => row.value);
-    const candidateCa = new Map(state.evaluations.map((e) => [e.nodeId, e.ca]));
-    const equity = equityOf(new Map(state.agents.map((a) => [a, candidateCa.get(a) ?? 0])));
-    const ranked = tallyVotes(ballots, equity, candidateCa, state.parameters.consensusSize);
-    const consensus = consensusSet(ranked, state.parameters.consensusSize);
-    if (consensus.length === 0) {
-      throw new CarbonTraceError('INVALID_STATE', `no candidate received a vote in epoch ${state.epoch}`, {
-        epoch: state.epoch,
-      });
-    }
-    const rights = supervisorRights(
-      consensus.map((id) => ({
-        nodeId: id,
-        ca: candidateCa.get(id) ?? 0,
-        rs: ownValue(state.rewardScores, id) ?? INITIAL_REWARD_SCORE,
-      })),
-    );
-    const supervisors = drawWithoutReplacement(
-      consensus.map((id) => ({ nodeId: id, weight: rights.get(id) ?? 0 })),
-      Math.min(state.parameters.supervisorCount, consensus.length),
-      state.seed,
-    );
-    const votes = Object.fromEntries(ranked.map((t) => [t.nodeId, t.votes] as const));
-    const supervisorRightsRecord = Object.fromEntries(rights);
-    const next: GovernanceState = {
-      ...state,
-      phase: 'active',
-      consensus,
-      votes,
-      supervisors,
-      supervisorRights: supervisorRightsRecord,
-      activeSinceSeconds: txSeconds(ctx),
-    };
+    const next = electConsensus(state, ballots, txSeconds(ctx));
     await putJson(ctx, governanceKey(ctx), next);
-    emitEvent(ctx, GOVERNANCE_EVENTS.consensusElected, { epoch: state.epoch, consensus, supervisors });
+    emitEvent(ctx, GOVERNANCE_EVENTS.consensusElected, {
+      epoch: state.epoch,
+      consensus: next.consensus,
+      supervisors: next.supervisors,
+    });
     return canonicalJson(next);
   }
 
@@ -404,7 +270,7 @@ export class GovernanceContract extends CarbonContract {
   async ReportMissedSlot(ctx: Context, producer: string, slot: string): Promise<string> {
     requireRole(ctx, 'Governance:ReportMissedSlot', 'gridco');
     const state = requirePhase(await readGovernance(ctx), 'active');
-    const nodeId = asString(producer, 'producer', NODE);
+    const nodeId = asString(producer, 'producer', NODE_ID);
     evaluationOf(state, nodeId);
     const slotNumber = parseDecimalInteger(slot, 'slot', 0);
     const { record, changed } = await reportMissedSlot(ctx, state, nodeId, slotNumber);
@@ -424,21 +290,8 @@ export class GovernanceContract extends CarbonContract {
   async EndEpoch(ctx: Context): Promise<string> {
     requireRole(ctx, 'Governance:EndEpoch', 'gridco');
     const state = requirePhase(await readGovernance(ctx), 'active');
-    const scores = new Map(Object.entries(state.rewardScores));
-    for (const id of state.consensus) {
-      const stats = await readNodeCounters(ctx, id, state.epoch);
-      const c = stats.epochCounts;
-      const scheduled = c.accepted + c.rejected + c.missed;
-      scores.set(id, nextRewardScore(scores.get(id) ?? INITIAL_REWARD_SCORE, { ...c, scheduled }));
-    }
-    const rewardScores = Object.fromEntries(scores);
-    const rewards = Object.fromEntries(
-      epochRewards(
-        state.consensus.map((id) => ({ nodeId: id, rs: scores.get(id) ?? INITIAL_REWARD_SCORE })),
-        state.parameters.rewardPool,
-      ),
-    );
-    const next = await this.#openEpoch(
+    const { rewardScores, rewards } = await closingRewards(ctx, state);
+    const next = await openEpoch(
       ctx,
       state.parameters,
       state.candidates,
@@ -472,7 +325,7 @@ export class GovernanceContract extends CarbonContract {
   async GetNode(ctx: Context, nodeId: string): Promise<string> {
     requireRole(ctx, 'Governance:GetNode', ...ALL_ROLES);
     const state = await readGovernance(ctx);
-    return canonicalJson(await readNodeStats(ctx, asString(nodeId, 'nodeId', NODE), state?.epoch ?? 0));
+    return canonicalJson(await readNodeStats(ctx, asString(nodeId, 'nodeId', NODE_ID), state?.epoch ?? 0));
   }
 
   /**
@@ -484,64 +337,6 @@ export class GovernanceContract extends CarbonContract {
   @Returns('string')
   async GetSchedule(ctx: Context): Promise<string> {
     requireRole(ctx, 'Governance:GetSchedule', ...ALL_ROLES);
-    const state = await readGovernance(ctx);
-    if (state === undefined || state.phase !== 'active') {
-      return canonicalJson({
-        mode: 'open',
-        epoch: state?.epoch ?? 0,
-        producers: [],
-        slot: null,
-        producer: null,
-      });
-    }
-    if (state.parameters.slotSeconds === 0) {
-      return canonicalJson({
-        mode: 'consensus',
-        epoch: state.epoch,
-        producers: state.consensus,
-        slot: null,
-        producer: null,
-      });
-    }
-    const slot = slotAt(txSeconds(ctx), state.activeSinceSeconds, state.parameters.slotSeconds);
-    return canonicalJson({
-      mode: 'slots',
-      epoch: state.epoch,
-      producers: state.consensus,
-      slotSeconds: state.parameters.slotSeconds,
-      activeSinceSeconds: state.activeSinceSeconds,
-      slot,
-      producer: scheduledProducer(state.consensus, slot),
-    });
-  }
-
-  async #openEpoch(
-    ctx: Context,
-    parameters: GovernanceParameters,
-    candidates: readonly string[],
-    epoch: number,
-    rewardScores: Readonly<Record<string, number>>,
-    lastRewards: Readonly<Record<string, number>>,
-    previous: string,
-  ): Promise<GovernanceState> {
-    const evaluations = await evaluateCandidates(ctx, candidates, parameters, epoch);
-    const state: GovernanceState = {
-      parameters,
-      candidates,
-      epoch,
-      phase: 'pow',
-      seed: await epochSeed(ctx, previous, epoch),
-      evaluations,
-      agents: [],
-      consensus: [],
-      votes: {},
-      supervisors: [],
-      supervisorRights: {},
-      rewardScores,
-      lastRewards,
-      activeSinceSeconds: 0,
-    };
-    await putJson(ctx, governanceKey(ctx), state);
-    return state;
+    return canonicalJson(scheduleAt(await readGovernance(ctx), txSeconds(ctx)));
   }
 }

@@ -6,56 +6,35 @@
  * unmask, verify, compare, arbitration, settlement) → `RecordCarbonFlow` (GridCo + regulator;
  * conservation re-checked). Every plaintext value stays in private collections; what the channel
  * sees (state, events, return values) is ids, digests and provider-facing facts.
+ * This class holds the transactions' signatures, roles, events and return values; each step's
+ * ledger work is in its own file: trace-opening.ts, condition-a.ts, provider-answers.ts,
+ * condition-b.ts, carbon-flow-recorder.ts.
  */
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
-import { startArbitration, stepArbitration } from '../../outsourcing/arbitration';
-import { asString, invalid } from '../shared/arguments';
+import { asString } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
-import { canonicalSha256 } from '../shared/hashing';
-import { exists, getJson, mustGetJson } from '../shared/ledger-state';
-import { readNetworkOrgs, regionOfChannel } from '../shared/network-orgs';
+import { getJson, mustGetJson } from '../shared/ledger-state';
 import { ALL_ROLES, requireRole } from '../shared/roles';
-import { gridCompanyRecordPolicy, hvRecordPolicy } from '../shared/trust-policies';
-import { AnswerDriver, summaryOf } from './answer-driver';
-import type { PrivateTraceState } from './answer-driver';
-import { recordAcceptedCarbonFlow, recordCarbonFlow } from './carbon-flow-recorder';
-import { txSeconds } from './governance-ledger';
+import { recordCarbonFlow } from './carbon-flow-recorder';
+import { runConditionA } from './condition-a';
+import { runConditionB } from './condition-b';
 import { acceptProviderAnswer, parseRole, recordMissedAnswer } from './provider-answers';
-import { providerPoolOf } from './provider-ledger';
-import { readAnchoredSlotPackage } from './slot-package-reader';
-import { problemOfPackage } from './trace-engine';
-import { DEFAULT_INTERVAL_MINUTES, parseTraceRequest, TASK_ID } from './trace-request';
+import { TASK_ID } from './trace-request';
+import { openTraceTask } from './trace-opening';
 import { traceKeys } from './trace-records';
 import type {
   AcceptedRecord,
   CarbonFlowHeader,
   CarbonFlowRecord,
-  ConditionARecord,
-  ConditionBOutcome,
   MaskedTaskDigest,
   MaskedTaskRecord,
   TraceTask,
-  TraceUnits,
 } from './trace-records';
-import { settleTask } from './trace-settlement';
-import {
-  arbitrationSummaryOf,
-  assertIs,
-  publishMaskedTasks,
-  saveTraceState,
-  taskOf,
-  unitsOf,
-} from './trace-task-ledger';
-import {
-  getProviderRecord,
-  getRegionRecord,
-  mustGetRegionRecord,
-  putPublic,
-  putRegionRecord,
-} from './trace-store';
+import { arbitrationSummaryOf, assertIs, taskOf, unitsOf } from './trace-task-ledger';
+import { getProviderRecord, mustGetRegionRecord } from './trace-store';
 
 /** Events emitted by {@link TraceContract}, one per step (ids and digests only). */
 export const TRACE_EVENTS = {
@@ -66,11 +45,6 @@ export const TRACE_EVENTS = {
   conditionB: 'TraceConditionB',
   carbonFlowRecorded: 'CarbonFlowRecorded',
 } as const;
-
-/** Name of the transient field holding condition a's seed. */
-export const SEED_TRANSIENT_KEY = 'seed';
-/** Smallest seed accepted, bytes. */
-export const MIN_SEED_BYTES = 16;
 
 /** The outsourced trace lifecycle. */
 @Info({
@@ -93,64 +67,15 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async Request(ctx: Context, requestJson: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:Request', 'gridco');
-    const orgs = await readNetworkOrgs(ctx);
-    assertIs(caller, orgs.gridCompany, 'the grid company');
-    const r = parseTraceRequest(ctx, requestJson);
-    const region = regionOfChannel(orgs, r.channel);
-    const unitsSha256 = canonicalSha256(r.units);
-    const key = traceKeys.task(ctx, r.taskId);
-    const before = await getJson<TraceTask>(ctx, key);
-    if (before !== undefined) {
-      const same =
-        before.channel === r.channel &&
-        before.slot === r.slot &&
-        before.unitsSha256 === unitsSha256 &&
-        before.profile === r.profile &&
-        (before.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES) === r.intervalMinutes &&
-        (before.recordOnAccept ?? false) === r.recordOnAccept &&
-        canonicalJson(before.fees) === canonicalJson(r.fees);
-      if (same) return canonicalJson(before);
-      throw new CarbonTraceError('ALREADY_EXISTS', `task ${r.taskId} already exists with other parameters`, {
-        taskId: r.taskId,
+    const { task, replay } = await openTraceTask(ctx, caller, requestJson);
+    if (!replay) {
+      emitEvent(ctx, TRACE_EVENTS.requested, {
+        taskId: task.taskId,
+        channel: task.channel,
+        slot: task.slot,
+        hvMsp: task.hvMsp,
       });
     }
-    if (r.supersedes !== null) {
-      const old = await mustGetJson<TraceTask>(
-        ctx,
-        traceKeys.task(ctx, r.supersedes.taskId),
-        `task ${r.supersedes.taskId}`,
-      );
-      if (old.channel !== r.channel || old.slot !== r.slot) {
-        invalid('supersedes.taskId', `must be a task of ${r.channel} slot ${r.slot}`, r.supersedes.taskId);
-      }
-    }
-    const task: TraceTask = {
-      taskId: r.taskId,
-      channel: r.channel,
-      slot: r.slot,
-      hvMsp: region.hv,
-      profile: r.profile,
-      fees: r.fees,
-      requestedProviders: r.requestedProviders,
-      answerDeadlineSeconds: r.answerDeadlineSeconds,
-      intervalMinutes: r.intervalMinutes,
-      supersedes: r.supersedes,
-      recordOnAccept: r.recordOnAccept,
-      unitsSha256,
-      requesterMsp: caller.mspId,
-      requestedAtSeconds: txSeconds(ctx),
-      txId: ctx.stub.getTxID(),
-    };
-    const policy = gridCompanyRecordPolicy(orgs);
-    await putPublic(ctx, key, task, policy);
-    const units: TraceUnits = { taskId: r.taskId, units: r.units };
-    await putRegionRecord(ctx, r.channel, traceKeys.units(ctx, r.taskId), units, policy);
-    emitEvent(ctx, TRACE_EVENTS.requested, {
-      taskId: r.taskId,
-      channel: r.channel,
-      slot: r.slot,
-      hvMsp: region.hv,
-    });
     return canonicalJson(task);
   }
 
@@ -163,51 +88,14 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async ConditionA(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:ConditionA', 'hv');
-    const { task, orgs } = await taskOf(ctx, taskId);
-    assertIs(caller, task.hvMsp, `the HV organization of ${task.channel}`);
-    if (await exists(ctx, traceKeys.conditionA(ctx, task.taskId))) {
-      throw new CarbonTraceError('ALREADY_EXISTS', `condition a of task ${task.taskId} already ran`, {
-        taskId: task.taskId,
-      });
-    }
-    const seedBytes = ctx.stub.getTransient().get(SEED_TRANSIENT_KEY);
-    if (seedBytes === undefined || seedBytes.length < MIN_SEED_BYTES) {
-      throw new CarbonTraceError(
-        'INVALID_ARGUMENT',
-        `transient field "${SEED_TRANSIENT_KEY}" must hold at least ${MIN_SEED_BYTES} bytes`,
-        { field: SEED_TRANSIENT_KEY },
-      );
-    }
-    const seed = Buffer.from(seedBytes).toString('hex');
-    const { sealed, anchored } = await readAnchoredSlotPackage(ctx, task.channel, task.slot);
-    const slot = problemOfPackage(sealed.package, await unitsOf(ctx, task));
-    const { cycle, pool } = await providerPoolOf(ctx, task.requestedProviders);
-    const providerOrder = [...pool.order];
-    let state = startArbitration({ taskId: task.taskId, cycle, pool, fees: task.fees });
-    state = stepArbitration(state, { type: 'dispatch' });
-    const policy = hvRecordPolicy(orgs, task.hvMsp);
-    const published = await publishMaskedTasks(ctx, task, slot, seed, state, orgs);
-    const record: ConditionARecord = {
-      taskId: task.taskId,
-      packageSha256: sealed.sha256,
-      anchoredBlockNumber: anchored.blockNumber,
-      anchoredHeaderHash: anchored.headerHash,
-      size: slot.problem.size,
-      generatorCount: slot.problem.generatorCount,
-      powerFlow: slot.powerFlow,
-      providerOrder,
-      cycle,
-      txId: ctx.stub.getTxID(),
-    };
-    await putPublic(ctx, traceKeys.conditionA(ctx, task.taskId), record, policy);
-    await saveTraceState(ctx, task, orgs, { seed, arbitration: state, verdicts: [] }, true);
+    const { record, assignment, maskedTasks } = await runConditionA(ctx, caller, taskId);
     emitEvent(ctx, TRACE_EVENTS.conditionA, {
-      taskId: task.taskId,
-      assignment: state.assignment,
-      packageSha256: sealed.sha256,
-      maskedTasks: published,
+      taskId: record.taskId,
+      assignment,
+      packageSha256: record.packageSha256,
+      maskedTasks,
     });
-    return canonicalJson({ ...record, assignment: state.assignment, maskedTasks: published });
+    return canonicalJson({ ...record, assignment, maskedTasks });
   }
 
   /** A provider's masked task: only that provider (and GridCo, the task's HV, the regulator). */
@@ -301,59 +189,23 @@ export class TraceContract extends CarbonContract {
   @Returns('string')
   async ConditionB(ctx: Context, taskId: string): Promise<string> {
     const caller = requireRole(ctx, 'Trace:ConditionB', 'hv');
-    const { task, orgs } = await taskOf(ctx, taskId);
-    assertIs(caller, task.hvMsp, `the HV organization of ${task.channel}`);
-    const secret = await getRegionRecord<PrivateTraceState>(
-      ctx,
-      task.channel,
-      traceKeys.privateState(ctx, task.taskId),
-    );
-    const before = await arbitrationSummaryOf(ctx, task.taskId);
-    if (secret === undefined) {
-      throw new CarbonTraceError('INVALID_STATE', `condition a of task ${task.taskId} is not on this peer`, {
-        taskId: task.taskId,
-      });
-    }
-    if (secret.arbitration.stage === 'END') {
-      throw new CarbonTraceError('INVALID_STATE', `task ${task.taskId} is already settled`, {
-        taskId: task.taskId,
-      });
-    }
-    const { sealed } = await readAnchoredSlotPackage(ctx, task.channel, task.slot);
-    const slot = problemOfPackage(sealed.package, await unitsOf(ctx, task));
-    const driver = new AnswerDriver(ctx, task, slot, secret.seed);
-    const { state, verdicts } = await driver.advance(secret.arbitration, secret.verdicts);
-    if (state.path.length === secret.arbitration.path.length && verdicts.length === secret.verdicts.length) {
-      // nothing new arrived (or this peer has not committed it yet): write nothing, emit nothing
-      return canonicalJson(before);
-    }
-    const published = await publishMaskedTasks(ctx, task, slot, secret.seed, state, orgs);
-    let carbonFlow: CarbonFlowHeader | null = null;
-    if (state.stage === 'END') {
-      const accepted = await settleTask(ctx, task, slot, state, driver, orgs);
-      // GridCo's request asked for it: the carbon flow is a function of the accepted result that
-      // these same endorsers (HV + regulator) have just written, re-checked as RecordCarbonFlow does
-      if (task.recordOnAccept === true) {
-        carbonFlow = await recordAcceptedCarbonFlow(ctx, task, orgs, caller.mspId, accepted);
-      }
-    }
-    await saveTraceState(ctx, task, orgs, { seed: secret.seed, arbitration: state, verdicts }, false);
-    const summary = summaryOf(task.taskId, state, verdicts, txSeconds(ctx));
+    const step = await runConditionB(ctx, caller, taskId);
+    if (!step.advanced) return canonicalJson(step.summary);
+    const { state, summary, newMaskedTasks, carbonFlow } = step;
     // one event per transaction: the recorded carbon flow's header rides on condition b's
     emitEvent(ctx, TRACE_EVENTS.conditionB, {
-      taskId: task.taskId,
+      taskId: summary.taskId,
       stage: state.stage,
       path: state.path,
       expected: summary.expected,
       acceptedFrom: summary.acceptedFrom,
       strikesThisTask: state.strikesThisTask,
-      newMaskedTasks: published,
+      newMaskedTasks,
       ...(carbonFlow === null
         ? {}
         : { carbonFlow: { recordSha256: carbonFlow.recordSha256, current: carbonFlow.current } }),
     });
-    const outcome: ConditionBOutcome = carbonFlow === null ? summary : { ...summary, carbonFlow };
-    return canonicalJson(outcome);
+    return canonicalJson(step.outcome);
   }
 
   /**

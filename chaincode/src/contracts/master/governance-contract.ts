@@ -16,14 +16,7 @@ import { selectAgents, verifyPow } from '../../governance/pow-agent';
 import type { VerifiedPow } from '../../governance/pow-agent';
 import { tallyVotes } from '../../governance/voting';
 import type { Ballot } from '../../governance/voting';
-import {
-  asArray,
-  asRecord,
-  asString,
-  onlyKeys,
-  parseDecimalInteger,
-  parseJsonArgument,
-} from '../shared/arguments';
+import { asArray, asString, parseDecimalInteger, parseJsonArgument } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
@@ -45,7 +38,7 @@ import {
   txSeconds,
 } from './governance-ledger';
 import type { GovernanceState } from './governance-ledger';
-import { NODE_ID, parseParameters } from './governance-parameters';
+import { NODE_ID, parseGovernanceSetup } from './governance-parameters';
 import { rejectBlock, reportMissedSlot } from './governance-penalties';
 import { MASTER_KEY } from './master-keys';
 import { SLAVE_CHANNEL_PATTERN } from './verification-block';
@@ -77,15 +70,7 @@ export class GovernanceContract extends CarbonContract {
   @Returns('string')
   async Initialize(ctx: Context, setupJson: string): Promise<string> {
     requireRole(ctx, 'Governance:Initialize', 'gridco');
-    const r = asRecord(parseJsonArgument(setupJson, 'setup'), 'setup');
-    onlyKeys(r, 'setup', ['candidates', 'parameters']);
-    const candidates = asArray(r['candidates'], 'candidates', 1, 100).map((v, i) =>
-      asString(v, `candidates[${i}]`, NODE_ID),
-    );
-    if (new Set(candidates).size !== candidates.length) {
-      throw new CarbonTraceError('INVALID_ARGUMENT', 'candidates must be distinct', { field: 'candidates' });
-    }
-    const parameters = parseParameters(r['parameters'], candidates.length);
+    const { candidates, parameters } = parseGovernanceSetup(setupJson);
     if ((await readGovernance(ctx)) !== undefined) {
       throw new CarbonTraceError('ALREADY_EXISTS', 'governance is already initialized', {});
     }

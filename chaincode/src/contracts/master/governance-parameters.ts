@@ -5,7 +5,17 @@
  */
 import { assertWeights, DEFAULT_EVALUATION_WEIGHTS } from '../../governance/evaluation';
 import { DEFAULT_BASE_TARGET, DEFAULT_MIN_CA } from '../../governance/pow-agent';
-import { asInteger, asNumber, asRecord, onlyKeys, optional } from '../shared/arguments';
+import { CarbonTraceError } from '../../common/errors';
+import {
+  asArray,
+  asInteger,
+  asNumber,
+  asRecord,
+  asString,
+  onlyKeys,
+  optional,
+  parseJsonArgument,
+} from '../shared/arguments';
 import type { GovernanceParameters } from './governance-ledger';
 
 /** A node (organization) id: an HV candidate, agent, supervisor or producer. */
@@ -56,4 +66,23 @@ export function parseParameters(value: unknown, candidates: number): GovernanceP
     rewardPool: optional(r['rewardPool'], (v) => asNumber(v, 'parameters.rewardPool', 0, 1e12)) ?? 100,
     slotSeconds: optional(r['slotSeconds'], (v) => asInteger(v, 'parameters.slotSeconds', 0, 86_400)) ?? 0,
   };
+}
+
+/**
+ * GridCo's setup `{candidates: ["Hv1", …], parameters?}`: distinct candidate ids (1 to 100) and
+ * their parameters. @throws INVALID_ARGUMENT naming the field and value.
+ */
+export function parseGovernanceSetup(setupJson: string): {
+  candidates: string[];
+  parameters: GovernanceParameters;
+} {
+  const r = asRecord(parseJsonArgument(setupJson, 'setup'), 'setup');
+  onlyKeys(r, 'setup', ['candidates', 'parameters']);
+  const candidates = asArray(r['candidates'], 'candidates', 1, 100).map((v, i) =>
+    asString(v, `candidates[${i}]`, NODE_ID),
+  );
+  if (new Set(candidates).size !== candidates.length) {
+    throw new CarbonTraceError('INVALID_ARGUMENT', 'candidates must be distinct', { field: 'candidates' });
+  }
+  return { candidates, parameters: parseParameters(r['parameters'], candidates.length) };
 }

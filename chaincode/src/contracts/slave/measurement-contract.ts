@@ -7,7 +7,7 @@
 import { Context, Info, Returns, Transaction } from 'fabric-contract-api';
 import { canonicalJson } from '../../common/canonical-json';
 import { CarbonTraceError } from '../../common/errors';
-import { asId, invalid, limitBytes, parseDecimalInteger, parseJsonArgument } from '../shared/arguments';
+import { asId, limitBytes, parseDecimalInteger, parseJsonArgument } from '../shared/arguments';
 import { CarbonContract } from '../shared/carbon-contract';
 import { emitEvent } from '../shared/events';
 import { canonicalSha256 } from '../shared/hashing';
@@ -18,10 +18,10 @@ import { readNetworkOrgs } from '../shared/network-orgs';
 import { lvOwnedPolicy } from '../shared/trust-policies';
 import { ALL_ROLES, requireRole } from '../shared/roles';
 import type { Caller } from '../shared/roles';
-import { checkSubmissionBuses, claimTopology, MAX_SUBMISSION_BYTES } from './bus-ownership';
+import { claimTopology, MAX_SUBMISSION_BYTES } from './bus-ownership';
 import { inEntryAsync, MAX_BATCH_BYTES, parseMeasurementBatch, readingsOf } from './measurement-batch';
 import type { BatchEntrySummary, MeasurementBatchResult } from './measurement-batch';
-import { branchKey, MAX_SLOT, parseMeasurement } from './measurement-record';
+import { MAX_SLOT, parseMeasurement } from './measurement-record';
 import type { MeasurementSubmission } from './measurement-record';
 import {
   currentMeasurement,
@@ -33,6 +33,7 @@ import {
 } from './measurement-ledger';
 import type { StoredMeasurement } from './measurement-ledger';
 import { topologyKey } from './slave-keys';
+import { assertOwnSubstation, checkSubmission } from './submission-checks';
 import { SubmissionReads } from './submission-reads';
 import { parseTopology } from './topology-record';
 import type { TopologyRecord } from './topology-record';
@@ -45,12 +46,12 @@ export const MEASUREMENT_EVENTS = {
   topologyRegistered: 'TopologyRegistered',
 } as const;
 
-/** LV measurements and topologies on a slave channel. */
 /** The key-level policy of an LV substation's own records on this channel. */
 async function lvPolicy(ctx: Context, caller: Caller): Promise<EndorsementRule> {
   return lvOwnedPolicy(await readNetworkOrgs(ctx), ctx.stub.getChannelID(), caller.mspId);
 }
 
+/** LV measurements and topologies on a slave channel. */
 @Info({ title: 'Measurement', description: 'LV substation measurements per time slot' })
 export class MeasurementContract extends CarbonContract {
   constructor() {
@@ -129,7 +130,7 @@ export class MeasurementContract extends CarbonContract {
     const unchanged: BatchEntrySummary[] = [];
     for (const [i, submission] of batch.measurements.entries()) {
       await inEntryAsync(i, async () => {
-        await this.#check(ctx, caller, submission, reads);
+        await checkSubmission(ctx, caller, submission, reads);
         const first = await storedFirstVersion(ctx, submission);
         if (first === undefined) fresh.push(submission);
         else unchanged.push(entrySummary(first));
@@ -227,71 +228,8 @@ export class MeasurementContract extends CarbonContract {
     const submission = parseMeasurement(
       parseJsonArgument(limitBytes(measurementJson, 'measurement', MAX_SUBMISSION_BYTES), 'measurement'),
     );
-    await this.#check(ctx, caller, submission, new SubmissionReads(ctx));
+    await checkSubmission(ctx, caller, submission, new SubmissionReads(ctx));
     return submission;
-  }
-
-  /** The ledger checks of a parsed submission: own substation, slot not sealed, topology, buses. */
-  async #check(
-    ctx: Context,
-    caller: Caller,
-    submission: MeasurementSubmission,
-    reads: SubmissionReads,
-  ): Promise<void> {
-    assertOwnSubstation(caller, submission.substation);
-    if (await reads.sealed(submission.slot)) {
-      throw new CarbonTraceError('INVALID_STATE', `slot ${submission.slot} is already sealed by Index`, {
-        slot: submission.slot,
-      });
-    }
-    let registered: TopologyRecord | undefined;
-    if (submission.topology !== undefined) {
-      const ref = submission.topology;
-      const topology = await reads.topology(ref.id);
-      registered = topology;
-      if (topology === undefined) {
-        // NOT_FOUND, not INVALID_ARGUMENT: a topology registered a block ago may not have reached
-        // the verifier's peer yet, and the client asks again on NOT_FOUND (verifier lag)
-        throw new CarbonTraceError(
-          'NOT_FOUND',
-          `topology.id refers to no registered topology (got ${JSON.stringify(ref.id)})`,
-          {
-            field: 'topology.id',
-            value: ref.id,
-          },
-        );
-      }
-      if (topology.substation !== submission.substation) {
-        invalid('topology.id', `belongs to ${topology.substation}, not ${submission.substation}`, ref.id);
-      }
-      if (topology.sha256 !== ref.sha256) {
-        throw new CarbonTraceError('HASH_MISMATCH', `topology ${ref.id} has sha256 ${topology.sha256}`, {
-          field: 'topology.sha256',
-          value: ref.sha256,
-        });
-      }
-      const known = new Set(topology.branches.map((b) => branchKey(b.fromBusId, b.toBusId)));
-      submission.switches.forEach((s, i) => {
-        if (!known.has(branchKey(s.fromBusId, s.toBusId))) {
-          invalid(
-            `switches[${i}]`,
-            `refers to no branch of topology ${ref.id}`,
-            branchKey(s.fromBusId, s.toBusId),
-            s.fromBusId,
-          );
-        }
-      });
-      const buses = new Set(topology.buses.map((b) => b.busId));
-      submission.loads.forEach((l, i) => {
-        if (!buses.has(l.busId))
-          invalid(`loads[${i}].busId`, `is not a bus of topology ${ref.id}`, l.busId, l.busId);
-      });
-      submission.generators.forEach((g, i) => {
-        if (!buses.has(g.busId))
-          invalid(`generators[${i}].busId`, `is not a bus of topology ${ref.id}`, g.busId, g.busId);
-      });
-    }
-    await checkSubmissionBuses(ctx, submission, registered, reads.owners);
   }
 }
 
@@ -303,19 +241,6 @@ export function parseSlot(slot: string): number {
 /** A stored record as one entry of a batch result. */
 function entrySummary({ record, sha256 }: StoredMeasurement): BatchEntrySummary {
   return { slot: record.slot, version: record.version, sha256 };
-}
-
-function assertOwnSubstation(caller: Caller, substation: string): void {
-  if (caller.orgId !== substation) {
-    throw new CarbonTraceError(
-      'ACCESS_DENIED',
-      `${caller.mspId} cannot write data of substation ${substation}`,
-      {
-        mspId: caller.mspId,
-        substation,
-      },
-    );
-  }
 }
 
 function summary({ record, sha256 }: StoredMeasurement): Record<string, string | number> {

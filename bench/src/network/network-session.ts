@@ -9,7 +9,6 @@ import { join } from 'node:path';
 
 import { parseMatpowerCase, type TopologyReference } from '@carbontrace/chaincode';
 import {
-  newLedgerWaiter,
   openCloudProvider,
   openGridCompany,
   openHvSubstation,
@@ -110,7 +109,7 @@ export async function openNetworkSession(plan: NetworkPlan, outDir: string): Pro
           lvs.set(f.lv, lv.client);
           topologies.set(f.lv, await lv.client.ensureTopology(f.topology));
         }
-        const hvLedger = newLedgerWaiter((channel) => hv.connection.network(channel));
+        const hvLedger = hv.connection.ledger();
         return { region, hv, lvs, topologies, hvLedger };
       }),
     );

@@ -22,7 +22,6 @@ import { startCloudWorker } from '../process/start-cloud-worker';
 import type { ProviderConduct } from '../worker/provider-computation';
 import type { AnswerTracker } from './answer-tracker';
 import { startAnswerTracker } from './answer-tracker';
-import { newLedgerWaiter } from '../sdk/ledger-height';
 import { splitCase33bw } from './feeder-split';
 import { ensureActiveEpoch } from './governance-epoch';
 import { regionSlot } from './slot-data';
@@ -165,19 +164,13 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
           lvs.set(feeder.lv, lv.client);
           topologies.set(feeder.lv, await lv.client.ensureTopology(feeder.topology));
         }
-        const hvLedger = newLedgerWaiter(
-          (channel) => hv.connection.network(channel),
-          hv.connection.evaluateOrganizations,
-        );
+        const hvLedger = hv.connection.ledger();
         return { region, hv: hv.client, hvConnection: hv.connection, hvLedger, lvs, topologies };
       }),
     );
     const epoch = await ensureActiveEpoch(
       gridCo.client,
-      newLedgerWaiter(
-        (channel) => gridCo.connection.network(channel),
-        gridCo.connection.evaluateOrganizations,
-      ),
+      gridCo.connection.ledger(),
       regions.map((r) => ({ hv: r.hv, ledger: r.hvLedger })),
       options.slotSeconds ?? 2,
     );
@@ -236,10 +229,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     }
     say(`started ${processes.map((p) => p.name).join(', ')}`);
     const failures = new FailureWatch(processes.map((p) => p.done));
-    const gridLedger = newLedgerWaiter(
-      (channel) => gridCo.connection.network(channel),
-      gridCo.connection.evaluateOrganizations,
-    );
+    const gridLedger = gridCo.connection.ledger();
     // Each HV substation follows the answers on its own peer (so condition b sees them).
     const trackers = await Promise.all(
       regions.map(async (r) =>
@@ -290,10 +280,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
       for (const t of trackers) t.close();
     }
     answerCounts = new Map(trackers.flatMap((t) => [...t.counts]));
-    const regulatorLedger = newLedgerWaiter(
-      (channel) => regulator.connection.network(channel),
-      regulator.connection.evaluateOrganizations,
-    );
+    const regulatorLedger = regulator.connection.ledger();
     await regulatorLedger.waitForBlock(MASTER_CHANNEL, (await gridLedger.height(MASTER_CHANNEL)) - 1n);
     say('regulator: verifying the anchored slave blocks of every traced package');
     const anchors: AnchorVerification[] = [];

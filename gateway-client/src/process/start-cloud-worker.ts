@@ -4,7 +4,6 @@
  */
 import { openCloudProvider } from '../clients/open-clients';
 import { FileCheckpointer } from '../sdk/checkpoint-file';
-import { newLedgerWaiter } from '../sdk/ledger-height';
 import { MASTER_CHAINCODE, MASTER_CHANNEL } from '../sdk/network-names';
 import type { WorkerEvent } from '../worker/cloud-worker';
 import { newCloudWorker } from '../worker/cloud-worker';
@@ -60,10 +59,7 @@ export async function startCloudWorker(options: Readonly<StartCloudWorkerOptions
   }
   const checkpoint = await FileCheckpointer.open(options.checkpointPath);
   const saved = checkpoint.getBlockNumber();
-  const height = await newLedgerWaiter(
-    (channel) => cloud.connection.network(channel),
-    cloud.connection.evaluateOrganizations,
-  ).height(MASTER_CHANNEL);
+  const height = await cloud.connection.ledger().height(MASTER_CHANNEL);
   if (saved !== undefined && saved > height) {
     // A position beyond the chain's end was saved against another network: start over.
     options.onStale?.(saved, height);

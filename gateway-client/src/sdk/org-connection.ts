@@ -15,6 +15,8 @@ import { resolveDeadlines } from './deadlines';
 import { parseGatewayError } from './error-parser';
 import { newCommittedLookup } from './submit-recovery';
 import { newEndorserCatchUp } from './endorser-catch-up';
+import { newLedgerWaiter } from './ledger-height';
+import type { LedgerWaiter } from './ledger-height';
 import type { RetryHooks, RetryOptions, RetryPolicy } from './retry-policy';
 import { resolveRetryPolicy } from './retry-policy';
 
@@ -68,6 +70,11 @@ export interface OrgConnection {
   readonly gateway: Gateway;
   /** A channel, for block and chaincode events. */
   network(channel: string): Network;
+  /**
+   * Block heights of this organization's own peer (the gateway peer when the organization has
+   * none), and waiting for a block to be committed there.
+   */
+  ledger(): LedgerWaiter;
   /** A contract with JSON in/out, typed errors, deadlines and retries. */
   contract(channel: string, chaincode: string, contractName: string): ContractClient;
   /** Closes the gateway and the gRPC channel. Idempotent. */
@@ -179,6 +186,10 @@ class OrgConnectionImpl implements OrgConnection {
 
   network(channel: string): Network {
     return this.gateway.getNetwork(channel);
+  }
+
+  ledger(): LedgerWaiter {
+    return newLedgerWaiter((channel) => this.network(channel), this.evaluateOrganizations);
   }
 
   contract(channel: string, chaincode: string, contractName: string): ContractClient {

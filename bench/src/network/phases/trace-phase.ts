@@ -9,7 +9,6 @@
 import {
   MASTER_CHAINCODE,
   MASTER_CHANNEL,
-  newLedgerWaiter,
   regionSlot,
   startAnswerTracker,
   traceRegionSlot,
@@ -75,7 +74,7 @@ export async function runTracePhase(
   log: (line: string) => void,
 ): Promise<TracePhaseResult> {
   const { regions } = session;
-  const gridLedger = newLedgerWaiter((channel) => session.gridCo.connection.network(channel));
+  const gridLedger = session.gridCo.connection.ledger();
   const trackers = new Map<string, AnswerTracker>();
   const providerIds: readonly [string, string] = [plan.traces.providers[0].id, plan.traces.providers[1].id];
   const traces: TraceSample[] = [];

@@ -17,13 +17,13 @@ import { anchorEntryOf } from '../relay/anchor-relay';
 import { MASTER_CHAINCODE, MASTER_CHANNEL } from '../sdk/network-names';
 import type { RunningProcess } from '../process/running-process';
 import { FailureWatch } from '../process/failure-watch';
-import { startAnchorRelay } from '../process/start-anchor-relay';
-import { startCloudWorker } from '../process/start-cloud-worker';
 import type { ProviderConduct } from '../worker/provider-computation';
 import type { AnswerTracker } from './answer-tracker';
 import { startAnswerTracker } from './answer-tracker';
 import { splitCase33bw } from './feeder-split';
 import { ensureActiveEpoch } from './governance-epoch';
+import { startJobServices } from './job-services';
+import type { JobCheat } from './job-services';
 import { regionSlot } from './slot-data';
 import type { MeasuredData, MeasuredInterval } from './data/measured-data';
 import type { SlotInterval } from './data/wall-clock';
@@ -32,7 +32,7 @@ import { SlotLog } from './slot-log';
 import type { SlotDigest } from './slot-log';
 import { traceRegionSlot } from './slot-trace';
 import { newRetryTally } from './retry-tally';
-import type { RetryTally } from './retry-tally';
+import { DEFAULT_SLOT_DEADLINE_MS, slotDeadline, withQuorumDiagnosis } from './slot-deadline';
 
 /** A cloud provider of the job. */
 export interface JobProvider {
@@ -84,7 +84,7 @@ export interface MainJobOptions {
   /**
    * Longest time one slot (both regions) may take, ms: past it the job stops with an error that
    * says why the slot is stuck (for example the ordering service's lost BFT quorum) instead of
-   * retrying for ever. @default {@link DEFAULT_SLOT_DEADLINE_MS}
+   * retrying for ever. @default {@link DEFAULT_SLOT_DEADLINE_MS} (3 minutes)
    */
   readonly slotDeadlineMs?: number;
   /**
@@ -113,7 +113,7 @@ export interface MainJobResult {
   readonly providers: readonly ProviderView[];
   readonly blacklist: unknown;
   readonly anchors: readonly AnchorVerification[];
-  readonly cheats: readonly { readonly provider: string; readonly taskId: string; readonly round: number }[];
+  readonly cheats: readonly JobCheat[];
   /** `TraceResultSubmitted` events per `taskId/role/kind` (1 each: no answer was submitted twice). */
   readonly answerCounts: ReadonlyMap<string, number>;
   /** The clients' retries by reason (`MVCC_READ_CONFLICT`, `PHANTOM_READ_CONFLICT`, `TRANSPORT`, a code). */
@@ -139,7 +139,7 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
   const firstSlot = plan[0]?.slot ?? 0;
   const opened: OpenedClient<unknown>[] = [];
   const processes: RunningProcess[] = [];
-  const cheats: { provider: string; taskId: string; round: number }[] = [];
+  const cheats: JobCheat[] = [];
   let answerCounts = new Map<string, number>();
   const tally = newRetryTally();
   try {
@@ -188,45 +188,19 @@ export async function runMainJob(options: Readonly<MainJobOptions>): Promise<Mai
     )(MASTER_CHANNEL, 0);
     const workDir = path.join(options.workDir, `network-${anchorEntryOf(genesis).headerHash.slice(0, 12)}`);
     await fs.mkdir(workDir, { recursive: true });
-    for (const region of split.regions) {
-      if (options.externalRelays?.includes(region.hv) === true) continue;
-      processes.push(
-        await startAnchorRelay({
-          hv: region.hv,
-          checkpointPath: path.join(workDir, `relay-${region.hv}.json`),
-          ...configDir,
-          retryHooks: tally.hooks,
-          onEvent: (e) => {
-            if (e.kind === 'reconnecting') say(`relay ${region.hv}: reconnecting (${e.error.message})`);
-          },
-        }),
-      );
-    }
-    for (const provider of providers) {
-      if (options.externalWorkers?.includes(provider.id) === true) continue;
-      processes.push(
-        await startCloudWorker({
-          provider: provider.id,
-          feePerTask: provider.feePerTask,
-          conduct: provider.conduct,
-          checkpointPath: path.join(workDir, `worker-${provider.id}.json`),
-          ...configDir,
-          retryHooks: tally.hooks,
-          onDecision: (taskId, round, cheated) => {
-            if (cheated) cheats.push({ provider: provider.id, taskId, round });
-          },
-          onEvent: (e) => {
-            if (e.kind === 'reconnecting') say(`worker ${provider.id}: reconnecting (${e.error.message})`);
-            else if (e.kind === 'endorsers-behind')
-              say(
-                `worker ${provider.id}: ${e.taskId} refused by endorsers behind the ledger, again in ${e.delayMs} ms (${e.error.message})`,
-              );
-            else if (e.kind === 'skipped' && e.reason !== 'nothing owed')
-              say(`worker ${provider.id}: skipped ${e.taskId} (${e.reason})`);
-          },
-        }),
-      );
-    }
+    await startJobServices(processes, {
+      hvs: split.regions.map((r) => r.hv),
+      providers,
+      workDir,
+      configDir: options.configDir,
+      externalRelays: options.externalRelays ?? [],
+      externalWorkers: options.externalWorkers ?? [],
+      retryHooks: tally.hooks,
+      say,
+      onCheat: (cheat) => {
+        cheats.push(cheat);
+      },
+    });
     say(`started ${processes.map((p) => p.name).join(', ')}`);
     const failures = new FailureWatch(processes.map((p) => p.done));
     const gridLedger = gridCo.connection.ledger();
@@ -346,52 +320,4 @@ function slotPlan(options: Readonly<MainJobOptions>): PlannedSlot[] {
     interval: intervalAt(dayMs + hour * 3_600_000, 60, 0),
     hour,
   }));
-}
-
-/** Default of {@link MainJobOptions.slotDeadlineMs}: 3 minutes (a slot takes seconds; a peer restart, 30 s). */
-export const DEFAULT_SLOT_DEADLINE_MS = 180_000;
-
-/**
- * Rejects after `ms` with an error naming the stuck slot and, from the clients' last retried
- * failure, why: a lost ordering quorum (BFT needs 3 of 4 orderers), unreachable peers, or other.
- * The timer does not keep the process alive.
- */
-/** What the clients' last retried failure says of a lost ordering quorum, or undefined. */
-function quorumLoss(tally: RetryTally): string | undefined {
-  const last = tally.lastFailure();
-  if (last === undefined || !/quorum/i.test(last.message)) return undefined;
-  return `the ordering service lost its BFT quorum: too few orderers answer to order a transaction (${last.reason}: ${last.message.slice(0, 300)}); bring the orderers back and run the job again`;
-}
-
-/** A slot's failure, with the lost ordering quorum named when that is why it failed. */
-function withQuorumDiagnosis(error: unknown, tally: RetryTally): unknown {
-  const quorum = quorumLoss(tally);
-  if (quorum === undefined || !(error instanceof Error) || error.message.includes('BFT quorum')) return error;
-  return new Error(`${error.message}: ${quorum}`, { cause: error });
-}
-
-function slotDeadline(
-  ms: number,
-  label: string,
-  tally: RetryTally,
-): { expired: Promise<never>; clear(): void } {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const last = tally.lastFailure();
-      const why =
-        quorumLoss(tally) ??
-        (last === undefined
-          ? 'no client call failed meanwhile'
-          : `the last retried failure was ${last.reason}: ${last.message.slice(0, 300)}`);
-      reject(new Error(`slot ${label} did not finish within ${Math.round(ms / 1000)} s: ${why}`));
-    }, ms);
-    timer.unref();
-  });
-  return {
-    expired,
-    clear: () => {
-      clearTimeout(timer);
-    },
-  };
 }

@@ -114,6 +114,34 @@ describe('Governance contract (EA-DPoS on chain)', () => {
     expect(onTime.error).toBeUndefined();
   });
 
+  it('refuses a PoW from a node below the minimum CA and a vote from a node that is not an agent', async () => {
+    const strict = harness();
+    await initialize(strict, { minCa: 1 });
+    const refused = await strict.invoke('Governance', 'SubmitPow', ORGS.hv1, ['0']);
+    expect(refused.error).toMatch(
+      /^ACCESS_DENIED: Hv1 is not eligible as an agent \(CA [0-9.e-]+, minimum 1; credit /,
+    );
+    expect(refused.event).toBeUndefined();
+
+    const h = harness();
+    const state = await initialize(h);
+    for (const [who, id] of [
+      [ORGS.hv1, 'Hv1'],
+      [ORGS.hv2, 'Hv2'],
+      [HV3, 'Hv3'],
+    ] as const) {
+      const ca = state.evaluations.find((e) => e.nodeId === id)?.ca ?? 0;
+      await h.submit('Governance', 'SubmitPow', who, [String(solvePow(state.seed, id, ca, 1 / 256).nonce)]);
+    }
+    const voting = (await h.submit('Governance', 'CloseAgentSelection', ORGS.gridco, [])) as State;
+    const outsider = ['Hv1', 'Hv2', 'Hv3'].find((id) => !voting.agents.includes(id));
+    expect(voting.agents).toHaveLength(2);
+    const who = outsider === 'Hv1' ? ORGS.hv1 : outsider === 'Hv2' ? ORGS.hv2 : HV3;
+    const vote = await h.invoke('Governance', 'Vote', who, [JSON.stringify(['Hv1'])]);
+    expect(vote.error).toBe(`ACCESS_DENIED: ${outsider ?? ''} is not an agent of epoch 1`);
+    expect(vote.event).toBeUndefined();
+  });
+
   it('supervisors reject blocks, GridCo reports missed slots, EndEpoch updates RS and pays rewards', async () => {
     const h = harness();
     await initialize(h);

@@ -25,18 +25,14 @@ import { ALL_ROLES, requireRole } from '../shared/roles';
 import {
   closingRewards,
   electConsensus,
+  eligibleAgent,
   evaluationOf,
   openEpoch,
+  requireMember,
   requirePhase,
   scheduleAt,
 } from './governance-epoch';
-import {
-  governanceKey,
-  readGovernance,
-  readNodeCounters,
-  readNodeStats,
-  txSeconds,
-} from './governance-ledger';
+import { governanceKey, readGovernance, readNodeStats, txSeconds } from './governance-ledger';
 import type { GovernanceState } from './governance-ledger';
 import { NODE_ID, parseGovernanceSetup } from './governance-parameters';
 import { rejectBlock, reportMissedSlot } from './governance-penalties';
@@ -90,16 +86,7 @@ export class GovernanceContract extends CarbonContract {
   async SubmitPow(ctx: Context, nonce: string): Promise<string> {
     const caller = requireRole(ctx, 'Governance:SubmitPow', 'hv');
     const state = requirePhase(await readGovernance(ctx), 'pow');
-    const evaluation = evaluationOf(state, caller.orgId);
-    // credit only: no range read of the accuracy keys, which condition b writes concurrently
-    const stats = await readNodeCounters(ctx, caller.orgId, state.epoch);
-    if (stats.creditPoints <= 0 || evaluation.ca < state.parameters.minCa) {
-      throw new CarbonTraceError(
-        'ACCESS_DENIED',
-        `${caller.orgId} is not eligible as an agent (CA ${evaluation.ca}, minimum ${state.parameters.minCa}; credit ${stats.creditPoints})`,
-        { nodeId: caller.orgId, value: evaluation.ca },
-      );
-    }
+    const evaluation = await eligibleAgent(ctx, state, caller.orgId);
     const n = parseDecimalInteger(nonce, 'nonce', 0);
     const verified = verifyPow(
       state.seed,
@@ -158,11 +145,7 @@ export class GovernanceContract extends CarbonContract {
   async Vote(ctx: Context, approvalsJson: string): Promise<string> {
     const caller = requireRole(ctx, 'Governance:Vote', 'hv');
     const state = requirePhase(await readGovernance(ctx), 'voting');
-    if (!state.agents.includes(caller.orgId)) {
-      throw new CarbonTraceError('ACCESS_DENIED', `${caller.orgId} is not an agent of epoch ${state.epoch}`, {
-        nodeId: caller.orgId,
-      });
-    }
+    requireMember(state, 'agents', caller.orgId);
     const approvals = asArray(
       parseJsonArgument(approvalsJson, 'approvals'),
       'approvals',
@@ -212,15 +195,7 @@ export class GovernanceContract extends CarbonContract {
   async RejectBlock(ctx: Context, channel: string, blockNumber: string, reason: string): Promise<string> {
     const caller = requireRole(ctx, 'Governance:RejectBlock', 'hv');
     const state = requirePhase(await readGovernance(ctx), 'active');
-    if (!state.supervisors.includes(caller.orgId)) {
-      throw new CarbonTraceError(
-        'ACCESS_DENIED',
-        `${caller.orgId} is not a supervisor of epoch ${state.epoch}`,
-        {
-          nodeId: caller.orgId,
-        },
-      );
-    }
+    requireMember(state, 'supervisors', caller.orgId);
     const vote = {
       channel: asString(channel, 'channel', SLAVE_CHANNEL_PATTERN),
       blockNumber: parseDecimalInteger(blockNumber, 'blockNumber', 0),

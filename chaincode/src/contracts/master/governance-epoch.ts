@@ -91,6 +91,39 @@ async function evaluateCandidates(
 }
 
 /**
+ * The evaluation of `nodeId` when it may submit a PoW solution this epoch: a candidate with
+ * credit left and a CA of at least the minimum (MATH.md G.2). Reads only the credit counters, not
+ * the accuracy samples, which condition b writes concurrently.
+ * @throws ACCESS_DENIED naming the node, its CA and its credit.
+ */
+export async function eligibleAgent(
+  ctx: Context,
+  state: GovernanceState,
+  nodeId: string,
+): Promise<Evaluation> {
+  const evaluation = evaluationOf(state, nodeId);
+  const stats = await readNodeCounters(ctx, nodeId, state.epoch);
+  if (stats.creditPoints <= 0 || evaluation.ca < state.parameters.minCa) {
+    throw new CarbonTraceError(
+      'ACCESS_DENIED',
+      `${nodeId} is not eligible as an agent (CA ${evaluation.ca}, minimum ${state.parameters.minCa}; credit ${stats.creditPoints})`,
+      { nodeId, value: evaluation.ca },
+    );
+  }
+  return evaluation;
+}
+
+/** @throws ACCESS_DENIED when `nodeId` is not one of this epoch's agents (or supervisors). */
+export function requireMember(state: GovernanceState, group: 'agents' | 'supervisors', nodeId: string): void {
+  if (!state[group].includes(nodeId)) {
+    const what = group === 'agents' ? 'an agent' : 'a supervisor';
+    throw new CarbonTraceError('ACCESS_DENIED', `${nodeId} is not ${what} of epoch ${state.epoch}`, {
+      nodeId,
+    });
+  }
+}
+
+/**
  * Opens epoch `epoch` (phase pow): evaluates the candidates, draws the seed from `previous` (the
  * digest of the last epoch's state, or "genesis") and writes the state.
  */

@@ -35,7 +35,8 @@ async function initialize(h: ContractHarness, parameters: Record<string, unknown
   ])) as State;
 }
 
-async function electEpoch(h: ContractHarness): Promise<State> {
+/** Every candidate submits a PoW solution; GridCo closes the selection. Returns the voting state. */
+async function selectAgents(h: ContractHarness): Promise<State> {
   const state = (await h.evaluate('Governance', 'GetState', ORGS.regulator, [])) as State;
   for (const [who, id] of [
     [ORGS.hv1, 'Hv1'],
@@ -46,7 +47,11 @@ async function electEpoch(h: ContractHarness): Promise<State> {
     const { nonce } = solvePow(state.seed, id, ca, 1 / 256);
     await h.submit('Governance', 'SubmitPow', who, [String(nonce)]);
   }
-  const voting = (await h.submit('Governance', 'CloseAgentSelection', ORGS.gridco, [])) as State;
+  return (await h.submit('Governance', 'CloseAgentSelection', ORGS.gridco, [])) as State;
+}
+
+async function electEpoch(h: ContractHarness): Promise<State> {
+  const voting = await selectAgents(h);
   for (const agent of voting.agents) {
     const who = agent === 'Hv1' ? ORGS.hv1 : agent === 'Hv2' ? ORGS.hv2 : HV3;
     await h.submit('Governance', 'Vote', who, [JSON.stringify(['Hv1', 'Hv2'])]);
@@ -124,16 +129,8 @@ describe('Governance contract (EA-DPoS on chain)', () => {
     expect(refused.event).toBeUndefined();
 
     const h = harness();
-    const state = await initialize(h);
-    for (const [who, id] of [
-      [ORGS.hv1, 'Hv1'],
-      [ORGS.hv2, 'Hv2'],
-      [HV3, 'Hv3'],
-    ] as const) {
-      const ca = state.evaluations.find((e) => e.nodeId === id)?.ca ?? 0;
-      await h.submit('Governance', 'SubmitPow', who, [String(solvePow(state.seed, id, ca, 1 / 256).nonce)]);
-    }
-    const voting = (await h.submit('Governance', 'CloseAgentSelection', ORGS.gridco, [])) as State;
+    await initialize(h);
+    const voting = await selectAgents(h);
     const outsider = ['Hv1', 'Hv2', 'Hv3'].find((id) => !voting.agents.includes(id));
     expect(voting.agents).toHaveLength(2);
     const who = outsider === 'Hv1' ? ORGS.hv1 : outsider === 'Hv2' ? ORGS.hv2 : HV3;

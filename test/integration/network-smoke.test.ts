@@ -7,6 +7,7 @@
  * - orgs that are not members of a channel are refused, and nothing is written.
  */
 import { blockHeaderHash } from '../../chaincode/src/anchor/block-header-hash';
+import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 import {
   connectGateway,
   getBlockHeader,
@@ -111,10 +112,17 @@ describe('test network', () => {
         expect(status.successful).toBe(true);
         committedBlock = status.blockNumber;
 
+        // submit returns once Lv1a's own peer has committed the block; the Regulator's peer may
+        // still be a block behind, so wait for it there and read from that peer only
+        const regulatorOnly = [regulator.org.mspId];
+        await newLedgerWaiter((c) => regulator.gateway.getNetwork(c), regulatorOnly).waitForBlock(
+          slave.name,
+          committedBlock,
+        );
         const readBack = await regulator.gateway
           .getNetwork(slave.name)
           .getContract(slave.chaincode, 'Measurement')
-          .evaluateTransaction('Get', String(slot), 'Lv1a');
+          .evaluate('Get', { arguments: [String(slot), 'Lv1a'], endorsingOrganizations: regulatorOnly });
         const record = JSON.parse(utf8.decode(readBack)) as Record<string, unknown>;
         expect(regulator.peer.hostname).toBe('peer0.regulator.carbontrace.test');
         expect(record).toMatchObject({

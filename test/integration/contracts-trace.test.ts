@@ -25,6 +25,8 @@ import {
   case4MeasurementLv1a,
   case4MeasurementLv1b,
 } from '../../chaincode/src/contracts/testing/case4-slot-fixture';
+import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
+import type { LedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 import { connectGateway, getBlockHeader, loadTestNetwork } from './support';
 import type { OrgGateway } from './support';
 
@@ -108,6 +110,8 @@ describe('carbon-slave and carbon-master on the test network', () => {
   const cc = (org: string, channel: string, chaincode: string, contract: string): Contract =>
     (gw[org] ?? fail(`no gateway for ${org}`)).gateway.getNetwork(channel).getContract(chaincode, contract);
   const master = (org: string, contract: string): Contract => cc(org, MASTER, 'carbon-master', contract);
+  const regulatorLedger = (): LedgerWaiter =>
+    newLedgerWaiter((c) => (gw['Regulator'] ?? fail('Regulator')).gateway.getNetwork(c), ['RegulatorMSP']);
   const slave = (org: string, contract: string): Contract => cc(org, SLAVE, 'carbon-slave', contract);
   let sealBlock = 0n;
   let packageSha256 = '';
@@ -372,12 +376,19 @@ describe('carbon-slave and carbon-master on the test network', () => {
       const { cycle } = await json<{ cycle: number }>(
         master('GridCo', 'Providers').evaluateTransaction('GetCycle'),
       );
-      await retrying(() =>
-        master('GridCo', 'Providers').submit('AdvanceCycle', {
-          arguments: [String(cycle)],
-          endorsingOrganizations: BY_GRIDCO,
-        }),
-      );
+      const advanced = await retrying(async () => {
+        const status = await (
+          await master('GridCo', 'Providers').submitAsync('AdvanceCycle', {
+            arguments: [String(cycle)],
+            endorsingOrganizations: BY_GRIDCO,
+          })
+        ).getStatus();
+        if (!status.successful) throw new Error(`AdvanceCycle(${cycle}) was invalidated: ${status.code}`);
+        return status.blockNumber;
+      });
+      // the next round reads the list on the regulator's peer, which also co-endorses the next
+      // advance: with the old cycle it would refuse it as stale
+      await regulatorLedger().waitForBlock(MASTER, advanced);
     }
   });
 

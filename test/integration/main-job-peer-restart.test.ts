@@ -117,7 +117,7 @@ describe('HV peer stopped and restarted', () => {
       let heightBefore = await lvLedger.height(CHANNEL);
       await waitUntil(
         'the relay to anchor the existing blocks',
-        async () => BigInt(await anchoredHead()) === heightBefore - 1n,
+        async () => BigInt(await anchoredHead()) >= heightBefore - 1n,
       );
 
       // measurements may only use registered buses of the submitter: Lv1a's buses 1 and 2 on a
@@ -140,7 +140,7 @@ describe('HV peer stopped and restarted', () => {
       heightBefore = await lvLedger.height(CHANNEL);
       await waitUntil(
         'the relay to anchor the topology block',
-        async () => BigInt(await anchoredHead()) === heightBefore - 1n,
+        async () => BigInt(await anchoredHead()) >= heightBefore - 1n,
       );
       await peer.stop();
       const slot = Math.floor(Date.now() / 1000) * 10;
@@ -174,9 +174,11 @@ describe('HV peer stopped and restarted', () => {
       );
       await waitUntil(
         'the relay to anchor the missed blocks',
-        async () => BigInt(await anchoredHead()) === heightWhileDown - 1n,
+        async () => BigInt(await anchoredHead()) >= heightWhileDown - 1n,
       );
 
+      // the relay's last batch is committed on Hv1's master peer; the regulator checks on its own
+      await regulator.connection.ledger().waitForBlock('master', (await hvLedger.height('master')) - 1n);
       for (let block = Number(heightBefore); block < Number(heightWhileDown); block++) {
         const verdict = await regulator.client.verifyAnchor(CHANNEL, block);
         expect(verdict).toMatchObject({ valid: true, chainLinkValid: true, contractSaysValid: true });

@@ -23,8 +23,9 @@ export interface LedgerWaiter {
 }
 
 /**
- * A {@link LedgerWaiter} for the peers of `organizations` (normally the caller's own org; the
- * gateway would otherwise answer from any org's peer with the highest block).
+ * A {@link LedgerWaiter} for the peers of `organizations` (normally the caller's own org; without
+ * it the gateway answers from its own organization's peer, or from another organization's peer
+ * when that one fails).
  */
 export function newLedgerWaiter(
   networkOf: (channel: string) => Network,

@@ -35,8 +35,9 @@ export interface OrgConnectionConfig {
   /** PEM of the client's private key (never logged). */
   readonly privateKeyPem: string;
   /**
-   * True when the organization has its own peer: queries are then evaluated on it (the gateway
-   * would otherwise pick any org's peer with the highest block, which may not be ours).
+   * True when the organization has its own peer: queries are then evaluated on it only (the
+   * gateway asks its own organization's peers first, but falls back to another organization's
+   * peer, highest block first, when they fail, and that answer may not be ours to trust).
    */
   readonly evaluateOnOwnPeer?: boolean;
 }

@@ -3,8 +3,9 @@
  * data set are traced, the dashboard serves them (reading the ledger as RegulatorMSP), and the
  * test checks that what is drawn matches the ledger as an independent RegulatorClient reads it —
  * a bus's colour bucket on the map, a chart's point for a known interval, the blacklist — then
- * clicks through a provenance chain and a verify-anchor, and saves screenshots to docs/.
+ * clicks through a provenance chain and a verify-anchor, and saves screenshots (see `screenshotDir` below).
  */
+import { mkdirSync } from 'fs';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
 import type { OpenedClient } from '../../gateway-client/src/clients/open-clients';
@@ -20,7 +21,15 @@ import { runSampleIntervals, SAMPLE_CASE } from './support/sample-job';
 
 jest.setTimeout(900_000);
 
-const docs = path.resolve(__dirname, '..', '..', 'docs');
+/**
+ * Where the screenshots go: out/screenshots, so that a test run leaves the working tree clean;
+ * `CARBONTRACE_UPDATE_SCREENSHOTS=1` writes them over the README's copies in docs/ instead.
+ */
+const root = path.resolve(__dirname, '..', '..');
+const screenshotDir =
+  process.env['CARBONTRACE_UPDATE_SCREENSHOTS'] === '1'
+    ? path.join(root, 'docs')
+    : path.join(root, 'out', 'screenshots');
 
 let run: SampleRun;
 let regulator: OpenedClient<RegulatorClient>;
@@ -29,6 +38,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
+  mkdirSync(screenshotDir, { recursive: true });
   run = await runSampleIntervals(2, 1);
   regulator = await openRegulator({ org: 'Regulator' });
   server = await startDashboardServer({
@@ -139,7 +149,7 @@ describe('dashboard (headless Chromium, real network)', () => {
     );
     expect(drawn).toBeDefined();
     expect(Math.abs((drawn ?? 0) - expected)).toBeLessThanOrEqual(1e-12 * expected);
-    await page.screenshot({ path: path.join(docs, 'dashboard-overview.png'), fullPage: true });
+    await page.screenshot({ path: path.join(screenshotDir, 'dashboard-overview.png'), fullPage: true });
   });
 
   it('lists exactly the blacklisted providers the ledger names', async () => {
@@ -156,7 +166,9 @@ describe('dashboard (headless Chromium, real network)', () => {
     for (const id of expected) {
       expect(await page.textContent(`#providers tbody tr[data-provider="${id}"] td:last-child`)).toBe('yes');
     }
-    await page.locator('#providers-panel').screenshot({ path: path.join(docs, 'dashboard-providers.png') });
+    await page
+      .locator('#providers-panel')
+      .screenshot({ path: path.join(screenshotDir, 'dashboard-providers.png') });
   });
 
   it('shows a consumer statement whose energy is the ledger load × interval', async () => {
@@ -173,7 +185,9 @@ describe('dashboard (headless Chromium, real network)', () => {
     const shown = /energy ([\d.]+) MWh/.exec(text)?.[1];
     expect(Number(shown)).toBeCloseTo(expectedMwh, 6);
     expect(text).toMatch(/location-based, Scope 2/);
-    await page.locator('#consumers-panel').screenshot({ path: path.join(docs, 'dashboard-consumers.png') });
+    await page
+      .locator('#consumers-panel')
+      .screenshot({ path: path.join(screenshotDir, 'dashboard-consumers.png') });
   });
 
   it('clicks through result → task → package → anchor → block and verifies the anchor', async () => {
@@ -197,7 +211,9 @@ describe('dashboard (headless Chromium, real network)', () => {
     expect(independent.valid).toBe(true);
     expect(await page.getAttribute('#verify-result', 'data-valid')).toBe('true');
     expect(await page.textContent('#verify-result')).toContain(independent.computedHeaderHash.slice(0, 16));
-    await page.locator('#provenance-panel').screenshot({ path: path.join(docs, 'dashboard-provenance.png') });
+    await page
+      .locator('#provenance-panel')
+      .screenshot({ path: path.join(screenshotDir, 'dashboard-provenance.png') });
   });
 
   it('moves the map to the next interval with the time slider', async () => {
@@ -215,6 +231,6 @@ describe('dashboard (headless Chromium, real network)', () => {
       return cy.getElementById('b18').data('bucket');
     });
     expect(bucket).toBe(bucketOf(record.intensityTco2PerMwh).index);
-    await page.locator('#map-panel').screenshot({ path: path.join(docs, 'dashboard-map.png') });
+    await page.locator('#map-panel').screenshot({ path: path.join(screenshotDir, 'dashboard-map.png') });
   });
 });

@@ -7,10 +7,34 @@
  * Each must commit as ENDORSEMENT_POLICY_FAILURE and leave the ledger unchanged; a rogue endorser
  * paired with an honest one gets no matching endorsement at all.
  */
-import type { Contract } from '@hyperledger/fabric-gateway';
+import type { Contract, ProposalOptions, SubmittedTransaction } from '@hyperledger/fabric-gateway';
 import { connectGateway, getOrg, loadTestNetwork } from './support';
 import type { OrgGateway } from './support';
 import { restoreHonestServers, startRogueServer } from './support/rogue-server';
+
+/**
+ * The attacker's submit, sent again when too few orderers took it (`UNAVAILABLE` from the
+ * gateway's broadcast under BFT: a transient failure of ordering, not a refusal of the write).
+ * A copy that was ordered after all is invalidated like the other, so sending again is harmless.
+ */
+async function submitForged(
+  rogue: Contract,
+  fn: string,
+  options: ProposalOptions,
+): Promise<SubmittedTransaction> {
+  const UNAVAILABLE = 14;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rogue.submitAsync(fn, options);
+    } catch (error: unknown) {
+      // a SubmitError (exported as a type only): the broadcast step, with the gRPC status code
+      const e = error as { name?: unknown; code?: unknown; message?: unknown };
+      if (attempt >= 5 || e.name !== 'SubmitError' || e.code !== UNAVAILABLE) throw error;
+      console.warn(`${fn}: attempt ${attempt}: ${String(e.message)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    }
+  }
+}
 
 jest.setTimeout(600_000);
 
@@ -253,7 +277,7 @@ describe('rogue endorsers: one organization alone cannot write any record', () =
       const key = f.fn === 'PutPrivate' ? undefined : f.args[0];
       const before = key === undefined ? '' : utf8.decode(await rogue.evaluateTransaction('GetRaw', key));
       // the attacker's own peer endorses (its chaincode happily forges the write set)
-      const submitted = await rogue.submitAsync(f.fn, {
+      const submitted = await submitForged(rogue, f.fn, {
         arguments: [...f.args],
         endorsingOrganizations: [getOrg(f.org, network).mspId],
       });
@@ -275,7 +299,7 @@ describe('rogue endorsers: one organization alone cannot write any record', () =
     const rogue = contract('Hv1', 'master', 'carbon-master', 'Rogue');
     const key = ck('anchorHead', 'slave-hv1');
     // any bytes: the policy change itself is validated against the key's current policy
-    const submitted = await rogue.submitAsync('SetPolicy', {
+    const submitted = await submitForged(rogue, 'SetPolicy', {
       arguments: [key, Buffer.from('forged-policy').toString('base64')],
       endorsingOrganizations: ['Hv1MSP'],
     });

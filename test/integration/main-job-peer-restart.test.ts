@@ -18,7 +18,6 @@ import type { OpenedClient } from '../../gateway-client/src/clients/open-clients
 import type { RelayEvent } from '../../gateway-client/src/relay/anchor-relay';
 import { startAnchorRelay } from '../../gateway-client/src/process/start-anchor-relay';
 import { isContractError } from '../../gateway-client/src/sdk/client-errors';
-import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 import { getOrg, loadTestNetwork } from './support';
 
 jest.setTimeout(900_000);
@@ -98,7 +97,7 @@ describe('HV peer stopped and restarted', () => {
     const lv = await openLvSubstation({ org: 'Lv1a', slaveChannel: CHANNEL });
     const regulator = await openRegulator({ org: 'Regulator' });
     opened.push(lv, regulator);
-    const lvLedger = newLedgerWaiter((c) => lv.connection.network(c), lv.connection.evaluateOrganizations);
+    const lvLedger = lv.connection.ledger();
     const events: RelayEvent[] = [];
     let peerStopped = false;
     const relay = await startAnchorRelay({
@@ -170,7 +169,7 @@ describe('HV peer stopped and restarted', () => {
       peerStopped = false;
       const hv = await openHvSubstation({ org: 'Hv1' });
       opened.push(hv);
-      const hvLedger = newLedgerWaiter((c) => hv.connection.network(c), hv.connection.evaluateOrganizations);
+      const hvLedger = hv.connection.ledger();
       await waitUntil(
         'the restarted peer to catch up',
         async () => (await hvLedger.height(CHANNEL)) >= heightWhileDown,

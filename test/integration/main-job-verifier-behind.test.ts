@@ -14,7 +14,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, wr
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { openGridCompany, openRegulator } from '../../gateway-client/src/clients/open-clients';
-import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 import { getOrg, loadTestNetwork } from './support';
 import { slotRecordsOf } from './support/slot-records';
 import {
@@ -72,14 +71,8 @@ describe("the verifier's peer behind the other peers", () => {
 
     const regulator = await openRegulator({ org: 'Regulator' });
     const gridCo = await openGridCompany({ org: 'GridCo' });
-    const regulatorHeight = newLedgerWaiter(
-      (c) => regulator.connection.network(c),
-      regulator.connection.evaluateOrganizations,
-    );
-    const gridHeight = newLedgerWaiter(
-      (c) => gridCo.connection.network(c),
-      gridCo.connection.evaluateOrganizations,
-    );
+    const regulatorHeight = regulator.connection.ledger();
+    const gridHeight = gridCo.connection.ledger();
     const blacklisted = new Set(
       (await regulator.client.providers()).filter((p) => p.blacklisted).map((p) => p.id),
     );

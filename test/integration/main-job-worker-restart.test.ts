@@ -9,7 +9,6 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { openRegulator } from '../../gateway-client/src/clients/open-clients';
-import { newLedgerWaiter } from '../../gateway-client/src/sdk/ledger-height';
 import { slotRecordsOf } from './support/slot-records';
 import {
   checkpointAtChainEnd,
@@ -41,10 +40,7 @@ describe('cloud worker killed and restarted mid-run', () => {
     );
     // the worker starts at the chain's end (as a deployed worker would after its first run), not
     // replaying every earlier test's tasks from genesis
-    const masterHeight = await newLedgerWaiter(
-      (c) => regulator.connection.network(c),
-      regulator.connection.evaluateOrganizations,
-    ).height('master');
+    const masterHeight = await regulator.connection.ledger().height('master');
     regulator.close();
     const [killed, partner] = PROVIDERS.filter((id) => !blacklisted.has(id));
     if (killed === undefined || partner === undefined) throw new Error('need two eligible providers');
